@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// attache — moves a legacy CRM's file attachments to their new home without losing one.
+//
+// Layering (dependencies point down; stages meet only in the catalog):
+//   attache (executable) → AttacheScan, AttacheReport, AttacheConfig
+//   AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
+//   AttacheCatalog → GRDB, AttacheModel
+//   AttacheSystem → CMagic, CArchive, swift-crypto, AttacheModel
+import PackageDescription
+
+let package = Package(
+    name: "attache",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "attache", targets: ["attache"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        /// The command line: options, progress drawing, exit codes. The only target that imports ArgumentParser.
+        .executableTarget(
+            name: "attache",
+            dependencies: [
+                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheScan", "AttacheReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category.
+        .target(name: "AttacheModel"),
+        /// The manifest (attache.yaml): model, YAML loading with file:line:column errors, the `init` template.
+        .target(name: "AttacheConfig", dependencies: ["AttacheModel", "Yams"]),
+        /// The catalog: the only module that imports GRDB. Schema, named migrations, typed reads and writes.
+        .target(
+            name: "AttacheCatalog",
+            dependencies: ["AttacheModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        /// The file system on raw bytes (readdir + fstatat), the SHA-256 hasher, the libmagic classifier.
+        .target(
+            name: "AttacheSystem",
+            dependencies: [
+                "AttacheModel", "CMagic", "CFTS",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        /// The scan stage: walk → compare with the catalog → hash + classify on all cores → catalog.
+        .target(name: "AttacheScan", dependencies: ["AttacheModel", "AttacheSystem", "AttacheCatalog"]),
+        /// Inventory output: one formatter per format (text, JSON, CSV, table).
+        .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
+        .systemLibrary(name: "CFTS"),
+        /// Declarative trees, a scratch directory and helpers shared by the test targets.
+        .target(name: "AttacheTestSupport", dependencies: ["AttacheModel"], path: "Tests/AttacheTestSupport"),
+        .testTarget(name: "AttacheModelTests", dependencies: ["AttacheModel"]),
+        .testTarget(name: "AttacheConfigTests", dependencies: ["AttacheConfig"]),
+        .testTarget(name: "AttacheSystemTests", dependencies: ["AttacheSystem", "AttacheTestSupport"]),
+        .testTarget(name: "AttacheCatalogTests", dependencies: ["AttacheCatalog", "AttacheTestSupport"]),
+        .testTarget(
+            name: "AttacheScanTests",
+            dependencies: ["AttacheScan", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
+        .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport"]),
+    ]
+)

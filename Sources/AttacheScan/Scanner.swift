@@ -1,0 +1,149 @@
+import AttacheCatalog
+import AttacheModel
+import AttacheSystem
+import Foundation
+
+/// The scan stage: inventories every file under the roots into the catalog.
+///
+/// 1. **Walk** each root (raw bytes, no symlink followed, nothing but folders opened).
+/// 2. **Compare** with what the catalog knows: a file whose size, mtime, ctime and inode are
+///    unchanged, and that was read fine before, is not read again. Files no longer present
+///    are marked gone (their rows stay, as history).
+/// 3. **Read** the rest on all cores: one read feeds SHA-256 and libmagic.
+/// 4. **Write**: one writer batches results into catalog transactions, so a scan killed at
+///    any instant leaves a consistent catalog, and a re-run picks up where it stopped.
+public enum Scanner {
+    /// Runs a scan.
+    /// - Parameters:
+    ///   - catalog: where results go.
+    ///   - options: roots, exclusions, workers.
+    ///   - cancel: checked between files; a cancelled scan commits what it has and ends `interrupted`.
+    ///   - progress: called from the calling thread a few times a second.
+    /// - Throws: ``ScanError`` when a root is unusable or the catalog fails; problems with
+    ///   individual files never throw — they are findings.
+    public static func run(
+        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag = CancellationFlag(),
+        progress: @escaping (ScanProgress) -> Void = { _ in }
+    ) throws(ScanError) -> ScanResult {
+        // Check every root before writing anything.
+        let roots = try options.roots.map { r throws(ScanError) in (spec: r, path: try resolveRoot(r.path)) }
+        var readers: [ContentReader] = []
+        do {
+            for _ in 0..<options.workers { readers.append(try ContentReader(faults: options.faults)) }
+        } catch { throw .magic(error.description) }
+
+        do {
+            var rootIDs: [Int64] = []
+            for r in roots {
+                rootIDs.append(try catalog.registerRoot(path: r.path, aliases: r.spec.aliases, caseInsensitive: r.spec.caseInsensitive))
+            }
+            let runID = try catalog.beginScanRun(rootIDs: rootIDs, version: options.version)
+            var counts = ScanCounts()
+            var work: [WorkItem] = []
+            var status = ScanRunStatus.completed
+
+            for (index, root) in roots.enumerated() {
+                if cancel.isCancelled { status = .interrupted; break }
+                let rootID = rootIDs[index]
+                var visitor = Collector(rootID: rootID)
+                var lastReport = DispatchTime.now()
+                visitor.onProgress = { found in
+                    let now = DispatchTime.now()
+                    if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 200_000_000 {
+                        lastReport = now
+                        progress(ScanProgress(phase: .walking, entriesFound: counts.seen + found, filesToRead: 0, bytesToRead: 0,
+                                              filesRead: 0, bytesRead: 0, readingSeconds: 0))
+                    }
+                }
+                do {
+                    try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
+                } catch {
+                    throw ScanError.rootUnreadable(root.path.display, "\(error)")
+                }
+                let prior = try catalog.priorFiles(rootID: rootID)
+                let diff = Differ.compare(visitor, prior: prior, rootID: rootID, rootPath: root.path)
+                counts.seen += visitor.entries.count
+                counts.excluded += visitor.excludedCount
+                counts.new += diff.newCount
+                counts.changed += diff.changedCount
+                counts.unchanged += diff.unchangedCount
+                counts.gone += diff.goneIDs.count
+                try catalog.applyScanBatch(runID: runID, files: diff.updates, findings: visitor.findings, goneIDs: diff.goneIDs)
+                work.append(contentsOf: diff.work)
+            }
+
+            if status == .completed {
+                let outcome = try ReadPhase.run(work: work, readers: readers, catalog: catalog, runID: runID,
+                                                batchSize: options.batchSize, cancel: cancel, progress: progress)
+                counts.read = outcome.filesRead
+                counts.bytesRead = outcome.bytesRead
+                if outcome.cancelled { status = .interrupted }
+            }
+            progress(ScanProgress(phase: .finishing, entriesFound: counts.seen, filesToRead: work.count,
+                                  bytesToRead: work.reduce(0) { $0 + $1.stat.size }, filesRead: counts.read,
+                                  bytesRead: counts.bytesRead, readingSeconds: 0))
+            if status == .completed { try catalog.purgeStaleFindings(rootIDs: rootIDs, runID: runID) }
+            let findings = try catalog.findingCounts(rootIDs: rootIDs)
+            counts.problems = findings.filter { $0.key.severity >= .warning }.values.reduce(0, +)
+            try catalog.finishScanRun(runID, rootIDs: rootIDs, status: status, counts: counts)
+            return ScanResult(runID: runID, status: status, counts: counts, findings: findings,
+                              bytesHashed: readers.reduce(0) { $0 + $1.bytesRead })
+        } catch let e as CatalogError {
+            throw .catalog(e)
+        } catch let e as ScanError {
+            throw e
+        } catch {
+            throw .catalog(.sqlite(path: catalog.path, reason: "\(error)"))
+        }
+    }
+
+    /// The absolute, symlink-free path of a root, as bytes. Checks it is an existing folder.
+    static func resolveRoot(_ path: String) throws(ScanError) -> RawPath {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDir) else { throw .rootNotFound(path) }
+        guard isDir.boolValue else { throw .rootNotADirectory(path) }
+        guard let resolved = realpath(absolute, nil) else { throw .rootUnreadable(path, String(cString: strerror(errno))) }
+        defer { free(resolved) }
+        let len = strlen(resolved)
+        return RawPath(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: len)))
+    }
+}
+
+/// A file that must be read.
+struct WorkItem: Sendable {
+    var rootID: Int64
+    var path: RawPath
+    var absolute: RawPath
+    var stat: FileStat
+    /// The most serious walk-time problem of its name (kept on the row even when the read is fine).
+    var nameProblem: (code: ProblemCode, detail: String)?
+}
+
+/// Gathers what the walk reports.
+struct Collector: WalkVisitor {
+    let rootID: Int64
+    var entries: [WalkEntry] = []
+    var findings: [Finding] = []
+    /// The most serious finding per path, for the `problem` column.
+    var problemByPath: [RawPath: (code: ProblemCode, detail: String)] = [:]
+    /// Folders that could not be listed: what the catalog knew below them is not gone.
+    var unlisted: [RawPath] = []
+    var excludedCount = 0
+    var onProgress: ((Int) -> Void)?
+
+    init(rootID: Int64) { self.rootID = rootID }
+
+    mutating func entry(_ entry: WalkEntry) {
+        entries.append(entry)
+        if entries.count & 1023 == 0 { onProgress?(entries.count) }
+    }
+
+    mutating func finding(_ path: RawPath, _ code: ProblemCode, _ detail: String) {
+        findings.append(Finding(rootID: rootID, path: path, code: code, detail: detail))
+        if let old = problemByPath[path], old.code.severity >= code.severity {} else { problemByPath[path] = (code, detail) }
+        if code == .permissionDenied || code == .ioError || code == .directoryLoop { unlisted.append(path) }
+    }
+
+    mutating func excluded(_ path: RawPath) { excludedCount += 1 }
+}

@@ -1,0 +1,87 @@
+import AttacheModel
+import CFTS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small wrappers over the POSIX calls the walker and the reader share.
+enum Posix {
+    static func errnoDescription(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    /// Converts a `stat` into attache's value type.
+    static func fileStat(_ st: stat) -> FileStat {
+        let fmt = st.st_mode & S_IFMT
+        let kind: EntryKind
+        switch fmt {
+        case S_IFREG: kind = .regular
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        case S_IFIFO: kind = .fifo
+        case S_IFSOCK: kind = .socket
+        case S_IFCHR: kind = .charDevice
+        case S_IFBLK: kind = .blockDevice
+        default: kind = .other
+        }
+        return FileStat(
+            kind: kind, size: Int64(st.st_size),
+            mtime: Timestamp(seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec)),
+            ctime: Timestamp(seconds: Int(st.st_ctim.tv_sec), nanoseconds: Int(st.st_ctim.tv_nsec)),
+            key: FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)),
+            mode: UInt32(st.st_mode))
+    }
+
+    /// Calls `body` with a NUL-terminated copy of `bytes`.
+    static func withCString<T>(_ bytes: [UInt8], _ body: (UnsafePointer<CChar>) -> T) -> T {
+        var z = bytes
+        z.append(0)
+        return z.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { body($0) }
+        }
+    }
+
+    /// Raises the soft limit of open files to the hard limit: a deep tree holds one
+    /// descriptor per level while it is walked.
+    static func raiseOpenFileLimit() {
+        var lim = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &lim) == 0, lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &lim)
+        }
+    }
+
+    /// The longest path open(2) accepts in one piece.
+    static let pathMax = Int(PATH_MAX)
+
+    /// Opens `path` (absolute, raw bytes) with `flags`. Paths longer than PATH_MAX are opened
+    /// component by component with openat, so very deep trees are still read.
+    /// - Returns: the descriptor, or the errno.
+    static func open(_ path: [UInt8], flags: Int32) -> Result<Int32, PosixError> {
+        if path.count < pathMax {
+            let fd = withCString(path) { Glibc.open($0, flags) }
+            return fd >= 0 ? .success(fd) : .failure(PosixError(code: attache_errno()))
+        }
+        // Walk the folders with openat; never follow a symlink on the way.
+        let parts = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+        var dirFD = Glibc.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dirFD >= 0 else { return .failure(PosixError(code: attache_errno())) }
+        for (i, part) in parts.enumerated() {
+            let last = i == parts.count - 1
+            let f = last ? flags : (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let next = withCString(Array(part)) { openat(dirFD, $0, f) }
+            let err = attache_errno()
+            close(dirFD)
+            guard next >= 0 else { return .failure(PosixError(code: err)) }
+            dirFD = next
+        }
+        return .success(dirFD)
+    }
+}
+
+/// An errno with its message.
+public struct PosixError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let code: Int32
+    public init(code: Int32) { self.code = code }
+    public var description: String { Posix.errnoDescription(code) }
+}

@@ -1,0 +1,192 @@
+import AttacheModel
+import CFTS
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One entry the walk found: a path relative to the root and what lstat said about it.
+public struct WalkEntry: Sendable {
+    public var path: RawPath
+    public var stat: FileStat
+    /// For a symlink: where it points (raw bytes as readlink gives them).
+    public var linkTarget: RawPath?
+}
+
+/// What the walk reports as it goes. Directories are not reported as entries.
+public protocol WalkVisitor {
+    /// A non-directory entry (regular file, symlink, FIFO, socket, device).
+    mutating func entry(_ entry: WalkEntry)
+    /// A problem with a path (relative to the root).
+    mutating func finding(_ path: RawPath, _ code: ProblemCode, _ detail: String)
+    /// A path skipped by an `exclude` pattern (a folder counts once, its content is not entered).
+    mutating func excluded(_ path: RawPath)
+}
+
+/// Walks a root on raw bytes with openat + readdir + fstatat.
+///
+/// - Never follows symlinks (each is reported, and checked for being broken or looping).
+/// - Never opens anything but directories: FIFOs, sockets and devices are only stat'ed.
+/// - Keeps names as bytes; reports names that are not UTF-8 and names that differ from a
+///   sibling only in Unicode normalisation.
+/// - Visits entries in byte order of their names, so two walks of the same tree agree.
+/// - A folder that cannot be listed, or that is its own ancestor, is a finding; the walk goes on.
+public struct Walker {
+    public let root: RawPath
+    public let exclude: [PathGlob]
+
+    public init(root: RawPath, exclude: [PathGlob] = []) {
+        self.root = root
+        self.exclude = exclude
+    }
+
+    /// Errors that stop the walk before it starts: the root itself is unusable.
+    public enum RootError: Error, Sendable, Equatable {
+        case notFound(String)
+        case notADirectory(String)
+        case unreadable(String, PosixError)
+    }
+
+    /// Walks the whole root, calling `visitor` for everything found.
+    /// - Throws: ``RootError`` when the root does not exist, is not a directory, or cannot be opened.
+    public func walk<V: WalkVisitor>(_ visitor: inout V) throws(RootError) {
+        Posix.raiseOpenFileLimit()
+        var st = stat()
+        let rc = Posix.withCString(root.bytes) { lstat($0, &st) }
+        if rc != 0 {
+            let e = attache_errno()
+            if e == ENOENT || e == ENOTDIR { throw .notFound(root.display) }
+            throw .unreadable(root.display, PosixError(code: e))
+        }
+        // A root given as a symlink to a folder is accepted: the user named it on purpose.
+        var rootStat = st
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            let followed: Int32 = Posix.withCString(root.bytes) { p in fstatat(AT_FDCWD, p, &rootStat, 0) }
+            guard followed == 0 else { throw .notFound(root.display) }
+        }
+        guard (rootStat.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(root.display) }
+        let fd: Int32
+        switch Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) {
+        case .success(let f): fd = f
+        case .failure(let e): throw .unreadable(root.display, e)
+        }
+        var ancestors: Set<FileKey> = [FileKey(device: UInt64(rootStat.st_dev), inode: UInt64(rootStat.st_ino))]
+        walkDirectory(fd: fd, relative: RawPath(bytes: []), absoluteLength: root.bytes.count, ancestors: &ancestors, visitor: &visitor)
+    }
+
+    /// Lists the folder open at `fd` (which this call closes) and recurses into sub-folders.
+    private func walkDirectory<V: WalkVisitor>(
+        fd: Int32, relative: RawPath, absoluteLength: Int, ancestors: inout Set<FileKey>, visitor: inout V
+    ) {
+        guard let dir = fdopendir(fd) else {
+            let e = attache_errno()
+            close(fd)
+            visitor.finding(relative, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot list the folder: \(Posix.errnoDescription(e))")
+            return
+        }
+        defer { closedir(dir) }
+        let dfd = dirfd(dir)
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let ent = readdir(dir) else {
+                let e = attache_errno()
+                if e != 0 { visitor.finding(relative, .ioError, "listing stopped early: \(Posix.errnoDescription(e))") }
+                break
+            }
+            let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                let n = raw.firstIndex(of: 0) ?? raw.count
+                return Array(raw[..<n])
+            }
+            if name == [46] || name == [46, 46] { continue }
+            names.append(name)
+        }
+        names.sort { $0.lexicographicallyPrecedes($1) }
+        reportLookalikes(names, in: relative, visitor: &visitor)
+
+        for name in names {
+            let path = relative.appending(RawPath(bytes: name))
+            if !exclude.isEmpty && exclude.contains(where: { $0.matches(path) }) {
+                visitor.excluded(path)
+                continue
+            }
+            let absLength = absoluteLength + 1 + name.count
+            if String(validating: name, as: UTF8.self) == nil {
+                visitor.finding(path, .nameNotUTF8, "name bytes: \(RawPath.escape(name))")
+            }
+            var st = stat()
+            let rc = Posix.withCString(name) { fstatat(dfd, $0, &st, AT_SYMLINK_NOFOLLOW) }
+            if rc != 0 {
+                let e = attache_errno()
+                if e == ENOENT { continue } // removed while we listed: nothing to record
+                visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot stat: \(Posix.errnoDescription(e))")
+                continue
+            }
+            if absLength >= Posix.pathMax {
+                visitor.finding(path, .pathTooLong, "\(absLength) bytes (PATH_MAX is \(Posix.pathMax))")
+            }
+            let fs = Posix.fileStat(st)
+            switch fs.kind {
+            case .directory:
+                if ancestors.contains(fs.key) {
+                    visitor.finding(path, .directoryLoop, "the folder is one of its own ancestors")
+                    continue
+                }
+                let sub = Posix.withCString(name) { openat(dfd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                if sub < 0 {
+                    let e = attache_errno()
+                    visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot open the folder: \(Posix.errnoDescription(e))")
+                    continue
+                }
+                ancestors.insert(fs.key)
+                walkDirectory(fd: sub, relative: path, absoluteLength: absLength, ancestors: &ancestors, visitor: &visitor)
+                ancestors.remove(fs.key)
+            case .symlink:
+                let target = readLink(dfd, name)
+                var follow = stat()
+                let frc = Posix.withCString(name) { fstatat(dfd, $0, &follow, 0) }
+                let fe = frc == 0 ? 0 : attache_errno()
+                let shown = target.map { $0.display } ?? "?"
+                if fe == ELOOP {
+                    visitor.finding(path, .symlinkLoop, "→ \(shown)")
+                } else if fe == ENOENT || fe == ENOTDIR {
+                    visitor.finding(path, .brokenSymlink, "→ \(shown)")
+                } else {
+                    visitor.finding(path, .symlink, "→ \(shown)")
+                }
+                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: target))
+            case .regular:
+                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
+            default:
+                visitor.finding(path, .specialFile, fs.kind.rawValue)
+                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
+            }
+        }
+    }
+
+    private func readLink(_ dfd: Int32, _ name: [UInt8]) -> RawPath? {
+        var buf = [UInt8](repeating: 0, count: 4096)
+        let n = Posix.withCString(name) { cname in
+            buf.withUnsafeMutableBufferPointer { b in
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { readlinkat(dfd, cname, $0, b.count) }
+            }
+        }
+        return n >= 0 ? RawPath(bytes: Array(buf[..<n])) : nil
+    }
+
+    /// Names in one folder that are equal once normalised to NFC but differ in bytes
+    /// ("Café" written precomposed and decomposed): each is a finding.
+    private func reportLookalikes<V: WalkVisitor>(_ names: [[UInt8]], in folder: RawPath, visitor: inout V) {
+        var groups: [String: [[UInt8]]] = [:]
+        for n in names where n.contains(where: { $0 >= 0x80 }) {
+            guard let s = String(validating: n, as: UTF8.self) else { continue }
+            groups[s.precomposedStringWithCanonicalMapping, default: []].append(n)
+        }
+        for (_, members) in groups where members.count > 1 {
+            for m in members {
+                let others = members.filter { $0 != m }.map { RawPath.escape($0) + " (" + $0.count.description + " bytes)" }
+                visitor.finding(folder.appending(RawPath(bytes: m)), .nameLookalike, "same as " + others.joined(separator: ", ") + " after NFC normalisation")
+            }
+        }
+    }
+}
