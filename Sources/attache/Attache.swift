@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+
+/// The version attache reports and records in the catalog.
+let attacheVersion = "0.1.0"
+
+@main
+struct Attache: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attache",
+        abstract: "Move a legacy CRM's file attachments to their new home without losing one.",
+        discussion: """
+            A migration is described by one manifest, attache.yaml (write one with 'attache init').
+            Each stage reads it and meets the others in one catalog (a SQLite file):
+
+              attache init                  write a commented attache.yaml
+              attache scan                  inventory every file under the roots (hash, type, problems)
+              attache report                what do we have? totals, types, years, duplicates, problems
+              attache list files|duplicates|problems --format csv
+                                            complete, sorted listings for spreadsheets and scripts
+
+            For a quick look without a manifest: attache scan /mnt/share && attache report
+
+            Exit codes: 0 ok · 1 failure · 3 finished with problems · 64 usage · 65 bad input
+            · 66 input missing · 130 interrupted (Documentation/ExitCodes.md).
+            """,
+        version: attacheVersion,
+        subcommands: [InitCommand.self, ScanCommand.self, ReportCommand.self, ListCommand.self])
+
+    /// Sets the locale libarchive and libmagic need, then runs the command and maps its
+    /// outcome to an exit code.
+    static func main() {
+        // A Swift program starts in the "C" locale; libarchive needs UTF-8 to write non-ASCII names.
+        setlocale(LC_ALL, "C.UTF-8")
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as Failure {
+            Terminal.error(failure.message)
+            Foundation.exit(failure.exit.rawValue)
+        } catch let exit as ExitStatus {
+            Foundation.exit(exit.code)
+        } catch {
+            // Help, --version and usage errors: ArgumentParser prints them (usage exits 64).
+            Attache.exit(withError: error)
+        }
+    }
+}
+
+/// A command's own exit code when it finished normally but must say something (3, 130).
+struct ExitStatus: Error {
+    var code: Int32
+    init(_ exit: Exit) { code = exit.rawValue }
+}

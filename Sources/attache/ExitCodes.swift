@@ -1,0 +1,60 @@
+import AttacheCatalog
+import AttacheConfig
+import AttacheScan
+
+/// attache's exit codes, mapped in one place (Documentation/ExitCodes.md).
+/// Scripts should treat any code they do not know as a failure.
+enum Exit: Int32 {
+    /// Everything worked and nothing needs attention.
+    case ok = 0
+    /// A failure not covered below (an I/O error on the catalog, an internal error).
+    case failure = 1
+    /// The command finished, but some files or references have problems (see `attache list problems`).
+    case finishedWithProblems = 3
+    /// The policy cannot fit the quota with what must be kept.
+    case quotaExceeded = 4
+    /// Verification found differences between the target and the catalog.
+    case verifyFailed = 5
+    /// The command line is wrong (unknown option, missing argument).
+    case usage = 64
+    /// Input data is invalid: the manifest, a policy or a record file has an error.
+    case badInput = 65
+    /// An input does not exist: the manifest, the catalog, a root.
+    case noInput = 66
+    /// Interrupted (Ctrl-C); what was done is committed and the next run resumes.
+    case interrupted = 130
+}
+
+/// An error the command reports to the user and the code it exits with.
+struct Failure: Error {
+    var message: String
+    var exit: Exit
+
+    init(_ message: String, exit: Exit) { self.message = message; self.exit = exit }
+
+    init(_ e: ManifestError) {
+        message = e.description
+        switch e.kind {
+        case .notFound: exit = .noInput
+        case .unreadable: exit = .failure
+        default: exit = .badInput
+        }
+    }
+
+    init(_ e: CatalogError) {
+        message = e.description
+        switch e {
+        case .notFound: exit = .noInput
+        case .newerSchema: exit = .badInput
+        default: exit = .failure
+        }
+    }
+
+    init(_ e: ScanError) {
+        switch e {
+        case .catalog(let c): self.init(c)
+        case .rootNotFound, .rootNotADirectory: self.init(e.description, exit: .noInput)
+        default: self.init(e.description, exit: .failure)
+        }
+    }
+}

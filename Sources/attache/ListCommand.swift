@@ -1,0 +1,53 @@
+import AttacheReport
+import ArgumentParser
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Complete, sorted listings for spreadsheets and scripts.",
+        discussion: """
+            KIND is one of:
+              files        every file present (with --all, gone ones too): root, path, kind, size,
+                           mtime, sha256, mime, category, extension_mismatch, status, problem, problem_detail
+              duplicates   every file that shares its content with another, grouped
+              problems     every recorded problem: root, path, code, severity, detail
+
+            Field names are stable (Documentation/Listings.md). Paths are relative to their root;
+            bytes that are not valid UTF-8 are written as \\xNN.
+
+            Examples:
+              attache list files --format csv > files.csv
+              attache list problems --format json | jq '.items[] | select(.severity == "error")'
+            """)
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems }
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "files, duplicates or problems.")
+    var kind: Kind
+
+    @Option(name: .long, help: "table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "With 'files': include files that are gone (history).")
+    var all = false
+
+    func validate() throws {
+        if format == .text { throw ValidationError("list --format takes table, csv or json") }
+        if all && kind != .files { throw ValidationError("--all goes with 'list files'") }
+    }
+
+    func run() throws {
+        let catalog = try common.openExistingCatalog()
+        var sink = FileSink()
+        do {
+            switch kind {
+            case .files: try Listing.files(catalog, format: format, includeGone: all, to: &sink)
+            case .duplicates: try Listing.duplicates(catalog, format: format, to: &sink)
+            case .problems: try Listing.problems(catalog, format: format, to: &sink)
+            }
+        } catch { throw Failure(error) }
+        sink.flush()
+    }
+}
