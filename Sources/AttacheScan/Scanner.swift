@@ -29,7 +29,8 @@ public enum Scanner {
         let roots = try options.roots.map { r throws(ScanError) in (spec: r, path: try resolveRoot(r.path)) }
         var readers: [ContentReader] = []
         do {
-            for _ in 0..<options.workers { readers.append(try ContentReader(faults: options.faults)) }
+            let cache = MimeCache()
+            for _ in 0..<options.workers { readers.append(try ContentReader(faults: options.faults, cache: cache)) }
         } catch { throw .magic(error.description) }
 
         do {

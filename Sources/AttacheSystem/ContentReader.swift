@@ -1,6 +1,7 @@
 import AttacheModel
 import CFTS
 import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,17 @@ public struct ReadFaults: Sendable {
         self.openError = openError
         self.afterChunk = afterChunk
     }
+}
+
+/// MIME types already found in this scan, by content hash, shared by the readers.
+/// libmagic's answer depends only on the bytes it is given, so a second copy of the same
+/// content needs no second call (about one file in eight on a CRM share is a duplicate).
+public final class MimeCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byHash: [ContentHash: String] = [:]
+    public init() {}
+    func mime(for hash: ContentHash) -> String? { lock.lock(); defer { lock.unlock() }; return byHash[hash] }
+    func store(_ mime: String, for hash: ContentHash) { lock.lock(); byHash[hash] = mime; lock.unlock() }
 }
 
 /// What reading one file gave.
@@ -37,7 +49,10 @@ public enum ReadOutcome: Sendable {
 /// after the read, the file is read again (up to `attempts` times) and otherwise flagged.
 public final class ContentReader {
     private let buffer: UnsafeMutableRawBufferPointer
+    /// The file's first bytes, kept for libmagic until the hash tells whether it is needed.
+    private let sample: UnsafeMutableRawBufferPointer
     private let magic: MagicClassifier
+    private let cache: MimeCache
     private let faults: ReadFaults
     private let attempts: Int
     /// Bytes read through this reader, across files (tests use it to prove a file was not read).
@@ -45,14 +60,19 @@ public final class ContentReader {
 
     public static let chunkSize = 1 << 20
 
-    public init(faults: ReadFaults = ReadFaults(), attempts: Int = 3) throws(MagicError) {
+    /// Calls to libmagic made by this reader (tests use it to prove the cache works).
+    public private(set) var classifications = 0
+
+    public init(faults: ReadFaults = ReadFaults(), attempts: Int = 3, cache: MimeCache = MimeCache()) throws(MagicError) {
         magic = try MagicClassifier()
+        self.cache = cache
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentReader.chunkSize, alignment: 4096)
+        sample = UnsafeMutableRawBufferPointer.allocate(byteCount: MagicClassifier.sampleSize, alignment: 16)
         self.faults = faults
         self.attempts = max(1, attempts)
     }
 
-    deinit { buffer.deallocate() }
+    deinit { buffer.deallocate(); sample.deallocate() }
 
     /// Reads the file at `path` (absolute raw bytes).
     /// - Parameter isCancelled: polled between chunks.
@@ -105,7 +125,7 @@ public final class ContentReader {
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
 
         var hasher = SHA256()
-        var mime: String? = nil
+        var sampled = 0
         var total: Int64 = 0
         while true {
             if isCancelled() { return .cancelled(bytes: total) }
@@ -125,10 +145,9 @@ public final class ContentReader {
                 filled += n
             }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            if mime == nil {
-                mime = before.size == 0 && filled == 0
-                    ? "inode/x-empty"
-                    : magic.mimeType(of: UnsafeRawBufferPointer(rebasing: chunk[0..<min(filled, MagicClassifier.sampleSize)]))
+            if total == 0 && filled > 0 {
+                sampled = min(filled, MagicClassifier.sampleSize)
+                sample.baseAddress!.copyMemory(from: chunk.baseAddress!, byteCount: sampled)
             }
             if filled > 0 { hasher.update(bufferPointer: chunk) }
             total += Int64(filled)
@@ -141,7 +160,18 @@ public final class ContentReader {
         if after.size != before.size || after.mtime != before.mtime || after.ctime != before.ctime || total != after.size {
             return .failed(.changedWhileReading, "size \(before.size) → \(after.size), read \(total) bytes", bytes: total, stat: after)
         }
-        return .read(hash: ContentHash(bytes: hasher.finalize()), mime: mime ?? "inode/x-empty", stat: after, bytes: total)
+        let hash = ContentHash(bytes: hasher.finalize())
+        return .read(hash: hash, mime: classify(hash, sampled), stat: after, bytes: total)
+    }
+
+    /// The content type, from the cache when this content was classified before.
+    private func classify(_ hash: ContentHash, _ sampled: Int) -> String {
+        if sampled == 0 { return "inode/x-empty" }
+        if let known = cache.mime(for: hash) { return known }
+        classifications += 1
+        let mime = magic.mimeType(of: UnsafeRawBufferPointer(rebasing: sample[0..<sampled]))
+        cache.store(mime, for: hash)
+        return mime
     }
 
     private func failure(_ code: Int32, _ what: String, bytes: Int64, stat: FileStat?) -> ReadOutcome {

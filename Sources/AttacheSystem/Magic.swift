@@ -7,8 +7,12 @@ import CMagic
 /// ~0.16 ms to load). Only the MIME type is asked for; the description would halve throughput.
 public final class MagicClassifier {
     private let cookie: OpaquePointer?
-    /// How many leading bytes are handed to libmagic.
+    /// The most leading bytes handed to libmagic.
     public static let sampleSize = 64 * 1024
+    /// libmagic is asked about this many bytes first. Its text checks cost time in proportion
+    /// to the sample (1.1 ms for 16 KiB of plain text, 0.3 ms for 4 KiB, measured on the
+    /// bench corpus), while binary formats are recognised from their first bytes.
+    public static let firstSampleSize = 4 * 1024
 
     /// - Throws: ``MagicError`` when the magic database cannot be loaded (libmagic-mgc missing).
     public init() throws(MagicError) {
@@ -26,12 +30,29 @@ public final class MagicClassifier {
 
     deinit { if let cookie { magic_close(cookie) } }
 
-    /// The MIME type of a sample of a file's first bytes.
+    /// The MIME type of a sample of a file's first bytes (up to ``sampleSize``).
+    ///
+    /// libmagic is asked about the first 4 KiB; only when its answer is a generic container
+    /// (OLE2/CDF, ZIP, octet-stream), which more bytes can refine into a Word, Excel or
+    /// Outlook file, is it asked again about the whole sample. On the bench corpus this gives
+    /// the same answer as the whole sample for every file, in two thirds of the time.
     public func mimeType(of sample: UnsafeRawBufferPointer) -> String {
         guard sample.count > 0 else { return "inode/x-empty" }
-        guard let r = magic_buffer(cookie, sample.baseAddress, sample.count) else { return "application/octet-stream" }
-        let mime = String(cString: r)
+        let first = UnsafeRawBufferPointer(rebasing: sample[0..<min(sample.count, MagicClassifier.firstSampleSize)])
+        var mime = ask(first)
+        if sample.count > first.count && MagicClassifier.isGeneric(mime) { mime = ask(sample) }
         return MagicClassifier.sanityCheck(mime, sample)
+    }
+
+    private func ask(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard let r = magic_buffer(cookie, bytes.baseAddress, bytes.count) else { return "application/octet-stream" }
+        return String(cString: r)
+    }
+
+    /// Answers that more bytes may refine.
+    static func isGeneric(_ mime: String) -> Bool {
+        mime == "application/octet-stream" || mime == "application/zip" || mime == "application/x-ole-storage"
+            || mime.hasPrefix("application/CDFV2")
     }
 
     /// libmagic 5.44 types UTF-8 text starting with certain CJK bytes as a DOS executable

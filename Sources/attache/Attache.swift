@@ -36,7 +36,7 @@ struct Attache: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
-            Terminal.error(failure.message)
+            if failure.located { Terminal.write(failure.message + "\n") } else { Terminal.error(failure.message) }
             Foundation.exit(failure.exit.rawValue)
         } catch let exit as ExitStatus {
             Foundation.exit(exit.code)

@@ -29,14 +29,17 @@ enum Exit: Int32 {
 struct Failure: Error {
     var message: String
     var exit: Exit
+    /// The message already says where and that it is an error (`file:line:column: error: …`,
+    /// the form editors jump to); it is printed as is.
+    var located = false
 
     init(_ message: String, exit: Exit) { self.message = message; self.exit = exit }
 
     init(_ e: ManifestError) {
         message = e.description
+        located = true
         switch e.kind {
-        case .notFound: exit = .noInput
-        case .unreadable: exit = .failure
+        case .notFound, .unreadable: exit = .noInput
         default: exit = .badInput
         }
     }

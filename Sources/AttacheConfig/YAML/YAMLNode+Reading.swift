@@ -1,3 +1,5 @@
+import AttacheModel
+
 /// Typed reads of a node. Each throws a located ``YAMLDiagnostic`` that names the value
 /// (`what`, e.g. `'catalog'`), what was expected and what was found.
 extension YAMLNode {
@@ -67,26 +69,21 @@ extension YAMLNode {
         }
     }
 
-    /// The node as a mapping whose keys must all be in `allowedKeys`.
-    ///
-    /// An unknown key is reported at the key, with a suggestion when it is close to an
-    /// allowed one ("did you mean 'roots'?") or the list of allowed keys otherwise.
-    /// - Parameters:
-    ///   - what: how messages name the mapping: "the manifest", "a root", "source 'crm'".
-    ///   - allowedKeys: the keys the schema knows, in the order the docs list them.
-    public func mapping(_ what: String, allowedKeys: [String]) throws(YAMLDiagnostic) -> YAMLMapping {
+    /// The node as a mapping, whatever its keys (check them later with
+    /// ``YAMLMapping/checkKeys(_:)``, e.g. after reading a format version).
+    /// - Parameter what: how messages name the mapping: "the manifest", "a root", "source 'crm'".
+    public func mapping(_ what: String) throws(YAMLDiagnostic) -> YAMLMapping {
         guard case .mapping(let entries) = content else {
             throw error("expected a mapping of keys to values for \(what), found \(found)")
         }
-        for entry in entries where !allowedKeys.contains(entry.key) {
-            var message = "unknown key '\(YAMLNode.abbreviated(entry.key))' in \(what)"
-            if let suggestion = KeySuggestion.closest(to: entry.key, among: allowedKeys) {
-                message += "; did you mean '\(suggestion)'?"
-            } else {
-                message += "; expected one of: " + allowedKeys.joined(separator: ", ")
-            }
-            throw YAMLDiagnostic(.schema, at: entry.keyLocation, message)
-        }
         return YAMLMapping(node: self, entries: entries, what: what)
+    }
+
+    /// The node as a mapping whose keys must all be in `allowedKeys`
+    /// (see ``YAMLMapping/checkKeys(_:)``).
+    public func mapping(_ what: String, allowedKeys: [String]) throws(YAMLDiagnostic) -> YAMLMapping {
+        let m = try mapping(what)
+        try m.checkKeys(allowedKeys)
+        return m
     }
 }

@@ -26,6 +26,12 @@ public struct YAMLNode: Sendable, Equatable {
         return false
     }
 
+    /// The text of a scalar that is not empty-valued; nil for lists, mappings and `~`.
+    public var scalarText: String? {
+        if case .scalar(let s) = content, s.kind != .null { return s.text }
+        return nil
+    }
+
     /// A located schema error at this node.
     public func error(_ message: String) -> YAMLDiagnostic {
         YAMLDiagnostic(.schema, at: location, message)
