@@ -2,6 +2,7 @@ import AttacheCatalog
 import AttacheConfig
 import AttacheModel
 import AttacheScan
+import AttacheSystem
 import ArgumentParser
 import Foundation
 
@@ -72,7 +73,7 @@ struct ScanCommand: ParsableCommand {
         let line = ProgressLine(enabled: !quiet)
         let started = Date()
         let options = ScanOptions(roots: scanRoots, exclude: globs, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
-                                  version: attacheVersion)
+                                  faults: ScanCommand.faultsFromEnvironment(), version: attacheVersion)
         let result: ScanResult
         do {
             result = try Scanner.run(catalog: catalog, options: options, cancel: cancel) { p in
@@ -86,6 +87,15 @@ struct ScanCommand: ParsableCommand {
         if !quiet { print(ScanCommand.summary(result, seconds: Date().timeIntervalSince(started), catalog: catalog.path)) }
         if result.status == .interrupted { throw ExitStatus(.interrupted) }
         if result.hasProblems { throw ExitStatus(.finishedWithProblems) }
+    }
+
+    /// Test seam (Documentation/Architecture.md): `ATTACHE_FAULT_READ_DELAY_MS=N` sleeps N ms
+    /// after each chunk read, so an end-to-end test can interrupt or kill a scan mid-way.
+    static func faultsFromEnvironment() -> ReadFaults {
+        guard let v = ProcessInfo.processInfo.environment["ATTACHE_FAULT_READ_DELAY_MS"], let ms = UInt32(v), ms > 0 else {
+            return ReadFaults()
+        }
+        return ReadFaults(afterChunk: { _, _ in usleep(ms * 1000) })
     }
 
     static func describe(_ p: ScanProgress) -> String {

@@ -152,6 +152,32 @@ struct Recorder: WalkVisitor {
         #expect(hash.hex == String(out.prefix(64)))
     }
 
+    @Test func sameContentIsClassifiedOnceAcrossReaders() throws {
+        let s = Scratch("cache")
+        try Tree.make(at: s.path, [.file("a.pdf", Fixtures.pdf), .file("copy/b.pdf", Fixtures.pdf), .file("c.png", Fixtures.png)])
+        let cache = MimeCache()
+        let one = try ContentReader(cache: cache), two = try ContentReader(cache: cache)
+        guard case .read(_, let m1, _, _) = one.read(RawPath(s.join("a.pdf"))),
+              case .read(_, let m2, _, _) = two.read(RawPath(s.join("copy/b.pdf"))),
+              case .read(_, let m3, _, _) = two.read(RawPath(s.join("c.png"))) else { Issue.record("not read"); return }
+        #expect(m1 == "application/pdf" && m2 == "application/pdf" && m3 == "image/png")
+        #expect(one.classifications == 1)
+        #expect(two.classifications == 1) // the PNG only: the copy of the PDF came from the cache
+    }
+
+    @Test func genericAnswersAreAskedAgainWithTheWholeSample() {
+        // What libmagic says of an OLE2 or ZIP container's first 4 KiB may become Word, Excel,
+        // Outlook or DOCX with more bytes; specific answers are final.
+        for generic in ["application/CDFV2", "application/CDFV2-unknown", "application/zip", "application/octet-stream",
+                        "application/x-ole-storage"] {
+            #expect(MagicClassifier.isGeneric(generic), "\(generic)")
+        }
+        for specific in ["application/pdf", "text/plain", "text/html", "application/msword", "image/jpeg",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"] {
+            #expect(!MagicClassifier.isGeneric(specific), "\(specific)")
+        }
+    }
+
     @Test func injectedOpenErrorsBecomeProblems() throws {
         let s = Scratch("fault")
         try Tree.make(at: s.path, [.text("locked.pdf", "x")])
