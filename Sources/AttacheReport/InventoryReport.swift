@@ -27,6 +27,9 @@ public enum InventoryReport {
 
     public static func text<S: TextSink>(_ d: InventoryData, to out: inout S) {
         let s = d.summary
+        // With one root, paths and folders are shown relative to it (the root is listed above).
+        let singleRoot = s.roots.count == 1 ? s.roots[0].display : nil
+        func shown(_ f: FileRecord) -> String { singleRoot == nil ? f.rootPath + "/" + f.path.display : f.path.display }
         out.write("attache inventory — catalog \(d.catalogPath)\n")
         if let run = s.lastRun {
             let c = run.counts
@@ -50,12 +53,16 @@ public enum InventoryReport {
 
         section("By category", s.byCategory, total: s.presentBytes, to: &out)
         section("By year last modified", s.byYear, total: s.presentBytes, to: &out)
-        section("By top folder", s.byTopFolder, total: s.presentBytes, to: &out)
+        let folders = s.byTopFolder.map { t -> Tally in
+            guard let root = singleRoot, t.label.hasPrefix(root + " ▸ ") else { return t }
+            return Tally(label: String(t.label.dropFirst(root.count + 3)), files: t.files, bytes: t.bytes)
+        }
+        section("By top folder", folders, total: s.presentBytes, to: &out)
 
         if !d.largest.isEmpty {
             out.write("\nLargest files\n")
             var lt = Table(headers: ["size", "category", "path"], rightAligned: [0])
-            for f in d.largest { lt.add([ByteCount(f.stat.size).description, f.category?.rawValue ?? "-", f.rootPath + "/" + f.path.display]) }
+            for f in d.largest { lt.add([ByteCount(f.stat.size).description, f.category?.rawValue ?? "-", shown(f)]) }
             lt.render(to: &out)
         }
 
@@ -63,10 +70,10 @@ public enum InventoryReport {
         if s.duplicateGroups == 0 {
             out.write("  none: every non-empty readable file has unique content\n")
         } else {
-            out.write("  \(groupedDigits(Int64(s.duplicateFiles))) files in \(groupedDigits(Int64(s.duplicateGroups))) groups of identical content; keeping one copy of each would free \(ByteCount(s.reclaimableBytes))\n")
+            out.write("  \(count(s.duplicateFiles, "file")) in \(count(s.duplicateGroups, "group")) of identical content; keeping one copy of each would free \(ByteCount(s.reclaimableBytes))\n")
             var dt = Table(headers: ["copies", "size", "reclaimable", "sha256", "first copy"], rightAligned: [0, 1, 2])
             for g in d.topDuplicates {
-                let first = g.files.first.map { $0.rootPath + "/" + $0.path.display } ?? ""
+                let first = g.files.first.map(shown) ?? ""
                 dt.add([String(g.files.count), ByteCount(g.size).description, ByteCount(g.reclaimable).description,
                         String(g.sha256.hex.prefix(12)), first])
             }
@@ -74,7 +81,7 @@ public enum InventoryReport {
             out.write("  complete list: attache list duplicates\n")
         }
 
-        out.write("\nExtension contradicts content: \(groupedDigits(Int64(s.extensionMismatches))) files")
+        out.write("\nExtension contradicts content: \(count(s.extensionMismatches, "file"))")
         out.write(s.extensionMismatches > 0 ? " (attache list files --format csv, column extension_mismatch)\n" : "\n")
 
         let total = s.problems.values.reduce(0, +)
@@ -89,13 +96,17 @@ public enum InventoryReport {
             pt.render(to: &out)
             out.write("\n")
             for p in d.findings.prefix(textProblemLimit) {
-                out.write("  \(p.code.severity.rawValue.uppercased()) \(p.rootPath)/\(p.path.display) — \(p.code.rawValue): \(p.detail)\n")
+                let path = singleRoot == nil ? p.rootPath + "/" + p.path.display : (p.path.isEmpty ? "." : p.path.display)
+                out.write("  \(p.code.severity.rawValue.uppercased()) \(path) — \(p.code.rawValue): \(p.detail)\n")
             }
             if d.findings.count > textProblemLimit {
                 out.write("  … and \(d.findings.count - textProblemLimit) more: attache list problems\n")
             }
         }
     }
+
+    /// "1 file", "2,345 files".
+    static func count(_ n: Int, _ noun: String) -> String { "\(groupedDigits(Int64(n))) \(noun)\(n == 1 ? "" : "s")" }
 
     private static func section<S: TextSink>(_ title: String, _ rows: [Tally], total: Int64, to out: inout S) {
         guard !rows.isEmpty else { return }

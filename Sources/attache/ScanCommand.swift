@@ -123,7 +123,7 @@ struct ScanCommand: ParsableCommand {
             + "\(groupedDigits(Int64(c.changed))) changed, \(groupedDigits(Int64(c.unchanged))) unchanged, "
             + "\(groupedDigits(Int64(c.gone))) gone" + (c.excluded > 0 ? ", \(groupedDigits(Int64(c.excluded))) excluded" : ""))
         let rate = seconds > 0 ? " (\(ByteCount(Int64(Double(c.bytesRead) / seconds)))/s)" : ""
-        lines.append("Read \(groupedDigits(Int64(c.read))) files, \(ByteCount(c.bytesRead)) in \(formatFixed(seconds, digits: 1)) s\(rate) → \(catalog)")
+        lines.append("Read \(plural(c.read, "file")), \(ByteCount(c.bytesRead)) in \(formatFixed(seconds, digits: 1)) s\(rate) → \(catalog)")
         let errors = r.findings.filter { $0.key.severity == .error }.values.reduce(0, +)
         let warnings = r.findings.filter { $0.key.severity == .warning }.values.reduce(0, +)
         let infos = r.findings.filter { $0.key.severity == .info }.values.reduce(0, +)
@@ -131,7 +131,7 @@ struct ScanCommand: ParsableCommand {
             lines.append("No problems.")
         } else {
             let codes = r.findings.keys.sorted().map { "\($0.rawValue) \(r.findings[$0]!)" }.joined(separator: ", ")
-            lines.append("Problems: \(errors) errors, \(warnings) warnings, \(infos) notes (\(codes)) — see: attache list problems")
+            lines.append("Problems: \(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(infos, "note")) (\(codes)) — see: attache list problems")
         }
         if r.status == .interrupted { lines.append("The catalog keeps what was read; run the scan again to finish.") }
         return lines.joined(separator: "\n")
@@ -170,3 +170,6 @@ final class InterruptHandler: @unchecked Sendable {
         signal(SIGTERM, SIG_DFL)
     }
 }
+
+/// "1 file", "2,345 files".
+func plural(_ n: Int, _ noun: String) -> String { "\(groupedDigits(Int64(n))) \(noun)\(n == 1 ? "" : "s")" }
