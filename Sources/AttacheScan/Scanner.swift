@@ -56,13 +56,15 @@ public enum Scanner {
                                               filesRead: 0, bytesRead: 0, readingSeconds: 0))
                     }
                 }
+                // The catalog's rows load on another core while this one walks.
+                let prior = PriorLoader(catalog: catalog, rootID: rootID)
                 do {
                     try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
                 } catch {
                     throw ScanError.rootUnreadable(root.path.display, "\(error)")
                 }
-                let prior = try catalog.priorFiles(rootID: rootID)
-                let diff = Differ.compare(visitor, prior: prior, rootID: rootID, rootPath: root.path)
+                let priorFiles = try prior.wait()
+                let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
                 counts.new += diff.newCount
@@ -108,6 +110,25 @@ public enum Scanner {
         defer { free(resolved) }
         let len = strlen(resolved)
         return RawPath(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: len)))
+    }
+}
+
+/// Loads a root's catalog rows on a thread of its own.
+final class PriorLoader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[RawPath: PriorFile], CatalogError> = .success([:])
+
+    init(catalog: Catalog, rootID: Int64) {
+        let thread = Thread { [self] in
+            do throws(CatalogError) { result = .success(try catalog.priorFiles(rootID: rootID)) } catch { result = .failure(error) }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func wait() throws(CatalogError) -> [RawPath: PriorFile] {
+        done.wait()
+        return try result.get()
     }
 }
 

@@ -176,13 +176,23 @@ public struct Walker {
 
     /// Names in one folder that are equal once normalised to NFC but differ in bytes
     /// ("Café" written precomposed and decomposed): each is a finding.
+    ///
+    /// Swift's `String` compares and hashes by canonical equivalence (with a fast path for
+    /// text already in NFC), so grouping by `String` finds exactly these twins without
+    /// normalising every name.
     private func reportLookalikes<V: WalkVisitor>(_ names: [[UInt8]], in folder: RawPath, visitor: inout V) {
-        var groups: [String: [[UInt8]]] = [:]
+        var seen: [String: [UInt8]] = [:]
+        var twins: [String: [[UInt8]]] = [:]
         for n in names where n.contains(where: { $0 >= 0x80 }) {
             guard let s = String(validating: n, as: UTF8.self) else { continue }
-            groups[s.precomposedStringWithCanonicalMapping, default: []].append(n)
+            if let first = seen[s] {
+                if twins[s] == nil { twins[s] = [first] }
+                twins[s]!.append(n)
+            } else {
+                seen[s] = n
+            }
         }
-        for (_, members) in groups where members.count > 1 {
+        for (_, members) in twins {
             for m in members {
                 let others = members.filter { $0 != m }.map { RawPath.escape($0) + " (" + $0.count.description + " bytes)" }
                 visitor.finding(folder.appending(RawPath(bytes: m)), .nameLookalike, "same as " + others.joined(separator: ", ") + " after NFC normalisation")
