@@ -62,16 +62,20 @@ public struct ScanRunRecord: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// Registers a root (or updates its aliases and case rule) and returns its id.
-    public func registerRoot(path: RawPath, aliases: [String], caseInsensitive: Bool) throws(CatalogError) -> Int64 {
-        let aliasJSON = String(decoding: (try? JSONEncoder().encode(aliases)) ?? Data("[]".utf8), as: UTF8.self)
+    /// Registers a root and returns its id. Aliases and the case rule are updated when given;
+    /// nil keeps what the catalog has (empty and case-sensitive for a new root).
+    public func registerRoot(path: RawPath, aliases: [String]?, caseInsensitive: Bool?) throws(CatalogError) -> Int64 {
+        let aliasJSON = aliases.map { String(decoding: (try? JSONEncoder().encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
         return try write { db in
             try db.execute(
-                sql: """
-                    INSERT INTO roots (path, display_path, aliases, case_insensitive) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(path) DO UPDATE SET aliases = excluded.aliases, case_insensitive = excluded.case_insensitive
-                    """,
-                arguments: [Data(path.bytes), path.display, aliasJSON, caseInsensitive])
+                sql: "INSERT INTO roots (path, display_path) VALUES (?, ?) ON CONFLICT(path) DO NOTHING",
+                arguments: [Data(path.bytes), path.display])
+            if let aliasJSON {
+                try db.execute(sql: "UPDATE roots SET aliases = ? WHERE path = ?", arguments: [aliasJSON, Data(path.bytes)])
+            }
+            if let caseInsensitive {
+                try db.execute(sql: "UPDATE roots SET case_insensitive = ? WHERE path = ?", arguments: [caseInsensitive, Data(path.bytes)])
+            }
             return try Int64.fetchOne(db, sql: "SELECT id FROM roots WHERE path = ?", arguments: [Data(path.bytes)])!
         }
     }

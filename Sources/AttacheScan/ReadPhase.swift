@@ -20,7 +20,7 @@ enum ReadPhase {
         work: [WorkItem], readers: [ContentReader], catalog: Catalog, runID: Int64, batchSize: Int,
         cancel: CancellationFlag, progress: (ScanProgress) -> Void
     ) throws(CatalogError) -> Outcome {
-        let shared = Shared(work: work)
+        let shared = Shared(work: ReadPhase.schedule(work))
         let totalBytes = work.reduce(Int64(0)) { $0 + $1.stat.size }
         let start = DispatchTime.now()
         let workerCount = min(readers.count, max(1, work.count))
@@ -54,6 +54,16 @@ enum ReadPhase {
         }
         out.cancelled = cancel.isCancelled && shared.doneFiles < work.count
         return out
+    }
+
+    /// The order files are read in: the few very large files first (so the last minutes are
+    /// not one core hashing one big file while the others idle), the rest in walk order
+    /// (folder by folder: kind to spinning disks and network shares).
+    static func schedule(_ work: [WorkItem]) -> [WorkItem] {
+        let total = work.reduce(Int64(0)) { $0 + $1.stat.size }
+        let big = max(Int64(16 << 20), total / 64)
+        let large = work.filter { $0.stat.size >= big }.sorted { $0.stat.size > $1.stat.size }
+        return large + work.filter { $0.stat.size < big }
     }
 
     /// One file's result, ready for the catalog.

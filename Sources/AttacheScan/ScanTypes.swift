@@ -6,9 +6,12 @@ import Foundation
 /// A root to scan, as the manifest (or the command line) names it.
 public struct ScanRoot: Sendable, Equatable {
     public var path: String
-    public var aliases: [String]
-    public var caseInsensitive: Bool
-    public init(path: String, aliases: [String] = [], caseInsensitive: Bool = false) {
+    /// How the records spell this root; nil keeps what the catalog has (a quick look from the
+    /// command line must not erase the aliases a manifest registered).
+    public var aliases: [String]?
+    /// nil keeps what the catalog has (false for a new root).
+    public var caseInsensitive: Bool?
+    public init(path: String, aliases: [String]? = nil, caseInsensitive: Bool? = nil) {
         self.path = path; self.aliases = aliases; self.caseInsensitive = caseInsensitive
     }
 }

@@ -39,6 +39,28 @@ public enum Scanner {
                 rootIDs.append(try catalog.registerRoot(path: r.path, aliases: r.spec.aliases, caseInsensitive: r.spec.caseInsensitive))
             }
             let runID = try catalog.beginScanRun(rootIDs: rootIDs, version: options.version)
+            do {
+                return try scanRoots(roots, rootIDs: rootIDs, runID: runID, readers: readers, catalog: catalog,
+                                     options: options, cancel: cancel, progress: progress)
+            } catch {
+                // Best effort: the run ends 'failed' rather than 'running' forever.
+                try? catalog.finishScanRun(runID, rootIDs: rootIDs, status: .failed, counts: ScanCounts())
+                throw error
+            }
+        } catch let e as CatalogError {
+            throw .catalog(e)
+        } catch let e as ScanError {
+            throw e
+        } catch {
+            throw .catalog(.sqlite(path: catalog.path, reason: "\(error)"))
+        }
+    }
+
+    private static func scanRoots(
+        _ roots: [(spec: ScanRoot, path: RawPath)], rootIDs: [Int64], runID: Int64, readers: [ContentReader],
+        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag, progress: @escaping (ScanProgress) -> Void
+    ) throws -> ScanResult {
+        do {
             var counts = ScanCounts()
             var work: [WorkItem] = []
             var status = ScanRunStatus.completed
@@ -46,7 +68,7 @@ public enum Scanner {
             for (index, root) in roots.enumerated() {
                 if cancel.isCancelled { status = .interrupted; break }
                 let rootID = rootIDs[index]
-                var visitor = Collector(rootID: rootID)
+                var visitor = Collector(rootID: rootID, cancel: cancel)
                 var lastReport = DispatchTime.now()
                 visitor.onProgress = { found in
                     let now = DispatchTime.now()
@@ -61,9 +83,15 @@ public enum Scanner {
                 do {
                     try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
                 } catch {
-                    throw ScanError.rootUnreadable(root.path.display, "\(error)")
+                    switch error {
+                    case .notFound(let p): throw ScanError.rootNotFound(p)
+                    case .notADirectory(let p): throw ScanError.rootNotADirectory(p)
+                    case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
+                    }
                 }
                 let priorFiles = try prior.wait()
+                // A walk stopped part-way must not be compared: what it did not reach is not gone.
+                if cancel.isCancelled { status = .interrupted; break }
                 let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
@@ -92,11 +120,11 @@ public enum Scanner {
             return ScanResult(runID: runID, status: status, counts: counts, findings: findings,
                               bytesHashed: readers.reduce(0) { $0 + $1.bytesRead })
         } catch let e as CatalogError {
-            throw .catalog(e)
+            throw ScanError.catalog(e)
         } catch let e as ScanError {
             throw e
         } catch {
-            throw .catalog(.sqlite(path: catalog.path, reason: "\(error)"))
+            throw ScanError.catalog(.sqlite(path: catalog.path, reason: "\(error)"))
         }
     }
 
@@ -108,6 +136,10 @@ public enum Scanner {
         guard isDir.boolValue else { throw .rootNotADirectory(path) }
         guard let resolved = realpath(absolute, nil) else { throw .rootUnreadable(path, String(cString: strerror(errno))) }
         defer { free(resolved) }
+        // Can it be listed? Better to say so now than after a run has begun.
+        let fd = open(resolved, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .rootUnreadable(path, String(cString: strerror(errno))) }
+        close(fd)
         let len = strlen(resolved)
         return RawPath(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: len)))
     }
@@ -153,8 +185,11 @@ struct Collector: WalkVisitor {
     var unlisted: [RawPath] = []
     var excludedCount = 0
     var onProgress: ((Int) -> Void)?
+    let cancel: CancellationFlag
 
-    init(rootID: Int64) { self.rootID = rootID }
+    init(rootID: Int64, cancel: CancellationFlag = CancellationFlag()) { self.rootID = rootID; self.cancel = cancel }
+
+    var shouldStop: Bool { cancel.isCancelled }
 
     mutating func entry(_ entry: WalkEntry) {
         entries.append(entry)

@@ -21,6 +21,12 @@ public protocol WalkVisitor {
     mutating func finding(_ path: RawPath, _ code: ProblemCode, _ detail: String)
     /// A path skipped by an `exclude` pattern (a folder counts once, its content is not entered).
     mutating func excluded(_ path: RawPath)
+    /// Checked before each folder is listed: true stops the walk (what it found is incomplete).
+    var shouldStop: Bool { get }
+}
+
+extension WalkVisitor {
+    public var shouldStop: Bool { false }
 }
 
 /// Walks a root on raw bytes with openat + readdir + fstatat.
@@ -78,6 +84,7 @@ public struct Walker {
     private func walkDirectory<V: WalkVisitor>(
         fd: Int32, relative: RawPath, absoluteLength: Int, ancestors: inout Set<FileKey>, visitor: inout V
     ) {
+        if visitor.shouldStop { close(fd); return }
         guard let dir = fdopendir(fd) else {
             let e = attache_errno()
             close(fd)

@@ -56,7 +56,7 @@ struct Failure: Error {
     init(_ e: ScanError) {
         switch e {
         case .catalog(let c): self.init(c)
-        case .rootNotFound, .rootNotADirectory: self.init(e.description, exit: .noInput)
+        case .rootNotFound, .rootNotADirectory, .rootUnreadable: self.init(e.description, exit: .noInput)
         default: self.init(e.description, exit: .failure)
         }
     }

@@ -180,6 +180,27 @@ struct Fixture {
         #expect(try f.files().count == 30)
     }
 
+    @Test func aQuickLookKeepsTheAliasesAManifestRegistered() throws {
+        let f = try Fixture([.text("x.txt", "x")])
+        _ = try Scanner.run(catalog: f.catalog, options: ScanOptions(roots: [ScanRoot(path: f.root, aliases: ["K:\\"], caseInsensitive: true)]))
+        _ = try Scanner.run(catalog: f.catalog, options: ScanOptions(roots: [ScanRoot(path: f.root)]))
+        let root = try #require(try f.catalog.roots().first)
+        #expect(root.aliases == ["K:\\"])
+        #expect(root.caseInsensitive)
+    }
+
+    @Test func aScanStoppedBeforeItsWalkEndsMarksNothingGone() throws {
+        let f = try Fixture((0..<10).map { .text("d\($0)/f.txt", "\($0)") })
+        _ = try f.scan()
+        let cancel = CancellationFlag()
+        cancel.cancel()
+        let r = try f.scan(cancel: cancel)
+        #expect(r.status == .interrupted)
+        #expect(r.counts.gone == 0)
+        #expect(try f.files().count == 10)
+        #expect(try f.catalog.scanRuns().first?.status == "interrupted")
+    }
+
     @Test func excludedPathsAreNotCatalogued() throws {
         let f = try Fixture([.text("a/.snapshot/hourly/x.txt", "x"), .text("a/y.txt", "y")])
         let r = try f.scan(exclude: [try PathGlob("**/.snapshot/**")])
@@ -204,6 +225,19 @@ struct Fixture {
         let ra = try a.files().values.sorted { $0.path < $1.path }.map { [$0.path.display, $0.sha256?.hex ?? "", $0.mime ?? ""] }
         let rb = try b.files().values.sorted { $0.path < $1.path }.map { [$0.path.display, $0.sha256?.hex ?? "", $0.mime ?? ""] }
         #expect(ra == rb)
+    }
+}
+
+@Suite struct ScheduleTests {
+    @Test func veryLargeFilesGoFirstTheRestInWalkOrder() {
+        func item(_ name: String, _ size: Int64) -> WorkItem {
+            WorkItem(rootID: 1, path: RawPath(name), absolute: RawPath("/r/" + name),
+                     stat: FileStat(kind: .regular, size: size, mtime: Timestamp(nanoseconds: 0), ctime: Timestamp(nanoseconds: 0),
+                                    key: FileKey(device: 1, inode: 1), mode: 0o100644), nameProblem: nil)
+        }
+        let work = [item("a", 100), item("huge", 200 << 20), item("b", 5), item("big", 50 << 20), item("c", 7)]
+        #expect(ReadPhase.schedule(work).map(\.path.display) == ["huge", "big", "a", "b", "c"])
+        #expect(ReadPhase.schedule([item("x", 1), item("y", 2)]).map(\.path.display) == ["x", "y"])
     }
 }
 

@@ -6,6 +6,8 @@ import Testing
 
 /// Collects what a walk reports.
 struct Recorder: WalkVisitor {
+    var stopAfter = Int.max
+    var shouldStop: Bool { entries.count >= stopAfter }
     var entries: [WalkEntry] = []
     var findings: [(RawPath, ProblemCode, String)] = []
     var excluded: [RawPath] = []
@@ -105,6 +107,15 @@ struct Recorder: WalkVisitor {
         #expect(r.excluded.map(\.display) == ["a/.snapshot", "b/x.tmp"])
     }
 
+    @Test func aVisitorCanStopTheWalk() throws {
+        let s = Scratch("stop")
+        try Tree.make(at: s.path, (0..<6).map { .text("d\($0)/f.txt", "x") })
+        var r = Recorder()
+        r.stopAfter = 2
+        try Walker(root: RawPath(s.path)).walk(&r)
+        #expect(r.entries.map(\.path.display) == ["d0/f.txt", "d1/f.txt"])
+    }
+
     @Test func unusableRootsThrow() throws {
         let s = Scratch("root")
         try Tree.make(at: s.path, [.text("file.txt", "x")])
@@ -163,6 +174,22 @@ struct Recorder: WalkVisitor {
         #expect(m1 == "application/pdf" && m2 == "application/pdf" && m3 == "image/png")
         #expect(one.classifications == 1)
         #expect(two.classifications == 1) // the PNG only: the copy of the PDF came from the cache
+    }
+
+    @Test func htmlWhoseTagComesAfterTheFirstLookIsStillHTML() throws {
+        // A CRM note export: a long comment header, then the document. libmagic finds the
+        // tag only when shown up to 4 KiB; the first look at 2 KiB sees plain text.
+        let s = Scratch("html")
+        let page = Array(("<!-- " + String(repeating: "exported by CRM v2.1; ", count: 100) + "-->\n").utf8)
+        let doc = Array("<!DOCTYPE html>\n<html><body><p>Note</p></body></html>\n".utf8)
+        var content = Array(String(repeating: "Plain header line of the export\n", count: 70).utf8) // > 2 KiB, no tag
+        content += doc + page
+        try Tree.make(at: s.path, [.file("note.txt", content), .file("page.htm", page + doc)])
+        #expect(content.count > MagicClassifier.firstSampleSize)
+        #expect(MagicClassifier.hasTag(content.withUnsafeBytes { $0 }, from: 2048, to: 4096))
+        let reader = try ContentReader()
+        guard case .read(_, let mime, _, _) = reader.read(RawPath(s.join("note.txt"))) else { Issue.record("not read"); return }
+        #expect(mime == "text/html")
     }
 
     @Test func genericAnswersAreAskedAgainWithTheWholeSample() {
