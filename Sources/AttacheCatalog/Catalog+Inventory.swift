@@ -62,13 +62,18 @@ extension Catalog {
         f.sha256, f.mime, f.category, f.extension_mismatch, f.status, f.problem, f.problem_detail
         """
 
+    /// The stat columns `kind, size, mtime_ns, ctime_ns, inode, device, mode`, starting at `i`.
+    static func fileStat(_ r: Row, at i: Int) -> FileStat {
+        FileStat(
+            kind: EntryKind(rawValue: r[i]) ?? .other, size: r[i + 1],
+            mtime: Timestamp(nanoseconds: r[i + 2]), ctime: Timestamp(nanoseconds: r[i + 3]),
+            key: FileKey(device: UInt64(bitPattern: r[i + 5]), inode: UInt64(bitPattern: r[i + 4])),
+            mode: UInt32(truncatingIfNeeded: r[i + 6] as Int64))
+    }
+
     static func fileRecord(_ r: Row) -> FileRecord {
         let path: Data = r[3]
-        let stat = FileStat(
-            kind: EntryKind(rawValue: r[4]) ?? .other, size: r[5],
-            mtime: Timestamp(nanoseconds: r[6]), ctime: Timestamp(nanoseconds: r[7]),
-            key: FileKey(device: UInt64(bitPattern: r[9]), inode: UInt64(bitPattern: r[8])),
-            mode: UInt32(truncatingIfNeeded: r[10] as Int64))
+        let stat = fileStat(r, at: 4)
         return FileRecord(
             id: r[0], rootID: r[1], rootPath: r[2], path: RawPath(bytes: [UInt8](path)), stat: stat,
             sha256: (r[11] as String?).flatMap { ContentHash(hex: $0) }, mime: r[12],

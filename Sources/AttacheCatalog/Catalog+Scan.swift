@@ -168,11 +168,7 @@ extension Catalog {
                 arguments: [rootID])
             while let r = try cursor.next() {
                 let path: Data = r[1]
-                let stat = FileStat(
-                    kind: EntryKind(rawValue: r[2]) ?? .other, size: r[3],
-                    mtime: Timestamp(nanoseconds: r[4]), ctime: Timestamp(nanoseconds: r[5]),
-                    key: FileKey(device: UInt64(bitPattern: r[7]), inode: UInt64(bitPattern: r[6])),
-                    mode: UInt32(truncatingIfNeeded: r[8] as Int64))
+                let stat = Catalog.fileStat(r, at: 2)
                 out[RawPath(bytes: [UInt8](path))] = PriorFile(
                     id: r[0], stat: stat, status: FileStatus(rawValue: r[9]) ?? .unreadable, hasHash: r[10])
             }
