@@ -128,6 +128,12 @@ public enum Scanner {
         }
     }
 
+    /// Checks that every root is an existing folder that can be listed. Call it before
+    /// creating a catalog, so a mistyped root leaves nothing behind.
+    public static func checkRoots(_ roots: [ScanRoot]) throws(ScanError) {
+        for r in roots { _ = try resolveRoot(r.path) }
+    }
+
     /// The absolute, symlink-free path of a root, as bytes. Checks it is an existing folder.
     static func resolveRoot(_ path: String) throws(ScanError) -> RawPath {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

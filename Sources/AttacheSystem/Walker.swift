@@ -72,7 +72,9 @@ public struct Walker {
         }
         guard (rootStat.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(root.display) }
         let fd: Int32
-        switch Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) {
+        var opened = Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC | ATTACHE_O_NOATIME)
+        if case .failure(let e) = opened, e.code == EPERM { opened = Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        switch opened {
         case .success(let f): fd = f
         case .failure(let e): throw .unreadable(root.display, e)
         }
@@ -139,7 +141,7 @@ public struct Walker {
                     visitor.finding(path, .directoryLoop, "the folder is one of its own ancestors")
                     continue
                 }
-                let sub = Posix.withCString(name) { openat(dfd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                let sub = Posix.withCString(name) { Walker.openFolder(dfd, $0) }
                 if sub < 0 {
                     let e = attache_errno()
                     visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot open the folder: \(Posix.errnoDescription(e))")
@@ -169,6 +171,15 @@ public struct Walker {
                 visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
             }
         }
+    }
+
+    /// Opens a sub-folder read-only without following a symlink, and without updating its
+    /// access time where the kernel allows (O_NOATIME is refused to non-owners: retry without).
+    static func openFolder(_ parent: Int32, _ name: UnsafePointer<CChar>) -> Int32 {
+        let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+        let fd = openat(parent, name, flags | ATTACHE_O_NOATIME)
+        if fd < 0 && errno == EPERM { return openat(parent, name, flags) }
+        return fd
     }
 
     private func readLink(_ dfd: Int32, _ name: [UInt8]) -> RawPath? {

@@ -63,6 +63,8 @@ struct ScanCommand: ParsableCommand {
                 throw Failure("--exclude '\(e)': \(err.reason)", exit: .usage)
             }
         }
+        // A missing root is reported before the catalog is created: a typo leaves nothing behind.
+        do { try Scanner.checkRoots(scanRoots) } catch { throw Failure(error) }
         let catalog: Catalog
         do { catalog = try Catalog(path: common.catalogPath(manifest)) } catch { throw Failure(error) }
 
