@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", exact: "2.5.2"),
     ],
     targets: [
         /// The command line: options, progress drawing, exit codes. The only target that imports ArgumentParser.
@@ -45,6 +46,14 @@ let package = Package(
             ]),
         /// The scan stage: walk → compare with the catalog → hash + classify on all cores → catalog.
         .target(name: "AttacheScan", dependencies: ["AttacheModel", "AttacheSystem", "AttacheCatalog"]),
+        /// The references stage: record sources (SQLite, CSV, text/HTML), the path grammar, the resolver.
+        .target(
+            name: "AttacheReferences",
+            dependencies: [
+                "AttacheModel", "AttacheConfig", "AttacheCatalog",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
@@ -59,6 +68,7 @@ let package = Package(
         .testTarget(
             name: "AttacheScanTests",
             dependencies: ["AttacheScan", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
+        .testTarget(name: "AttacheReferencesTests", dependencies: ["AttacheReferences", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport"]),
     ]
