@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "attache",
             dependencies: [
-                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheReport",
+                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheReferences", "AttacheReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category.

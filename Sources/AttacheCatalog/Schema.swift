@@ -74,6 +74,65 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v2-references") { db in
+            try db.execute(sql: """
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,                 -- sqlite, csv, text_files, preset:NAME
+                    location TEXT NOT NULL,             -- the database, CSV file or folder
+                    fingerprint TEXT NOT NULL DEFAULT '', -- size and mtime of what was read, plus the spec
+                    records INTEGER NOT NULL DEFAULT 0,
+                    problems INTEGER NOT NULL DEFAULT 0,
+                    extracted_run INTEGER               -- the refs run that last extracted it
+                );
+                CREATE TABLE refs_runs (
+                    id INTEGER PRIMARY KEY,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,               -- running, completed, failed
+                    scan_run INTEGER,                   -- the latest scan run when it resolved
+                    attache_version TEXT NOT NULL,
+                    sources_extracted INTEGER NOT NULL DEFAULT 0,
+                    refs_total INTEGER NOT NULL DEFAULT 0,
+                    refs_resolved_again INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE refs (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+                    record_key TEXT NOT NULL,           -- the key columns' values, joined with ' / '
+                    record_position TEXT NOT NULL,      -- row 17, record 3 (line 9), notes/a.html
+                    column_name TEXT NOT NULL,          -- where the path is ('file' for a template)
+                    kind TEXT NOT NULL,                 -- composed, embedded
+                    raw TEXT NOT NULL,                  -- the exact text in the record
+                    path_text TEXT NOT NULL,            -- the path it names, decoded (entities, %-escapes)
+                    span_start INTEGER,                 -- UTF-8 byte offsets of raw in the column's value
+                    span_end INTEGER,
+                    style TEXT NOT NULL,                -- unc, drive, file-url, posix, relative
+                    status TEXT NOT NULL,               -- resolved, missing, ambiguous, special, unreadable
+                    match TEXT,                         -- exact, case, unicode, case+unicode
+                    reason TEXT,                        -- why it is not resolved, or how
+                    root_id INTEGER,
+                    file_id INTEGER,
+                    candidates INTEGER NOT NULL DEFAULT 0,
+                    deleted INTEGER NOT NULL DEFAULT 0,
+                    modified TEXT,
+                    resolved_run INTEGER NOT NULL
+                );
+                CREATE INDEX refs_by_file ON refs(file_id) WHERE file_id IS NOT NULL;
+                CREATE INDEX refs_by_source ON refs(source_id);
+                CREATE INDEX refs_by_status ON refs(status);
+                CREATE TABLE source_problems (
+                    id INTEGER PRIMARY KEY,
+                    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    position TEXT,
+                    message TEXT NOT NULL
+                );
+                CREATE INDEX files_by_root_path ON files(root_id, status);
+                """)
+        }
         return m
     }
 }

@@ -8,12 +8,27 @@ public struct InventoryData: Sendable {
     public var largest: [FileRecord]
     public var topDuplicates: [DuplicateGroup]
     public var findings: [FindingRecord]
+    /// References by status, orphans; nil before any `attache refs`.
+    public var references: ReferenceFigures?
+
+    public struct ReferenceFigures: Sendable {
+        public var sources: Int
+        public var byStatus: [String: Int]
+        public var orphans: Int
+        public var orphanBytes: Int64
+        public var deletedOnly: Int
+        public var sourceProblems: Int
+    }
 
     /// Reads the report's data. `top` bounds the largest-files and duplicate-group lists.
     public static func load(_ catalog: Catalog, top: Int = 10) throws(CatalogError) -> InventoryData {
-        InventoryData(catalogPath: catalog.path, summary: try catalog.inventorySummary(),
-                      largest: try catalog.largestFiles(limit: top), topDuplicates: try catalog.duplicateGroups(limit: top),
-                      findings: try catalog.findings())
+        let r = try catalog.referenceSummary()
+        let figures = r.sources == 0 ? nil : ReferenceFigures(
+            sources: r.sources, byStatus: r.byStatus, orphans: r.orphans, orphanBytes: r.orphanBytes,
+            deletedOnly: r.deletedOnly, sourceProblems: try catalog.sourceProblems().count)
+        return InventoryData(catalogPath: catalog.path, summary: try catalog.inventorySummary(),
+                             largest: try catalog.largestFiles(limit: top), topDuplicates: try catalog.duplicateGroups(limit: top),
+                             findings: try catalog.findings(), references: figures)
     }
 }
 
@@ -83,6 +98,19 @@ public enum InventoryReport {
 
         out.write("\nExtension contradicts content: \(count(s.extensionMismatches, "file"))")
         out.write(s.extensionMismatches > 0 ? " (attache list files --format csv, column extension_mismatch)\n" : "\n")
+
+        if let r = d.references {
+            out.write("\nReferences (\(count(r.sources, "source")))\n")
+            var rt = Table(headers: ["status", "references"], rightAligned: [1])
+            for k in ["resolved", "missing", "ambiguous", "special", "unreadable"] where (r.byStatus[k] ?? 0) > 0 {
+                rt.add([k, groupedDigits(Int64(r.byStatus[k]!))])
+            }
+            rt.render(to: &out)
+            out.write("  orphans: \(count(r.orphans, "file")) (\(ByteCount(r.orphanBytes))) no record points at — attache list orphans\n")
+            out.write("  referenced only by deleted records: \(count(r.deletedOnly, "file"))\n")
+            if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
+            if r.byStatus.contains(where: { $0.key != "resolved" && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
+        }
 
         let total = s.problems.values.reduce(0, +)
         out.write("\nProblems\n")
@@ -164,6 +192,16 @@ public enum InventoryReport {
             }.joined(separator: ",") + "]"),
         ])))
         pairs.append(("extension_mismatches", String(s.extensionMismatches)))
+        if let r = d.references {
+            pairs.append(("references", JSON.object([
+                ("sources", String(r.sources)),
+                ("by_status", JSON.object(r.byStatus.keys.sorted().map { ($0, String(r.byStatus[$0]!)) })),
+                ("orphans", String(r.orphans)), ("orphan_bytes", String(r.orphanBytes)),
+                ("referenced_only_by_deleted_records", String(r.deletedOnly)), ("source_problems", String(r.sourceProblems)),
+            ])))
+        } else {
+            pairs.append(("references", "null"))
+        }
         let byCode = s.problems.keys.sorted().map { ($0.rawValue, String(s.problems[$0]!)) }
         pairs.append(("problems", JSON.object([
             ("total", String(s.problems.values.reduce(0, +))), ("by_code", JSON.object(byCode)),

@@ -15,8 +15,10 @@ struct Attache: ParsableCommand {
 
               attache init                  write a commented attache.yaml
               attache scan                  inventory every file under the roots (hash, type, problems)
+              attache refs                  resolve every path the records hold to a scanned file
               attache report                what do we have? totals, types, years, duplicates, problems
-              attache list files|duplicates|problems --format csv
+              attache list files|duplicates|problems|refs|missing|orphans --format csv
+              attache explain PATH          one file: its type, the records pointing at it, its twins
                                             complete, sorted listings for spreadsheets and scripts
 
             For a quick look without a manifest: attache scan /mnt/share && attache report
@@ -25,7 +27,7 @@ struct Attache: ParsableCommand {
             · 66 input missing · 130 interrupted (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
-        subcommands: [InitCommand.self, ScanCommand.self, ReportCommand.self, ListCommand.self])
+        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
 
     /// Sets the locale libarchive and libmagic need, then runs the command and maps its
     /// outcome to an exit code.

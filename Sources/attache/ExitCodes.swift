@@ -1,5 +1,6 @@
 import AttacheCatalog
 import AttacheConfig
+import AttacheReferences
 import AttacheScan
 
 /// attache's exit codes, mapped in one place (Documentation/ExitCodes.md).
@@ -58,6 +59,16 @@ struct Failure: Error {
         case .catalog(let c): self.init(c)
         case .rootNotFound, .rootNotADirectory, .rootUnreadable: self.init(e.description, exit: .noInput)
         default: self.init(e.description, exit: .failure)
+        }
+    }
+
+    init(_ e: ReferencesError) {
+        switch e {
+        case .notScanned: self.init(e.description, exit: .noInput)
+        case .catalog(let c): self.init(c)
+        case .source(let s):
+            self.init(e.description, exit: s.kind == .notFound ? .noInput : (s.kind == .unreadable ? .failure : .badInput))
+        default: self.init(e.description, exit: .badInput)
         }
     }
 }

@@ -11,6 +11,9 @@ struct ListCommand: ParsableCommand {
                            mtime, sha256, mime, category, extension_mismatch, status, problem, problem_detail
               duplicates   every file that shares its content with another, grouped
               problems     every recorded problem: root, path, code, severity, detail
+              refs         every path the records hold: source, key, column, raw, status, match, file
+              missing      the references that name no readable file (missing, ambiguous, special, unreadable)
+              orphans      readable files no live record points at (unreferenced, or deleted records only)
 
             Field names are stable (Documentation/Listings.md). Paths are relative to their root;
             bytes that are not valid UTF-8 are written as \\xNN.
@@ -20,7 +23,7 @@ struct ListCommand: ParsableCommand {
               attache list problems --format json | jq '.items[] | select(.severity == "error")'
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing }
 
     @OptionGroup var common: CommonOptions
 
@@ -46,6 +49,9 @@ struct ListCommand: ParsableCommand {
             case .files: try Listing.files(catalog, format: format, includeGone: all, to: &sink)
             case .duplicates: try Listing.duplicates(catalog, format: format, to: &sink)
             case .problems: try Listing.problems(catalog, format: format, to: &sink)
+            case .refs: try Listing.references(catalog, format: format, to: &sink)
+            case .missing: try Listing.references(catalog, format: format, onlyUnresolved: true, to: &sink)
+            case .orphans: try Listing.orphans(catalog, format: format, to: &sink)
             }
         } catch { throw Failure(error) }
         sink.flush()

@@ -1,0 +1,314 @@
+import AttacheModel
+import Foundation
+import GRDB
+
+/// A source as the catalog remembers it.
+public struct SourceState: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var kind: String
+    public var location: String
+    public var fingerprint: String
+    public var records: Int
+    public var problems: Int
+    public var extractedRun: Int64?
+}
+
+/// One reference to write.
+public struct ReferenceRow: Sendable {
+    public var recordKey: String
+    public var recordPosition: String
+    public var column: String
+    public var kind: String
+    public var raw: String
+    public var pathText: String
+    public var spanStart: Int?
+    public var spanEnd: Int?
+    public var style: String
+    public var status: String
+    public var match: String?
+    public var reason: String?
+    public var rootID: Int64?
+    public var fileID: Int64?
+    public var candidates: Int
+    public var deleted: Bool
+    public var modified: String?
+
+    public init(recordKey: String, recordPosition: String, column: String, kind: String, raw: String, pathText: String,
+                spanStart: Int?, spanEnd: Int?, style: String, status: String, match: String?, reason: String?,
+                rootID: Int64?, fileID: Int64?, candidates: Int, deleted: Bool, modified: String?) {
+        self.recordKey = recordKey; self.recordPosition = recordPosition; self.column = column; self.kind = kind
+        self.raw = raw; self.pathText = pathText; self.spanStart = spanStart; self.spanEnd = spanEnd; self.style = style
+        self.status = status; self.match = match; self.reason = reason; self.rootID = rootID; self.fileID = fileID
+        self.candidates = candidates; self.deleted = deleted; self.modified = modified
+    }
+}
+
+/// A stored reference to resolve again (its source did not change, the files may have).
+public struct StoredReference: Sendable {
+    public var id: Int64
+    public var sourceID: Int64
+    public var pathText: String
+    public var style: String
+}
+
+/// A stored reference, as listed.
+public struct ReferenceRecord: Sendable {
+    public var source: String
+    public var recordKey: String
+    public var recordPosition: String
+    public var column: String
+    public var kind: String
+    public var raw: String
+    public var spanStart: Int?
+    public var spanEnd: Int?
+    public var style: String
+    public var status: String
+    public var match: String?
+    public var reason: String?
+    public var fileRoot: String?
+    public var filePath: RawPath?
+    public var deleted: Bool
+    public var modified: String?
+}
+
+/// Writes one source's references inside the transaction that replaces them.
+public struct ReferenceWriter {
+    let statement: Statement
+    let problemStatement: Statement
+    let sourceID: Int64
+    let runID: Int64
+    public private(set) var count = 0
+    public private(set) var problemCount = 0
+
+    public mutating func add(_ r: ReferenceRow) throws {
+        try statement.execute(arguments: [
+            sourceID, r.recordKey, r.recordPosition, r.column, r.kind, r.raw, r.pathText, r.spanStart, r.spanEnd, r.style,
+            r.status, r.match, r.reason, r.rootID, r.fileID, r.candidates, r.deleted, r.modified, runID,
+        ])
+        count += 1
+    }
+
+    public mutating func problem(kind: String, file: String, position: String?, message: String) throws {
+        try problemStatement.execute(arguments: [sourceID, kind, file, position, message])
+        problemCount += 1
+    }
+}
+
+extension Catalog {
+    /// Every source the catalog knows, by name.
+    public func sources() throws(CatalogError) -> [SourceState] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY name").map { r in
+                SourceState(id: r["id"], name: r["name"], kind: r["kind"], location: r["location"], fingerprint: r["fingerprint"],
+                            records: r["records"], problems: r["problems"], extractedRun: r["extracted_run"])
+            }
+        }
+    }
+
+    /// Calls `body` with every file present (not gone), for the resolver's index.
+    public func forEachPresentFile(_ body: (_ id: Int64, _ rootID: Int64, _ path: RawPath, _ status: FileStatus) -> Void) throws(CatalogError) {
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, root_id, path, status FROM files WHERE status <> 'gone'")
+            while let r = try cursor.next() {
+                body(r[0], r[1], RawPath(bytes: [UInt8](r[2] as Data)), FileStatus(rawValue: r[3]) ?? .unreadable)
+            }
+        }
+    }
+
+    public func beginRefsRun(version: String) throws(CatalogError) -> (run: Int64, previousScanRun: Int64?) {
+        try write { db in
+            let previous = try Int64.fetchOne(db, sql: "SELECT scan_run FROM refs_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1")
+            let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
+            try db.execute(sql: "INSERT INTO refs_runs (started_at, status, scan_run, attache_version) VALUES (?, 'running', ?, ?)",
+                           arguments: [Catalog.now(), scan, version])
+            return (db.lastInsertedRowID, previous)
+        }
+    }
+
+    public func finishRefsRun(_ run: Int64, completed: Bool, sourcesExtracted: Int, resolvedAgain: Int) throws(CatalogError) {
+        try write { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM refs") ?? 0
+            try db.execute(sql: """
+                UPDATE refs_runs SET finished_at = ?, status = ?, sources_extracted = ?, refs_total = ?, refs_resolved_again = ?
+                WHERE id = ?
+                """, arguments: [Catalog.now(), completed ? "completed" : "failed", sourcesExtracted, total, resolvedAgain, run])
+        }
+    }
+
+    /// Replaces every reference of a source in one transaction: a crash leaves the old set.
+    /// - Parameter body: extracts and resolves, adding rows through the writer.
+    /// - Returns: references and problems written.
+    public func replaceReferences(
+        source name: String, kind: String, location: String, fingerprint: String, run: Int64, records: () -> Int,
+        _ body: (inout ReferenceWriter) throws -> Void
+    ) throws -> (refs: Int, problems: Int) {
+        try dbQueue.write { db in
+            try db.execute(sql: """
+                INSERT INTO sources (name, kind, location) VALUES (?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, location = excluded.location
+                """, arguments: [name, kind, location])
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name])!
+            try db.execute(sql: "DELETE FROM refs WHERE source_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM source_problems WHERE source_id = ?", arguments: [id])
+            var writer = ReferenceWriter(
+                statement: try db.makeStatement(sql: """
+                    INSERT INTO refs (source_id, record_key, record_position, column_name, kind, raw, path_text, span_start, span_end,
+                        style, status, match, reason, root_id, file_id, candidates, deleted, modified, resolved_run)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """),
+                problemStatement: try db.makeStatement(sql: "INSERT INTO source_problems (source_id, kind, file, position, message) VALUES (?, ?, ?, ?, ?)"),
+                sourceID: id, runID: run)
+            try body(&writer)
+            try db.execute(sql: "UPDATE sources SET fingerprint = ?, records = ?, problems = ?, extracted_run = ? WHERE id = ?",
+                           arguments: [fingerprint, records(), writer.problemCount, run, id])
+            return (writer.count, writer.problemCount)
+        }
+    }
+
+    /// Forgets sources no longer in the manifest (and their references).
+    public func dropSources(notIn names: Set<String>) throws(CatalogError) -> [String] {
+        try write { db in
+            let all = try String.fetchAll(db, sql: "SELECT name FROM sources")
+            let gone = all.filter { !names.contains($0) }
+            for n in gone { try db.execute(sql: "DELETE FROM sources WHERE name = ?", arguments: [n]) }
+            return gone
+        }
+    }
+
+    /// References of unchanged sources whose resolution may differ now: not resolved, or
+    /// resolved to a file that changed or went since `scanRun`, or matched inexactly in a
+    /// root where files appeared since (a new exact twin may exist).
+    public func referencesToResolveAgain(sourceIDs: [Int64], sinceScanRun scanRun: Int64) throws(CatalogError) -> [StoredReference] {
+        guard !sourceIDs.isEmpty else { return [] }
+        let ids = sourceIDs.map(String.init).joined(separator: ",")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.id, r.source_id, r.path_text, r.style FROM refs r
+                LEFT JOIN files f ON f.id = r.file_id
+                WHERE r.source_id IN (\(ids)) AND (
+                    r.status <> 'resolved'
+                    OR f.id IS NULL OR f.status = 'gone' OR f.changed_run > ?1 OR COALESCE(f.gone_run, 0) > ?1
+                    OR (r.match <> 'exact' AND EXISTS (SELECT 1 FROM files n WHERE n.root_id = r.root_id AND n.first_seen_run > ?1))
+                )
+                ORDER BY r.id
+                """, arguments: [scanRun]).map { StoredReference(id: $0[0], sourceID: $0[1], pathText: $0[2], style: $0[3]) }
+        }
+    }
+
+    /// Stores new resolutions for existing references.
+    public func updateResolutions(_ updates: [(id: Int64, row: ReferenceRow)], run: Int64) throws(CatalogError) {
+        try write { db in
+            let st = try db.cachedStatement(sql: """
+                UPDATE refs SET status = ?, match = ?, reason = ?, root_id = ?, file_id = ?, candidates = ?, resolved_run = ? WHERE id = ?
+                """)
+            for u in updates {
+                try st.execute(arguments: [u.row.status, u.row.match, u.row.reason, u.row.rootID, u.row.fileID, u.row.candidates, run, u.id])
+            }
+        }
+    }
+
+    static let referenceColumns = """
+        s.name, r.record_key, r.record_position, r.column_name, r.kind, r.raw, r.span_start, r.span_end, r.style, r.status,
+        r.match, r.reason, ro.display_path, f.path, r.deleted, r.modified
+        """
+
+    static func referenceRecord(_ r: Row) -> ReferenceRecord {
+        ReferenceRecord(source: r[0], recordKey: r[1], recordPosition: r[2], column: r[3], kind: r[4], raw: r[5],
+                        spanStart: r[6], spanEnd: r[7], style: r[8], status: r[9], match: r[10], reason: r[11], fileRoot: r[12],
+                        filePath: (r[13] as Data?).map { RawPath(bytes: [UInt8]($0)) }, deleted: r[14], modified: r[15])
+    }
+
+    /// Every reference (or those with a status), sorted by source, record, column and position in the text.
+    public func forEachReference(status: [String] = [], _ body: (ReferenceRecord) throws -> Void) throws(CatalogError) {
+        let filter = status.isEmpty ? "" : "WHERE r.status IN (" + status.map { "'\($0)'" }.joined(separator: ",") + ")"
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(Catalog.referenceColumns) FROM refs r JOIN sources s ON s.id = r.source_id
+                LEFT JOIN files f ON f.id = r.file_id LEFT JOIN roots ro ON ro.id = f.root_id
+                \(filter) ORDER BY s.name, r.record_key, r.column_name, r.span_start, r.id
+                """)
+            while let row = try cursor.next() { try body(Catalog.referenceRecord(row)) }
+        }
+    }
+
+    /// References that resolve to one file.
+    public func references(toFile fileID: Int64) throws(CatalogError) -> [ReferenceRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Catalog.referenceColumns) FROM refs r JOIN sources s ON s.id = r.source_id
+                LEFT JOIN files f ON f.id = r.file_id LEFT JOIN roots ro ON ro.id = f.root_id
+                WHERE r.file_id = ? ORDER BY s.name, r.record_key, r.column_name, r.span_start
+                """, arguments: [fileID]).map(Catalog.referenceRecord)
+        }
+    }
+
+    /// Readable files (status ok) no resolved reference points at — `onlyDeleted` instead gives
+    /// files whose every resolved reference comes from a soft-deleted record.
+    public func forEachOrphan(onlyDeleted: Bool = false, _ body: (FileRecord) throws -> Void) throws(CatalogError) {
+        let condition = onlyDeleted
+            ? """
+              EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
+              AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved' AND x.deleted = 0)
+              """
+            : "NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')"
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
+                WHERE f.status = 'ok' AND \(condition) ORDER BY r.path, f.path
+                """)
+            while let row = try cursor.next() { try body(Catalog.fileRecord(row)) }
+        }
+    }
+
+    /// Reference counts by status, and orphan counts, for reports.
+    public func referenceSummary() throws(CatalogError) -> (byStatus: [String: Int], sources: Int, orphans: Int, orphanBytes: Int64, deletedOnly: Int) {
+        try read { db in
+            var by: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM refs GROUP BY status") { by[r[0]] = r[1] }
+            let sources = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources") ?? 0
+            let o = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files f WHERE f.status = 'ok'
+                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
+                """)!
+            let d = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM files f WHERE f.status = 'ok'
+                AND EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
+                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved' AND x.deleted = 0)
+                """) ?? 0
+            return (by, sources, o[0], o[1], d)
+        }
+    }
+
+    /// Files whose path (relative to its root) or absolute path equals `path`.
+    public func files(matching path: String) throws(CatalogError) -> [FileRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
+                WHERE f.display_path = ?1 OR (r.display_path || '/' || f.display_path) = ?1 ORDER BY r.path, f.path
+                """, arguments: [path]).map(Catalog.fileRecord)
+        }
+    }
+
+    /// Source problems, by source and position.
+    public func sourceProblems() throws(CatalogError) -> [(source: String, kind: String, file: String, position: String?, message: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.name, p.kind, p.file, p.position, p.message FROM source_problems p JOIN sources s ON s.id = p.source_id
+                ORDER BY s.name, p.id
+                """).map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+        }
+    }
+}
+
+extension Catalog {
+    /// Readable files with this content hash, by root and path.
+    public func files(withHash hash: ContentHash) throws(CatalogError) -> [FileRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
+                WHERE f.sha256 = ? AND f.status = 'ok' ORDER BY r.path, f.path
+                """, arguments: [hash.hex]).map(Catalog.fileRecord)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import AttacheConfig
+
+/// What a source reads once a preset is expanded: the same shape as a hand-written source.
+public struct SourcePlan: Sendable, Equatable {
+    public enum Input: Sendable, Equatable {
+        case sqlite(database: String, table: String?, query: String?)
+        case csv(file: String, delimiter: Character?, encoding: String?)
+        case textFiles(folder: String, encoding: String?)
+    }
+    public var name: String
+    public var input: Input
+    public var key: [String]
+    public var template: RecordTemplate?
+    public var textColumns: [String]
+    /// What relative paths resolve against (a manifest `base`, or a preset's root).
+    public var base: String?
+    public var deleted: String?
+    public var modified: String?
+    /// For presets: the variant chosen and why (shown by `attache refs`).
+    public var note: String?
+}
+
+/// Built-in knowledge of how common CRMs store attachments (Documentation/Presets.md).
+///
+/// A preset needs the CRM's database (`database:`) and the root holding its files (`root:`):
+/// the install folder for vtiger, SuiteCRM and EspoCRM, the `filestore/<db>` folder for
+/// Odoo, and the export folder for a Salesforce data export.
+public enum Presets {
+    public static let names = ["vtiger", "suitecrm", "odoo", "espocrm", "salesforce"]
+
+    /// Expands a preset into a plan. `columnsOf` tells which columns a table has (to pick a variant).
+    public static func plan(_ spec: SourceSpec, preset: String, columnsOf: (String) -> [String]?) -> Result<SourcePlan, PresetError> {
+        guard let database = spec.database else { return .failure(PresetError(message: "preset '\(preset)' needs 'database:'")) }
+        guard let root = spec.root else {
+            return .failure(PresetError(message: "preset '\(preset)' needs 'root:' — the root that holds the CRM's files"))
+        }
+        func sqlite(_ query: String, key: [String], file: String, deleted: String?, modified: String?, note: String) -> SourcePlan {
+            SourcePlan(name: spec.name, input: .sqlite(database: database, table: nil, query: query), key: key,
+                       template: RecordTemplate(file), textColumns: [], base: root, deleted: deleted, modified: modified, note: note)
+        }
+        switch preset {
+        case "vtiger":
+            // vtiger 5–7: storage/<year>/<Month>/week<n>/<attachmentsid>_<name>; 7.2+ stores a hashed
+            // 'storedname' instead of the name. The attachment's own crmentity row carries deleted/modified.
+            guard let cols = columnsOf("vtiger_attachments") else { return .failure(PresetError(message: "no table vtiger_attachments in \(database): is it a vtiger database?")) }
+            let hasStored = cols.contains("storedname")
+            let stored = hasStored ? "COALESCE(NULLIF(a.storedname, ''), a.name)" : "a.name"
+            return .success(sqlite("""
+                SELECT a.attachmentsid, a.path || a.attachmentsid || '_' || \(stored) AS file, e.deleted, e.modifiedtime
+                FROM vtiger_attachments a LEFT JOIN vtiger_crmentity e ON e.crmid = a.attachmentsid
+                ORDER BY a.attachmentsid
+                """, key: ["attachmentsid"], file: "{file}", deleted: "deleted", modified: "modifiedtime",
+                note: hasStored ? "vtiger 7.2+ (storedname)" : "vtiger 5–7.1 (name)"))
+        case "suitecrm":
+            // SuiteCRM / SugarCRM CE: note attachments and document revisions live in upload/<id>, no extension.
+            guard columnsOf("notes") != nil else { return .failure(PresetError(message: "no table notes in \(database): is it a SuiteCRM database?")) }
+            var parts = ["SELECT 'note:' || id AS ref, 'upload/' || id AS file, deleted, date_modified FROM notes WHERE COALESCE(filename, '') <> ''"]
+            if columnsOf("document_revisions") != nil {
+                parts.append("SELECT 'revision:' || id, 'upload/' || id, deleted, date_modified FROM document_revisions WHERE COALESCE(filename, '') <> ''")
+            }
+            return .success(sqlite(parts.joined(separator: "\nUNION ALL\n") + "\nORDER BY 1", key: ["ref"], file: "{file}",
+                                   deleted: "deleted", modified: "date_modified", note: parts.count == 2 ? "notes and document revisions" : "notes"))
+        case "odoo":
+            // Odoo: ir_attachment rows of type 'binary' stored in the filestore as <sha1[:2]>/<sha1>.
+            // Odoo deletes attachments for good: there is no soft-delete column.
+            guard columnsOf("ir_attachment") != nil else { return .failure(PresetError(message: "no table ir_attachment in \(database): is it an Odoo database?")) }
+            return .success(sqlite("""
+                SELECT id, store_fname, write_date FROM ir_attachment
+                WHERE type = 'binary' AND COALESCE(store_fname, '') <> '' ORDER BY id
+                """, key: ["id"], file: "{store_fname}", deleted: nil, modified: "write_date", note: "filestore (store_fname)"))
+        case "espocrm":
+            // EspoCRM: data/upload/<id>; a copied attachment points at its original through source_id.
+            guard let cols = columnsOf("attachment") else { return .failure(PresetError(message: "no table attachment in \(database): is it an EspoCRM database?")) }
+            let src = cols.contains("source_id") ? "COALESCE(NULLIF(source_id, ''), id)" : "id"
+            let modified = cols.contains("modified_at") ? "modified_at" : "created_at"
+            return .success(sqlite("""
+                SELECT id, 'data/upload/' || \(src) AS file, deleted, \(modified) AS modified FROM attachment ORDER BY id
+                """, key: ["id"], file: "{file}", deleted: "deleted", modified: "modified", note: "data/upload"))
+        case "salesforce":
+            // A Salesforce data export: Attachment.csv beside an Attachments/ folder of files named by Id.
+            return .success(SourcePlan(name: spec.name, input: .csv(file: database, delimiter: spec.delimiter, encoding: spec.encoding),
+                                       key: ["Id"], template: RecordTemplate("Attachments/{Id}"), textColumns: [], base: root,
+                                       deleted: nil, modified: "LastModifiedDate",
+                                       note: "Attachment.csv export (an export holds no deleted rows)"))
+        default:
+            return .failure(PresetError(message: "unknown preset '\(preset)'; known: \(names.joined(separator: ", "))"))
+        }
+    }
+
+    public struct PresetError: Error, Sendable, Equatable { public let message: String }
+}

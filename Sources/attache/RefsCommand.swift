@@ -1,0 +1,98 @@
+import AttacheCatalog
+import AttacheConfig
+import AttacheModel
+import AttacheReferences
+import AttacheReport
+import ArgumentParser
+import Foundation
+
+struct RefsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refs",
+        abstract: "Find every path the legacy records hold and resolve it to a scanned file.",
+        discussion: """
+            Reads each source of the manifest (SQLite tables or queries, CSV exports, folders of
+            text or HTML files), builds the paths its records name (a 'file' template from
+            columns) and finds the paths inside free text ('text' columns: UNC paths, drive
+            letters, file:// links, HTML href/src). Each is resolved through the roots' aliases
+            (exact, then case-folded on case-insensitive roots, then Unicode-equivalent) to one
+            status: resolved, missing, ambiguous, special or unreadable.
+
+            Sources are opened read-only. A source whose files and definition did not change is
+            not read again; only its references that a re-scan may have changed are resolved
+            again (--force reads everything).
+
+            Then: attache list missing · attache list orphans · attache explain PATH
+
+            Exit: 0 every reference resolved · 3 some are not, or records had problems ·
+            65 a source is wrong (unknown table or column, a query that writes) · 66 a source
+            or the catalog is missing.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "Read every source again, even unchanged ones.")
+    var force = false
+
+    @Flag(name: .shortAndLong, help: "No summary; only errors.")
+    var quiet = false
+
+    func run() throws {
+        guard let manifest = try common.loadManifest(required: true) else { return }
+        if manifest.sources.isEmpty {
+            throw Failure("the manifest declares no sources: add the records that point at files under 'sources:' (Documentation/Manifest.md)", exit: .badInput)
+        }
+        let catalog: Catalog
+        do { catalog = try Catalog(path: common.catalogPath(manifest), mustExist: true) } catch { throw Failure(error) }
+        let result: ReferencesResult
+        do {
+            result = try ReferencesEngine.run(catalog: catalog, manifest: manifest, version: attacheVersion, force: force)
+        } catch {
+            throw Failure(error)
+        }
+        let unresolved = result.byStatus.filter { $0.key != "resolved" }.values.reduce(0, +)
+        let problems = result.sources.filter(\.extracted).map(\.problems).reduce(0, +)
+        if !quiet { print(RefsCommand.summary(result)) }
+        if unresolved > 0 || problems > 0 { throw ExitStatus(.finishedWithProblems) }
+    }
+
+    static func summary(_ r: ReferencesResult) -> String {
+        var lines: [String] = []
+        for s in r.sources {
+            let what = s.extracted
+                ? "\(plural(s.records, "record")), \(plural(s.references, "reference"))" + (s.problems > 0 ? ", \(plural(s.problems, "problem"))" : "")
+                : "unchanged, not read again"
+            lines.append("  \(s.name): \(what)" + (s.note.map { " (\($0))" } ?? ""))
+        }
+        if !r.droppedSources.isEmpty { lines.append("  forgotten (no longer in the manifest): " + r.droppedSources.joined(separator: ", ")) }
+        let total = r.byStatus.values.reduce(0, +)
+        let order = ["resolved", "missing", "ambiguous", "special", "unreadable"]
+        let parts = order.compactMap { k in r.byStatus[k].map { "\(groupedDigits(Int64($0))) \(k)" } }
+        lines.insert("References: \(groupedDigits(Int64(total))) — " + parts.joined(separator: ", "), at: 0)
+        if r.resolvedAgain > 0 { lines.append("Resolved again after the re-scan: \(plural(r.resolvedAgain, "reference"))") }
+        lines.append("Orphans (files no record points at): \(groupedDigits(Int64(r.orphans))) — see: attache list orphans")
+        if total > (r.byStatus["resolved"] ?? 0) { lines.append("Not resolved: attache list missing") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Everything attache knows about one file: its type, problems, the records that point at it, its duplicates.",
+        discussion: "PATH is the file's path relative to its root (as 'attache list files' shows it), or its absolute path.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The file.")
+    var path: String
+
+    func run() throws {
+        let catalog = try common.openExistingCatalog()
+        var sink = FileSink()
+        let found: Bool
+        do { found = try Explanation.text(catalog, path: path, to: &sink) } catch { throw Failure(error) }
+        sink.flush()
+        if !found { throw Failure("no catalogued file at \(path) (give the path relative to its root, or the absolute path)", exit: .noInput) }
+    }
+}
