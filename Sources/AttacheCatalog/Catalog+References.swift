@@ -116,13 +116,15 @@ extension Catalog {
         }
     }
 
-    public func beginRefsRun(version: String) throws(CatalogError) -> (run: Int64, previousScanRun: Int64?) {
+    /// Records the start of a refs run; returns it with the scan run the previous completed refs
+    /// run resolved against, and the latest scan run now.
+    public func beginRefsRun(version: String) throws(CatalogError) -> (run: Int64, previousScanRun: Int64?, currentScanRun: Int64?) {
         try write { db in
             let previous = try Int64.fetchOne(db, sql: "SELECT scan_run FROM refs_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1")
             let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
             try db.execute(sql: "INSERT INTO refs_runs (started_at, status, scan_run, attache_version) VALUES (?, 'running', ?, ?)",
                            arguments: [Catalog.now(), scan, version])
-            return (db.lastInsertedRowID, previous)
+            return (db.lastInsertedRowID, previous, scan)
         }
     }
 

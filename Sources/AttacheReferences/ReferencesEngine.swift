@@ -63,6 +63,21 @@ public enum ReferencesEngine {
     }
 
     static func runThrowing(catalog: Catalog, manifest: Manifest, version: String, force: Bool) throws -> ReferencesResult {
+        // Every source is checked (opened, its template's columns validated) before anything is written.
+        var prepared: [(spec: SourceSpec, plan: SourcePlan, source: any RecordSource)] = []
+        for spec in manifest.sources {
+            let plan = try makePlan(spec)
+            let source = try open(plan)
+            if let t = plan.template, let missing = t.columns.first(where: { !source.columns.contains($0) }) {
+                throw ReferencesError.unknownTemplateColumn(source: spec.name, column: missing, available: source.columns)
+            }
+            if let missing = plan.textColumns.first(where: { !source.columns.contains($0) }) {
+                throw SourceError(kind: .unknownColumn, source: spec.name, file: location(plan), position: nil,
+                                  message: "no column '\(missing)' to search for paths (it has: \(source.columns.joined(separator: ", ")))",
+                                  fatal: true)
+            }
+            prepared.append((spec, plan, source))
+        }
         let roots = try catalog.roots().filter { $0.lastScanRun != nil }
         guard !roots.isEmpty else { throw ReferencesError.notScanned }
         var files: [IndexedFile] = []
@@ -75,23 +90,13 @@ public enum ReferencesEngine {
         files = []
         let posixPrefixes = roots.flatMap { r in ([r.path.display + "/"] + r.aliases).filter { $0.hasPrefix("/") } }
 
-        let (run, previousScan) = try catalog.beginRefsRun(version: version)
+        let (run, previousScan, currentScan) = try catalog.beginRefsRun(version: version)
         let known = Dictionary(uniqueKeysWithValues: try catalog.sources().map { ($0.name, $0) })
         var outcomes: [ReferencesResult.SourceOutcome] = []
         var unchanged: [Int64] = []
         var plans: [Int64: SourcePlan] = [:]
 
-        for spec in manifest.sources {
-            let plan = try makePlan(spec)
-            let source = try open(plan)
-            if let t = plan.template, let missing = t.columns.first(where: { !source.columns.contains($0) }) {
-                throw ReferencesError.unknownTemplateColumn(source: spec.name, column: missing, available: source.columns)
-            }
-            if let missing = plan.textColumns.first(where: { !source.columns.contains($0) }) {
-                throw SourceError(kind: .unknownColumn, source: spec.name, file: location(plan), position: nil,
-                                  message: "no column '\(missing)' to search for paths (it has: \(source.columns.joined(separator: ", ")))",
-                                  fatal: true)
-            }
+        for (spec, plan, source) in prepared {
             let fingerprint = Self.fingerprint(plan)
             if !force, let old = known[spec.name], old.fingerprint == fingerprint, old.extractedRun != nil {
                 unchanged.append(old.id)
@@ -124,7 +129,7 @@ public enum ReferencesEngine {
 
         // Unchanged sources: resolve again only what a re-scan may have changed.
         var again = 0
-        if !unchanged.isEmpty {
+        if !unchanged.isEmpty && previousScan != currentScan {
             let stale = try catalog.referencesToResolveAgain(sourceIDs: unchanged, sinceScanRun: previousScan ?? 0)
             var updates: [(id: Int64, row: ReferenceRow)] = []
             for ref in stale {
