@@ -36,7 +36,10 @@ let package = Package(
         /// The catalog: the only module that imports GRDB. Schema, named migrations, typed reads and writes.
         .target(
             name: "AttacheCatalog",
-            dependencies: ["AttacheModel", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "AttacheModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         /// The file system on raw bytes (readdir + fstatat), the SHA-256 hasher, the libmagic classifier.
         .target(
             name: "AttacheSystem",

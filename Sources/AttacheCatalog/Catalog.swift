@@ -26,6 +26,8 @@ public final class Catalog: @unchecked Sendable {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // A bounded 64 MiB page cache: bulk writes of references keep their indexes in memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: config)

@@ -121,7 +121,6 @@ enum Schema {
                 );
                 CREATE INDEX refs_by_file ON refs(file_id) WHERE file_id IS NOT NULL;
                 CREATE INDEX refs_by_source ON refs(source_id);
-                CREATE INDEX refs_by_status ON refs(status);
                 CREATE TABLE source_problems (
                     id INTEGER PRIMARY KEY,
                     source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,

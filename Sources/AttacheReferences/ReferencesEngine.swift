@@ -84,8 +84,18 @@ public enum ReferencesEngine {
         try catalog.forEachPresentFile { id, root, path, status in
             files.append(IndexedFile(id: id, rootID: root, path: path, status: status))
         }
+        // The manifest is the truth for aliases and case rules (they may have been edited since
+        // the scan); a root the manifest does not name keeps what the catalog recorded.
+        var fromManifest: [String: RootSpec] = [:]
+        for r in manifest.roots {
+            if let real = realpath(r.path, nil) { fromManifest[String(cString: real)] = r; free(real) } else { fromManifest[r.path] = r }
+        }
         let resolver = Resolver(
-            roots: roots.map { ResolverRoot(id: $0.id, path: $0.path.display, aliases: $0.aliases, caseInsensitive: $0.caseInsensitive) },
+            roots: roots.map { r in
+                let m = fromManifest[r.path.display]
+                return ResolverRoot(id: r.id, path: r.path.display, aliases: m?.aliases ?? r.aliases,
+                                    caseInsensitive: m?.caseInsensitive ?? r.caseInsensitive)
+            },
             files: files, parse: PathGrammar.parse)
         files = []
         let posixPrefixes = roots.flatMap { r in ([r.path.display + "/"] + r.aliases).filter { $0.hasPrefix("/") } }
@@ -106,22 +116,30 @@ public enum ReferencesEngine {
                 continue
             }
             let base = plan.base.flatMap(PathGrammar.parse)
-            var records = 0
+            let pipe = RowPipe()
+            let producer = Producer(source: source, plan: plan, base: base, resolver: resolver, posixPrefixes: posixPrefixes, pipe: pipe)
             let written = try catalog.replaceReferences(
                 source: spec.name, kind: spec.kind.manifestKey, location: location(plan), fingerprint: fingerprint, run: run,
-                records: { records }
+                records: { producer.records }
             ) { writer in
-                var pending: [SourceError] = []
-                try source.forEachRecord({ record in
-                    records += 1
-                    for row in extract(record, plan: plan, base: base, resolver: resolver, posixPrefixes: posixPrefixes) {
-                        try writer.add(row)
+                // Reading and resolving run on a thread of their own while this one writes.
+                producer.start()
+                do {
+                    while let batch = pipe.take() {
+                        for row in batch { try writer.add(row) }
                     }
-                }, problem: { pending.append($0) })
-                for p in pending {
+                } catch {
+                    pipe.abandon()
+                    producer.wait()
+                    throw error
+                }
+                producer.wait()
+                if let failure = producer.failure { throw failure }
+                for p in producer.problems {
                     try writer.problem(kind: p.kind.rawValue, file: p.file, position: p.position, message: p.message)
                 }
             }
+            let records = producer.records
             outcomes.append(.init(name: spec.name, extracted: true, records: records, references: written.refs,
                                   problems: written.problems, note: plan.note))
         }
@@ -218,7 +236,7 @@ public enum ReferencesEngine {
             return SourcePlan(name: spec.name, input: .textFiles(folder: folder, encoding: spec.encoding), key: [],
                               template: nil, textColumns: ["text"], base: spec.base ?? spec.root, deleted: nil, modified: nil, note: nil)
         case .preset(let preset):
-            let probe = spec.database.flatMap { try? SQLiteRecordSource.tableColumns(database: $0) }
+            let probe = spec.database.flatMap { SQLiteRecordSource.tableColumns(database: $0) }
             switch Presets.plan(spec, preset: preset, columnsOf: { probe?[$0] }) {
             case .success(let p): return p
             case .failure(let e): throw ReferencesError.preset(source: spec.name, message: e.message)
@@ -271,4 +289,88 @@ public enum ReferencesEngine {
         }
         return parts.joined(separator: "|")
     }
+}
+
+/// Batches of rows from the reading thread to the writing one, at most `capacity` batches
+/// waiting (memory stays flat however many records a source has).
+final class RowPipe: @unchecked Sendable {
+    private let cond = NSCondition()
+    private var batches: [[ReferenceRow]] = []
+    private var closed = false
+    private var abandoned = false
+    let capacity = 8
+
+    /// Returns false when the consumer gave up (the producer should stop).
+    func put(_ batch: [ReferenceRow]) -> Bool {
+        cond.lock(); defer { cond.unlock() }
+        while batches.count >= capacity && !abandoned { cond.wait() }
+        if abandoned { return false }
+        batches.append(batch)
+        cond.broadcast()
+        return true
+    }
+
+    func close() { cond.lock(); closed = true; cond.broadcast(); cond.unlock() }
+
+    /// The next batch, or nil once the producer closed the pipe and it is empty.
+    func take() -> [ReferenceRow]? {
+        cond.lock(); defer { cond.unlock() }
+        while batches.isEmpty && !closed { cond.wait() }
+        if batches.isEmpty { return nil }
+        cond.broadcast()
+        return batches.removeFirst()
+    }
+
+    /// The consumer stops early (an error while writing): unblock the producer.
+    func abandon() { cond.lock(); abandoned = true; batches.removeAll(); cond.broadcast(); cond.unlock() }
+
+}
+
+/// Reads a source's records and turns them into resolved rows on a thread of its own.
+final class Producer: @unchecked Sendable {
+    let source: any RecordSource
+    let plan: SourcePlan
+    let base: PathSpelling?
+    let resolver: Resolver
+    let posixPrefixes: [String]
+    let pipe: RowPipe
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var records = 0
+    private(set) var problems: [SourceError] = []
+    private(set) var failure: (any Error)?
+    static let batchSize = 4096
+
+    init(source: any RecordSource, plan: SourcePlan, base: PathSpelling?, resolver: Resolver, posixPrefixes: [String], pipe: RowPipe) {
+        self.source = source; self.plan = plan; self.base = base; self.resolver = resolver
+        self.posixPrefixes = posixPrefixes; self.pipe = pipe
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { pipe.close(); done.signal() }
+            var batch: [ReferenceRow] = []
+            batch.reserveCapacity(Producer.batchSize)
+            struct Stop: Error {}
+            do {
+                try source.forEachRecord({ record in
+                    records += 1
+                    batch.append(contentsOf: ReferencesEngine.extract(record, plan: plan, base: base, resolver: resolver,
+                                                                      posixPrefixes: posixPrefixes))
+                    if batch.count >= Producer.batchSize {
+                        guard pipe.put(batch) else { throw Stop() }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }, problem: { problems.append($0) })
+                if !batch.isEmpty { _ = pipe.put(batch) }
+            } catch is Stop {
+            } catch {
+                failure = error
+            }
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Waits for the thread to end (after the pipe is drained).
+    func wait() { done.wait() }
 }

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# bench/refs.sh — extraction + resolution of references, side by side with grep, in one run.
+#
+#   bash bench/refs.sh [--records N] [--runs R] [--data DIR] [--attache PATH] [--skip-build]
+#
+# Builds (once) N records in a SQLite table, every record naming its file in a column and half
+# carrying an HTML body with a link (1.5 references a record), over a root of 2,000 files. Then,
+# R times, interleaved: `attache refs` on a fresh catalog (extract, resolve, store every
+# reference), and `grep -oE` finding the same paths in a text dump of the same records. Prints
+# medians, references/s and the ratio, and peak memory at N and N/10 records (memory must stay
+# flat in the number of records). Timings are reported, never asserted. See bench/README.md.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+RECORDS=1000000
+RUNS=3
+DATA=${ATTACHE_BENCH_DATA:-/work/bench-data}
+ATTACHE=""
+SKIP_BUILD=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --records) RECORDS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --data) DATA=$2; shift 2 ;;
+    --attache) ATTACHE=$2; shift 2 ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "refs.sh: unknown option $1" >&2; exit 64 ;;
+  esac
+done
+if [ -z "$ATTACHE" ]; then
+  if [ "$SKIP_BUILD" = 0 ]; then (cd "$REPO_ROOT" && swift build -c release --product attache >&2); fi
+  ATTACHE="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/attache"
+fi
+[ -x "$ATTACHE" ] || { echo "refs.sh: no attache binary at $ATTACHE" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || apt-get install -y -qq --no-install-recommends time >/dev/null
+
+corpus() { # N → directory
+  local n=$1 dir="$DATA/refs-$1"
+  if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$(sha256sum "$SCRIPT_DIR/make_refs_corpus.py" | cut -c1-64) $n" ]; then
+    rm -rf "$dir"
+    python3 "$SCRIPT_DIR/make_refs_corpus.py" "$dir" --records "$n" --files 2000 >&2
+    echo "$(sha256sum "$SCRIPT_DIR/make_refs_corpus.py" | cut -c1-64) $n" > "$dir/.stamp"
+  fi
+  echo "$dir"
+}
+BIG=$(corpus "$RECORDS")
+SMALL=$(corpus $((RECORDS / 10)))
+PATTERN='(K:|\\\\FILESRV01\\CRM)\\[^"<	]+\.pdf'
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+fresh_refs() { # dir → seconds (scan untimed)
+  local dir=$1
+  rm -f "$dir"/attache.db*
+  (cd "$dir" && "$ATTACHE" scan -q >/dev/null 2>&1 || true)
+  local t0 t1
+  t0=$(now); (cd "$dir" && "$ATTACHE" refs -q >/dev/null 2>&1 || [ $? -eq 3 ]); t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+grep_refs() {
+  local t0 t1
+  t0=$(now); grep -oE "$PATTERN" "$1/dump.txt" > /dev/null; t1=$(now)
+  echo "$t1 - $t0" | bc -l
+}
+command -v bc >/dev/null || apt-get install -y -qq --no-install-recommends bc >/dev/null
+
+A=(); G=()
+for i in $(seq 1 "$RUNS"); do
+  A+=("$(fresh_refs "$BIG")"); G+=("$(grep_refs "$BIG")")
+  echo "refs.sh: round $i: attache ${A[-1]} s, grep ${G[-1]} s" >&2
+done
+refs_total=$(cd "$BIG" && "$ATTACHE" list refs --format csv | tail -n +2 | wc -l)
+grep_total=$(grep -oE "$PATTERN" "$BIG/dump.txt" | wc -l)
+ma=$(printf '%s\n' "${A[@]}" | median); mg=$(printf '%s\n' "${G[@]}" | median)
+rss() { # dir → KB of the refs run
+  local dir=$1
+  rm -f "$dir"/attache.db*; (cd "$dir" && "$ATTACHE" scan -q >/dev/null 2>&1 || true)
+  (cd "$dir" && /usr/bin/time -f '%M' -o /tmp/refs-rss.$$ "$ATTACHE" refs -q >/dev/null 2>&1 || true)
+  tail -n 1 /tmp/refs-rss.$$; rm -f /tmp/refs-rss.$$
+}
+rb=$(rss "$BIG"); rs=$(rss "$SMALL")
+
+echo "== attache refs benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs, $(nproc) cores =="
+printf '%-58s %10s %10s\n' "command" "median s" "ratio"
+printf '%-58s %10.2f %10.2f\n' "attache refs ($RECORDS records, fresh catalog)" "$ma" "$(echo "$ma / $mg" | bc -l)"
+printf '%-58s %10.2f %10.2f\n' "grep -oE PATTERN dump.txt (same records as text)" "$mg" 1
+echo "references found: attache $refs_total, grep $grep_total"
+echo "references/s = $(echo "$refs_total / $ma" | bc) (target ≥ 200,000)"
+echo "attache / grep = $(printf '%.2f' "$(echo "$ma / $mg" | bc -l)") (target ≤ 2.0)"
+echo "peak RSS: $((rb / 1024)) MB at $RECORDS records, $((rs / 1024)) MB at $((RECORDS / 10)) records (flat: ×$(printf '%.2f' "$(echo "$rb / $rs" | bc -l)") for ×10 records)"
