@@ -29,19 +29,24 @@ test: build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# A small legacy share with real file types, duplicates and a few problems, then every
-# stage that exists. `attache scan` exits 3 when it found problems: the demo has some on purpose.
+# A demo migration: five CRMs as they store attachments (vtiger, SuiteCRM, Odoo, EspoCRM,
+# Salesforce export), a Windows file share with real file types, duplicates and a few problems,
+# then every stage that exists. `scan` and `refs` exit 3 when they found problems: the demo
+# has some on purpose (a FIFO, a broken link, records pointing at nothing).
 demo: build
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	python3 demo/make_demo_tree.py $(DEMO)/legacy
+	python3 demo/make_crm_fixtures.py $(DEMO)
+	python3 demo/make_demo_tree.py $(DEMO)/legacy/fileserver/Archive
 	cd $(DEMO) && ../../$(BIN) init --force attache-template.yaml
-	$(BIN) scan --manifest demo/attache.yaml; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
-	$(BIN) report --manifest demo/attache.yaml
-	$(BIN) list duplicates --manifest demo/attache.yaml
-	@echo; echo "Demo catalog: $(DEMO)/attache.db — try: $(BIN) list files --manifest demo/attache.yaml --format csv"
+	cd $(DEMO) && ../../$(BIN) scan; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
+	cd $(DEMO) && ../../$(BIN) refs; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
+	cd $(DEMO) && ../../$(BIN) report
+	cd $(DEMO) && ../../$(BIN) list missing
+	@echo; echo "Demo migration in $(DEMO): try 'cd $(DEMO) && ../../$(BIN) list orphans' or '../../$(BIN) explain \"Scans/Scan 1.pdf\"'"
 
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
+	bash bench/refs.sh --skip-build --attache .build/release/attache
 
 clean:
 	rm -rf .build $(DEMO)

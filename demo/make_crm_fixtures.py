@@ -223,6 +223,7 @@ roots:
   - path: legacy/odoo
   - path: legacy/espocrm
   - path: legacy/salesforce
+exclude: ['**/.snapshot/**', 'Thumbs.db']
 sources:
   - name: vtiger
     preset: vtiger
