@@ -1,3 +1,4 @@
+import AttacheModel
 import Testing
 @testable import AttacheConfig
 
@@ -91,9 +92,9 @@ import Testing
     }
 
     @Test func editDistance() {
-        #expect(KeySuggestion.editDistance(Array("kitten"), Array("sitting")) == 3)
-        #expect(KeySuggestion.editDistance(Array(""), Array("abc")) == 3)
-        #expect(KeySuggestion.editDistance(Array("roots"), Array("roots")) == 0)
+        #expect(AttacheModel.editDistance(Array("kitten"), Array("sitting")) == 3)
+        #expect(AttacheModel.editDistance(Array(""), Array("abc")) == 3)
+        #expect(AttacheModel.editDistance(Array("roots"), Array("roots")) == 0)
     }
 
     @Test func mergeKeysKeepOwnKeysFirst() throws {

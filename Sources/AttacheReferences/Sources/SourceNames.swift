@@ -1,3 +1,5 @@
+import AttacheModel
+
 /// Finds a declared name among the names that exist, and suggests a close one when it is not there.
 enum SourceNames {
     /// The index of `name` in `names`: exact first; with `caseInsensitive`, then a unique
@@ -16,7 +18,7 @@ enum SourceNames {
         let folded = Array(name.lowercased())
         var best: (name: String, distance: Int)?
         for candidate in names {
-            let d = distance(folded, Array(candidate.lowercased()))
+            let d = editDistance(folded, Array(candidate.lowercased()))
             if best == nil || d < best!.distance { best = (candidate, d) }
         }
         guard let best else { return nil }
@@ -33,22 +35,6 @@ enum SourceNames {
         if names.isEmpty { return "(none)" }
         let shown = names.prefix(limit).joined(separator: ", ")
         return names.count > limit ? shown + ", … and \(names.count - limit) more" : shown
-    }
-
-    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
 
