@@ -57,6 +57,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
+        /// Storage policies: the policy model, YAML loading with located errors, the pure planner.
+        .target(name: "AttachePolicy", dependencies: ["AttacheModel", "AttacheConfig"]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
@@ -72,6 +74,7 @@ let package = Package(
             name: "AttacheScanTests",
             dependencies: ["AttacheScan", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
         .testTarget(name: "AttacheReferencesTests", dependencies: ["AttacheReferences", "AttacheScan", "AttacheTestSupport"]),
+        .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport"]),
     ]
