@@ -26,7 +26,7 @@ let package = Package(
         .executableTarget(
             name: "attache",
             dependencies: [
-                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheReferences", "AttacheReport",
+                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheReferences", "AttachePolicy", "AttacheReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category.
@@ -58,7 +58,9 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
         /// Storage policies: the policy model, YAML loading with located errors, the pure planner.
-        .target(name: "AttachePolicy", dependencies: ["AttacheModel", "AttacheConfig"]),
+        .target(
+            name: "AttachePolicy",
+            dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", .product(name: "CSV", package: "CSV.swift")]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),

@@ -132,6 +132,40 @@ enum Schema {
                 CREATE INDEX files_by_root_path ON files(root_id, status);
                 """)
         }
+        m.registerMigration("v3-plans") { db in
+            try db.execute(sql: """
+                CREATE TABLE plans (
+                    id INTEGER PRIMARY KEY,
+                    created_at TEXT NOT NULL,
+                    policy_file TEXT NOT NULL,
+                    policy_name TEXT,
+                    scan_run INTEGER,
+                    refs_run INTEGER,
+                    feasible INTEGER NOT NULL,
+                    summary TEXT NOT NULL,              -- JSON: totals by action, rule, category; quota
+                    warnings TEXT NOT NULL DEFAULT '[]' -- JSON list
+                );
+                CREATE TABLE decisions (
+                    plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+                    file_id INTEGER NOT NULL,
+                    action TEXT NOT NULL,               -- keep, archive, drop
+                    rule TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    target_path TEXT,
+                    archive_path TEXT,
+                    duplicate_of INTEGER,
+                    notes TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (plan_id, file_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE overrides (
+                    file_id INTEGER PRIMARY KEY,
+                    action TEXT NOT NULL,
+                    note TEXT,
+                    set_at TEXT NOT NULL,
+                    from_file TEXT NOT NULL             -- the reviewed CSV it came from
+                );
+                """)
+        }
         return m
     }
 }

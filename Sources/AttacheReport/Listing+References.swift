@@ -7,6 +7,17 @@ extension Listing {
         "file_root", "file_path", "deleted", "modified",
     ]
     public static let orphanFields = ["root", "path", "size", "mtime", "sha256", "category", "why"]
+    public static let decisionFields = ["root", "path", "size", "category", "action", "rule", "reason", "target_path", "archive_path", "notes"]
+
+    /// Every decision of the latest plan.
+    public static func decisions<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
+        var writer = RowWriter(kind: "decisions", fields: decisionFields, format: format, right: [2])
+        try catalog.forEachLatestDecision { f, d in
+            writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .optional(f.category?.rawValue), .text(d.action),
+                        .text(d.rule), .text(d.reason), .optional(d.targetPath), .optional(d.archivePath), .text(d.notes)], to: &sink)
+        }
+        writer.finish(to: &sink)
+    }
 
     /// Every reference (`missing`: only those that name no file — missing, ambiguous, special or unreadable).
     public static func references<S: TextSink>(_ catalog: Catalog, format: OutputFormat, onlyUnresolved: Bool = false,
@@ -61,6 +72,15 @@ public enum Explanation {
                     out.write("    \(r.source) \(r.recordKey) (\(r.recordPosition)) \(r.column): \(r.raw)")
                     out.write(" [\(r.kind), \(r.match ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
                 }
+            }
+            if let (policy, d) = try catalog.latestDecision(fileID: f.id) {
+                out.write("  decision    \(d.action) — rule \(d.rule) (\(policy))\n")
+                out.write("              \(d.reason)\n")
+                if let t = d.targetPath { out.write("              new path: \(t)\n") }
+                if let a = d.archivePath { out.write("              archive: \(a)\n") }
+                if !d.notes.isEmpty { out.write("              notes: \(d.notes)\n") }
+            } else {
+                out.write("  decision    none yet (attache plan)\n")
             }
             if let h = f.sha256 {
                 let twins = try catalog.files(withHash: h).filter { $0.id != f.id }

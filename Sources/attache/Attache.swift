@@ -16,6 +16,7 @@ struct Attache: ParsableCommand {
               attache init                  write a commented attache.yaml
               attache scan                  inventory every file under the roots (hash, type, problems)
               attache refs                  resolve every path the records hold to a scanned file
+              attache plan                  keep / archive / drop per file under a storage policy
               attache report                what do we have? totals, types, years, duplicates, problems
               attache list files|duplicates|problems|refs|missing|orphans --format csv
               attache explain PATH          one file: its type, the records pointing at it, its twins
@@ -23,11 +24,11 @@ struct Attache: ParsableCommand {
 
             For a quick look without a manifest: attache scan /mnt/share && attache report
 
-            Exit codes: 0 ok · 1 failure · 3 finished with problems · 64 usage · 65 bad input
+            Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 64 usage · 65 bad input
             · 66 input missing · 130 interrupted (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
-        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
+        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
 
     /// Sets the locale libarchive and libmagic need, then runs the command and maps its
     /// outcome to an exit code.

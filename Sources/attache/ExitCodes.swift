@@ -34,7 +34,7 @@ struct Failure: Error {
     /// the form editors jump to); it is printed as is.
     var located = false
 
-    init(_ message: String, exit: Exit) { self.message = message; self.exit = exit }
+    init(_ message: String, exit: Exit, located: Bool = false) { self.message = message; self.exit = exit; self.located = located }
 
     init(_ e: ManifestError) {
         message = e.description

@@ -14,6 +14,7 @@ struct ListCommand: ParsableCommand {
               refs         every path the records hold: source, key, column, raw, status, match, file
               missing      the references that name no readable file (missing, ambiguous, special, unreadable)
               orphans      readable files no live record points at (unreferenced, or deleted records only)
+              decisions    the latest plan: action, rule, reason, new path or archive for every file
 
             Field names are stable (Documentation/Listings.md). Paths are relative to their root;
             bytes that are not valid UTF-8 are written as \\xNN.
@@ -23,7 +24,7 @@ struct ListCommand: ParsableCommand {
               attache list problems --format json | jq '.items[] | select(.severity == "error")'
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions }
 
     @OptionGroup var common: CommonOptions
 
@@ -52,6 +53,7 @@ struct ListCommand: ParsableCommand {
             case .refs: try Listing.references(catalog, format: format, to: &sink)
             case .missing: try Listing.references(catalog, format: format, onlyUnresolved: true, to: &sink)
             case .orphans: try Listing.orphans(catalog, format: format, to: &sink)
+            case .decisions: try Listing.decisions(catalog, format: format, to: &sink)
             }
         } catch { throw Failure(error) }
         sink.flush()

@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+#endif
+
+/// Reads a policy file's bytes with plain POSIX calls, so that a missing file, a folder and a
+/// refused read are told apart (the same way the manifest is read).
+enum PolicyFileReader {
+    enum Failure: Error, Equatable {
+        case notFound
+        case isFolder
+        case permissionDenied
+        case tooLarge(Int64)
+        case other(String)
+    }
+
+    /// A policy is a short text; anything bigger was named by mistake.
+    static let sizeLimit: Int64 = 4 << 20
+
+    static func contents(of path: String) -> Result<[UInt8], Failure> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(failure(errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return .failure(failure(errno)) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { return .failure(.isFolder) }
+        if Int64(st.st_size) > sizeLimit { return .failure(.tooLarge(Int64(st.st_size))) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(failure(errno))
+            }
+            if n == 0 { return .success(bytes) }
+            bytes.append(contentsOf: chunk[..<n])
+            if Int64(bytes.count) > sizeLimit { return .failure(.tooLarge(Int64(bytes.count))) }
+        }
+    }
+
+    private static func failure(_ code: Int32) -> Failure {
+        switch code {
+        case ENOENT, ENOTDIR: return .notFound
+        case EISDIR: return .isFolder
+        case EACCES, EPERM: return .permissionDenied
+        default: return .other(String(cString: strerror(code)))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import AttacheCatalog
+import AttacheModel
+import Foundation
+
+/// The plan stage: reads the catalog, runs the pure planner, stores the plan.
+public enum PlanStage {
+    public struct Outcome: Sendable {
+        public var planID: Int64
+        public var plan: Plan
+        /// The file each decision is about (root, path, size, category), by id.
+        public var files: [Int64: FileRecord]
+        /// Differences with the previous plan (for --diff).
+        public var diff: PlanDiff?
+    }
+
+    /// Plans every present file. `overrides` come from the catalog (a reviewed CSV imported
+    /// earlier); `now` makes ages reproducible (the caller passes the clock once).
+    public static func run(catalog: Catalog, policy: Policy, policyFile: String, now: Timestamp, overrides newOverrides: [Override]? = nil,
+                           store: Bool = true) throws(CatalogError) -> Outcome {
+        let facts = try catalog.planningFacts()
+        var files: [Int64: FileRecord] = [:]
+        let input = facts.map { f -> PlanFile in
+            files[f.file.id] = f.file
+            let rootName = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+            return PlanFile(id: f.file.id, root: f.file.rootPath, rootName: rootName, path: f.file.path, size: f.file.stat.size,
+                            mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime, sha256: f.file.sha256,
+                            status: f.file.status, problem: f.file.problem, extensionMismatch: f.file.extensionMismatch,
+                            liveReferences: f.liveReferences, deletedReferences: f.deletedReferences,
+                            newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(), sources: f.sources)
+        }
+        var overrides: [Override]
+        if let newOverrides {
+            overrides = newOverrides
+        } else {
+            overrides = []
+            for o in try catalog.overrides() {
+                if let a = Action(rawValue: o.action) { overrides.append(Override(fileID: o.fileID, action: a, note: o.note)) }
+            }
+        }
+        let plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
+        let previous = try catalog.plans(limit: 1).first
+        let rows = plan.decisions.map {
+            DecisionRow(fileID: $0.fileID, action: $0.action.rawValue, rule: $0.rule, reason: $0.reason, targetPath: $0.targetPath,
+                        archivePath: $0.archivePath, duplicateOf: $0.duplicateOf, notes: $0.notes.joined(separator: "; "))
+        }
+        guard store else { return Outcome(planID: 0, plan: plan, files: files, diff: nil) }
+        let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
+                                       summaryJSON: PlanText.summaryJSON(plan.summary), warningsJSON: PlanText.jsonList(plan.warnings),
+                                       decisions: rows)
+        var diff: PlanDiff? = nil
+        if let previous {
+            diff = PlanDiff.between(old: try catalog.decisions(plan: previous.id), new: Dictionary(uniqueKeysWithValues: rows.map { ($0.fileID, $0) }))
+        }
+        return Outcome(planID: id, plan: plan, files: files, diff: diff)
+    }
+}
+
+/// What changed between two plans: the trial-then-cut-over view.
+public struct PlanDiff: Sendable, Equatable {
+    public var newFiles: [Int64] = []
+    public var vanishedFiles: [Int64] = []
+    /// Files whose action, target or archive changed: (id, old, new).
+    public var changed: [(Int64, DecisionRow, DecisionRow)] = []
+
+    public static func == (a: PlanDiff, b: PlanDiff) -> Bool {
+        a.newFiles == b.newFiles && a.vanishedFiles == b.vanishedFiles && a.changed.map(\.0) == b.changed.map(\.0)
+    }
+
+    public static func between(old: [Int64: DecisionRow], new: [Int64: DecisionRow]) -> PlanDiff {
+        var d = PlanDiff()
+        for id in new.keys.sorted() {
+            guard let o = old[id] else { d.newFiles.append(id); continue }
+            let n = new[id]!
+            if o.action != n.action || o.targetPath != n.targetPath || o.archivePath != n.archivePath { d.changed.append((id, o, n)) }
+        }
+        d.vanishedFiles = old.keys.filter { new[$0] == nil }.sorted()
+        return d
+    }
+}
+
+/// Times as CRMs write them in `modified` columns.
+public enum RecordTime {
+    /// "2014-03-11", "2014-03-11 09:15:00", "2014-03-11T09:15:00Z", "2022-03-04T10:00:00.000Z",
+    /// or seconds since 1970; read as UTC. nil when it is none of those.
+    public static func parse(_ text: String) -> Timestamp? {
+        let t = text.trimmingWhitespace()
+        if let secs = Int64(t), secs > 0 { return Timestamp(nanoseconds: secs * 1_000_000_000) }
+        let digits = Array(t.utf8)
+        func num(_ a: Int, _ n: Int) -> Int? {
+            guard digits.count >= a + n else { return nil }
+            var v = 0
+            for i in a..<(a + n) { let c = digits[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+            return v
+        }
+        guard let y = num(0, 4), digits.count >= 10, digits[4] == 45, let mo = num(5, 2), digits[7] == 45, let d = num(8, 2),
+              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        var h = 0, mi = 0, s = 0
+        if digits.count >= 19, digits[10] == 32 || digits[10] == 84, let hh = num(11, 2), let mm = num(14, 2), let ss = num(17, 2) {
+            h = hh; mi = mm; s = ss
+        }
+        // Days from civil (Howard Hinnant).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Timestamp(seconds: days * 86400 + h * 3600 + mi * 60 + s, nanoseconds: 0)
+    }
+}

@@ -1,0 +1,105 @@
+import AttacheCatalog
+import AttacheConfig
+import AttacheModel
+import AttachePolicy
+import ArgumentParser
+import Foundation
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Decide, file by file, keep / archive / drop under a storage policy — before anything moves.",
+        discussion: """
+            The plan is a pure function of the catalog and the policy (policies/*.yaml,
+            Documentation/Policy.md): the same inputs give the same plan. Every file gets exactly
+            one decision with the rule that made it and a reason.
+
+            Review loop:
+              attache plan --export review.csv        one row per file, with the records that reference it
+              (the business edits the 'action' column: keep, archive or drop)
+              attache plan --overrides review.csv     their decisions are validated and kept for every re-plan
+              attache plan --diff                     what changed since the previous plan
+
+            Exit: 0 the plan fits · 4 the files that must be kept exceed the quota · 65 a policy or
+            review CSV error (file:line:column) · 66 no catalog or policy.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: ArgumentHelp("The storage policy (default: the manifest's 'policy').", valueName: "file"))
+    var policy: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the plan as a review spreadsheet (CSV).", valueName: "file"))
+    var export: String?
+
+    @Option(name: .long, help: ArgumentHelp("Apply the decisions of a reviewed CSV (and keep them for later plans).", valueName: "file"))
+    var overrides: String?
+
+    @Flag(help: "Show what changed since the previous plan.")
+    var diff = false
+
+    @Flag(name: .shortAndLong, help: "No summary; only errors.")
+    var quiet = false
+
+    func run() throws {
+        let manifest = try common.loadManifest(required: false)
+        guard let policyPath = policy ?? manifest?.policy else {
+            throw Failure("no policy: pass --policy FILE or set 'policy:' in the manifest (examples in policies/)", exit: .usage)
+        }
+        let loaded: Policy
+        do { loaded = try PolicyLoader.load(path: policyPath) } catch {
+            throw Failure(error.description, exit: error.kind == .notFound || error.kind == .unreadable ? .noInput : .badInput, located: true)
+        }
+        for w in PolicyLoader.warnings(for: loaded) { Terminal.write("\(w.file):\(w.line):\(w.column): warning: \(w.message)\n") }
+        let catalog = try common.openExistingCatalog()
+        let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
+        do {
+            var newOverrides: [Override]? = nil
+            if let overrides {
+                let latest = try catalog.plans(limit: 1).first
+                let current = try latest.map { try catalog.decisions(plan: $0.id) } ?? [:]
+                let known = try catalog.presentFileIDs()
+                do {
+                    newOverrides = try Review.importOverrides(path: overrides, plan: current, known: known)
+                } catch {
+                    throw Failure(error.description, exit: .badInput)
+                }
+                // Reviewed decisions that would break the quota are refused, not stored.
+                let trial = try PlanStage.run(catalog: catalog, policy: loaded, policyFile: policyPath, now: now,
+                                              overrides: newOverrides, store: false)
+                if !trial.plan.summary.feasible {
+                    throw Failure("the reviewed decisions in \(overrides) keep \(ByteCount(trial.plan.summary.mustKeepBytes)), more than the quota \(trial.plan.summary.quota.map { "\($0)" } ?? "") allows: change some 'keep' to 'archive' or 'drop'", exit: .quotaExceeded)
+                }
+                try catalog.replaceOverrides(newOverrides!.map { ($0.fileID, $0.action.rawValue, $0.note) }, from: overrides)
+            }
+            let outcome = try PlanStage.run(catalog: catalog, policy: loaded, policyFile: policyPath, now: now, overrides: newOverrides)
+            if let export {
+                let csv = Review.export(outcome, records: try catalog.referencingRecords())
+                do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }
+            }
+            if !quiet {
+                print(PlanText.summary(outcome.plan, policyFile: policyPath), terminator: "")
+                if let newOverrides { print("\nApplied \(plural(newOverrides.count, "reviewed decision")) from \(overrides!).") }
+                if let export { print("\nReview spreadsheet: \(export) (change the 'action' column, then: attache plan --overrides \(export))") }
+                if diff { print(PlanCommand.describe(outcome.diff, files: outcome.files)) }
+            }
+            if !outcome.plan.summary.feasible { throw ExitStatus(.quotaExceeded) }
+        } catch let e as CatalogError {
+            throw Failure(e)
+        }
+    }
+
+    static func describe(_ diff: PlanDiff?, files: [Int64: FileRecord]) -> String {
+        guard let d = diff else { return "\nNo previous plan to compare with." }
+        func name(_ id: Int64) -> String { files[id].map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)" }
+        var out = "\nSince the previous plan: \(d.newFiles.count) new, \(d.vanishedFiles.count) vanished, \(d.changed.count) changed decisions\n"
+        for id in d.newFiles.prefix(50) { out += "  new      \(name(id))\n" }
+        for id in d.vanishedFiles.prefix(50) { out += "  vanished file \(id)\n" }
+        for (id, o, n) in d.changed.prefix(100) {
+            out += "  changed  \(name(id)): \(o.action) (\(o.rule)) → \(n.action) (\(n.rule))"
+            if o.targetPath != n.targetPath, let t = n.targetPath { out += ", now at \(t)" }
+            out += "\n"
+        }
+        return out
+    }
+}
