@@ -1,0 +1,126 @@
+import AttacheTestSupport
+import Foundation
+import Testing
+
+/// The plan stage on the five-CRM fixtures with the example policies: one decision per file,
+/// deterministic, reviewable (export, override, re-plan), and clear about what does not fit.
+@Suite(.timeLimit(.minutes(2))) struct PlanScenarioTests {
+    /// The fixtures scanned and resolved.
+    static func prepared() throws -> ReferencesScenarioTests.CRMs {
+        let m = try ReferencesScenarioTests.CRMs()
+        _ = try m.run(["scan"])
+        _ = try m.run(["refs"])
+        return m
+    }
+
+    static var policies: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("policies").path
+    }
+
+    func decisions(_ m: ReferencesScenarioTests.CRMs) throws -> [[String: Any]] {
+        try listItems(try m.run(["list", "decisions", "--format", "json"]))
+    }
+
+    @Test func everyFileGetsExactlyOneDecisionAndThePlanIsDeterministic() throws {
+        let m = try Self.prepared()
+        let plan = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
+        #expect(plan.exitCode == 0, "\(plan)")
+        #expect(plan.stdout.contains("By rule (first match wins)"))
+        let files = try listItems(try m.run(["list", "files", "--format", "json"]))
+        let first = try decisions(m)
+        #expect(first.count == files.count)
+        #expect(Set(first.map { "\($0["root"]!)/\($0["path"]!)" }).count == files.count)
+        for d in first {
+            #expect(["keep", "archive", "drop"].contains(d["action"] as? String ?? ""))
+            #expect(!(d["rule"] as? String ?? "").isEmpty && !(d["reason"] as? String ?? "").isEmpty)
+            if d["action"] as? String == "keep" { #expect((d["target_path"] as? String)?.isEmpty == false) }
+            if d["action"] as? String == "archive" { #expect((d["archive_path"] as? String)?.isEmpty == false) }
+        }
+        // Referenced files are kept by this policy's rule.
+        let acme = try #require(first.first { ($0["path"] as? String) == "Contracts/Acme Trading/Contract 2014.pdf" })
+        #expect(acme["action"] as? String == "keep" && acme["rule"] as? String == "keep-referenced")
+        _ = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
+        let second = try m.run(["list", "decisions", "--format", "json"]).stdout
+        let firstText = try m.run(["list", "decisions", "--format", "json"]).stdout
+        #expect(second == firstText)
+        #expect(try decisions(m).map { "\($0["path"]!)|\($0["action"]!)|\($0["target_path"] ?? "")" }
+            == first.map { "\($0["path"]!)|\($0["action"]!)|\($0["target_path"] ?? "")" })
+    }
+
+    @Test func theBusinessReviewsAndItsDecisionsStick() throws {
+        let m = try Self.prepared()
+        let review = m.dir + "/review.csv"
+        #expect(try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--export", review]).exitCode == 0)
+        var text = try String(contentsOfFile: review, encoding: .utf8)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: review))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "a byte-order mark, so spreadsheet programs read UTF-8")
+        #expect(text.hasPrefix("file_id,root,path,size,modified,category,references,records,action,rule,reason"))
+        #expect(text.contains("vtiger 1001"), "the records that reference a file are listed")
+        // The reviewer archives the Acme contract (kept by the policy).
+        var lines = text.components(separatedBy: "\r\n")
+        let i = try #require(lines.firstIndex { $0.contains("Contracts/Acme Trading/Contract 2014.pdf") })
+        lines[i] = lines[i].replacingOccurrences(of: ",keep,keep-referenced,", with: ",archive,keep-referenced,")
+        text = lines.joined(separator: "\r\n")
+        try text.write(toFile: review, atomically: true, encoding: .utf8)
+        let applied = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", review, "--diff"])
+        #expect(applied.exitCode == 0, "\(applied)")
+        #expect(applied.stdout.contains("Applied 1 reviewed decision"))
+        #expect(applied.stdout.contains("1 changed decisions"))
+        func acme() throws -> [String: Any]? { try decisions(m).first { ($0["path"] as? String) == "Contracts/Acme Trading/Contract 2014.pdf" } }
+        #expect(try acme()?["action"] as? String == "archive" && (try acme()?["rule"] as? String) == "override")
+        // A plain re-plan keeps the reviewed decision.
+        _ = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
+        #expect(try acme()?["rule"] as? String == "override")
+    }
+
+    @Test func badReviewsAreRefusedWithTheirRecord() throws {
+        let m = try Self.prepared()
+        let review = m.dir + "/review.csv"
+        _ = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--export", review])
+        let text = try String(contentsOfFile: review, encoding: .utf8)
+        var lines = text.components(separatedBy: "\r\n")
+        lines[2] = lines[2].replacingOccurrences(of: ",keep,", with: ",maybe,").replacingOccurrences(of: ",archive,", with: ",maybe,")
+            .replacingOccurrences(of: ",drop,", with: ",maybe,")
+        try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
+        let bad = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", review])
+        #expect(bad.exitCode == 65, "\(bad)")
+        #expect(bad.stderr.contains("record 2") && bad.stderr.contains("'maybe'"), "\(bad)")
+        lines = text.components(separatedBy: "\r\n")
+        lines[1] = "999999" + lines[1].drop { $0 != "," }
+        try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
+        let unknown = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", review])
+        #expect(unknown.exitCode == 65 && unknown.stderr.contains("999999"), "\(unknown)")
+    }
+
+    @Test func whatMustBeKeptButCannotFitExitsFour() throws {
+        let m = try Self.prepared()
+        let policy = m.dir + "/tiny.yaml"
+        try "version: 1\ntarget:\n  quota: 10 B\nrules: []\ndefault: keep\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        // Rule keeps move to the overflow action: the plan fits.
+        let fits = try m.run(["plan", "--policy", policy])
+        #expect(fits.exitCode == 0, "\(fits)")
+        #expect(try decisions(m).contains { $0["rule"] as? String == "overflow" })
+        // The reviewer insists on keeping a file larger than the whole quota: refused, nothing stored.
+        let review = m.dir + "/review.csv"
+        _ = try m.run(["plan", "--policy", policy, "--export", review])
+        var lines = try String(contentsOfFile: review, encoding: .utf8).components(separatedBy: "\r\n")
+        let i = try #require(lines.firstIndex { $0.contains("Contracts/Acme Trading/Contract 2014.pdf") })
+        for a in [",archive,", ",drop,"] { lines[i] = lines[i].replacingOccurrences(of: a, with: ",keep,") }
+        try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
+        let over = try m.run(["plan", "--policy", policy, "--overrides", review])
+        #expect(over.exitCode == 4, "\(over)")
+        #expect(over.stderr.contains("quota"), "\(over)")
+    }
+
+    @Test func policyMistakesAreReportedWhereTheyAre() throws {
+        let m = try Self.prepared()
+        let policy = m.dir + "/bad.yaml"
+        try "version: 1\nrules:\n  - name: x\n    when: { categroy: pdf }\n    action: keep\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        let r = try m.run(["plan", "--policy", policy])
+        #expect(r.exitCode == 65, "\(r)")
+        #expect(r.stderr.contains("bad.yaml:4:") && r.stderr.contains("category"), "\(r)")
+        let missing = try m.run(["plan", "--policy", m.dir + "/none.yaml"])
+        #expect(missing.exitCode == 66, "\(missing)")
+    }
+}
