@@ -47,10 +47,13 @@ struct PlanCommand: ParsableCommand {
             throw Failure("no policy: pass --policy FILE or set 'policy:' in the manifest (examples in policies/)", exit: .usage)
         }
         let loaded: Policy
-        do { loaded = try PolicyLoader.load(path: policyPath) } catch {
+        do {
+            let (policy, warnings) = try PolicyLoader.loadWithWarnings(path: policyPath)
+            loaded = policy
+            for w in warnings { Terminal.write(w.description + "\n") }
+        } catch {
             throw Failure(error.description, exit: error.kind == .notFound || error.kind == .unreadable ? .noInput : .badInput, located: true)
         }
-        for w in PolicyLoader.warnings(for: loaded) { Terminal.write("\(w.file):\(w.line):\(w.column): warning: \(w.message)\n") }
         let catalog = try common.openExistingCatalog()
         let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         do {

@@ -242,6 +242,8 @@ func ruleWhen(_ when: String) -> String {
     @Test func unknownProfile() {
         let e = expectError("version: 1\ntarget: {profile: sharepoint}\n", line: 2, column: 19)
         #expect(e?.message == "unknown profile 'sharepoint' for 'profile'; did you mean 'sharepoint-online'?")
+        expectError("version: 1\ntarget: /mnt/new-storage\n", line: 2, column: 9,
+                    "'target' in a policy is the new storage's limits", "the folder to copy to is 'target' in the manifest")
         expectError("version: 1\ntarget: ftp\n", line: 2, column: 9,
                     "unknown profile 'ftp' for 'profile'; expected one of: sharepoint-online, onedrive, s3, local")
     }

@@ -205,6 +205,15 @@ func day(_ text: String) -> Timestamp { PolicyValues.date(text)! }
         #expect(t.caseInsensitive == false)
     }
 
+    @Test func anEmptyValueKeepsTheProfilesLimitAndAnEmptyOneClearsIt() throws {
+        let yaml = "version: 1\ntarget:\n  profile: onedrive\n  quota: unlimited\n  reserved_names:\n  forbidden_names: []\n"
+            + "  forbidden_characters: ''\n  max_file_size: ~\n"
+        let t = try PolicyLoader.parse(yaml: yaml, file: policyFile).target
+        #expect(t.reservedNames == TargetLimits.sharePointOnline.reservedNames)
+        #expect(t.maxFileSize == TargetLimits.sharePointOnline.maxFileSize)
+        #expect(t.forbiddenNamePatterns.isEmpty && t.forbiddenCharacters.isEmpty && t.quota == nil)
+    }
+
     @Test func forbiddenCharactersAsAListCanForbidASpace() throws {
         let t = try PolicyLoader.parse(yaml: "version: 1\ntarget: {forbidden_characters: [' ', '#', '#']}\n", file: policyFile).target
         #expect(t.forbiddenCharacters == [" ", "#"])
@@ -340,6 +349,88 @@ func day(_ text: String) -> Timestamp { PolicyValues.date(text)! }
                         "\(policy.name ?? "") drops with rule \(rule.name)")
             }
         }
+    }
+}
+
+/// Documentation/Policy.md says what the loader does.
+@Suite struct PolicyDocumentationTests {
+    static func text() throws -> String {
+        let path = examplesFolder().dropLast("policies".count) + "Documentation/Policy.md"
+        guard case .success(let bytes) = PolicyFileReader.contents(of: String(path)) else {
+            throw PolicyError(kind: .notFound, file: String(path), message: "no Policy.md")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The ```yaml blocks of the document.
+    static func yamlBlocks(_ text: String) -> [String] {
+        var blocks: [String] = []
+        var current: [Substring]? = nil
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line.hasPrefix("```yaml") {
+                current = []
+            } else if current != nil, line.hasPrefix("```") {
+                blocks.append(current!.joined(separator: "\n"))
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+
+    @Test func theFullExampleIsTheRoundTripPolicy() throws {
+        let blocks = Self.yamlBlocks(try Self.text())
+        let example = try #require(blocks.first)
+        let fromDocs = try PolicyLoader.parseWithWarnings(yaml: example, file: policyFile)
+        #expect(fromDocs.warnings.isEmpty)
+        var expected = try PolicyLoader.parse(yaml: LoadingTests.full, file: policyFile)
+        expected.rules = expected.rules.map { var r = $0; r.line = fromDocs.policy.rules.first { $0.name == r.name }!.line; return r }
+        #expect(fromDocs.policy == expected)
+    }
+
+    @Test func everyConditionExampleLoads() throws {
+        let blocks = Self.yamlBlocks(try Self.text())
+        #expect(blocks.count >= 3)
+        // The block of `when:` examples: each line is one condition.
+        let whenBlock = try #require(blocks.first { $0.hasPrefix("when:") })
+        var conditions: [String] = []
+        for line in whenBlock.split(separator: "\n") {
+            if line.hasPrefix("when:") { conditions.append(String(line.dropFirst(5))) } else { conditions[conditions.count - 1] += "\n" + line }
+        }
+        #expect(conditions.count >= 8)
+        for c in conditions {
+            let yaml = "version: 1\nrules:\n  - name: r\n    action: keep\n    when:" + c.indentingContinuations() + "\n"
+            #expect(parsed(yaml)?.warnings == [], "\(c)")
+        }
+        // The merge-key block.
+        let merge = try #require(blocks.first { $0.contains("<<: *old") })
+        let p = parsed("version: 1\nrules:\n" + merge + "\n")?.policy
+        #expect(p?.rules.map(\.when) == [
+            .all([.modifiedBefore(.years(10)), .category([.pdf])]),
+            .all([.category([.image]), .modifiedBefore(.years(10))]),
+        ])
+    }
+
+    @Test func everyKeyIsDocumented() throws {
+        let text = try Self.text()
+        let keys = PolicyDecoder.topLevelKeys + PolicyDecoder.targetKeys + PolicyDecoder.ruleKeys + PolicyDecoder.conditionKeys
+            + PolicyDecoder.duplicatesKeys + PolicyDecoder.archiveKeys + PolicyDecoder.overflowKeys + PolicyDecoder.limitsKeys
+            + PolicyProfiles.names + Policy.placeholders.map { $0 == "sha256" ? "{sha256:N}" : "{\($0)}" } + ["{group}", "{volume}"]
+            + ProblemCode.allCases.map(\.rawValue) + Category.allCases.map(\.rawValue)
+            + DuplicatePolicy.Preference.allCases.map(\.rawValue) + ArchiveSettings.Format.allCases.map(\.rawValue)
+            + OverflowSettings.Key.allCases.map(\.rawValue)
+        for key in keys {
+            #expect(text.contains("`\(key)`"), "`\(key)` is not in Documentation/Policy.md")
+        }
+    }
+}
+
+private extension String {
+    /// The `when:` examples continue on indented lines; indent them below the rule.
+    func indentingContinuations() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasPrefix("  ") ? "    " + $0 : String($0) }
+            .joined(separator: "\n")
     }
 }
 

@@ -101,6 +101,10 @@ struct PolicyDecoder {
     func target(_ node: YAMLNode) throws(YAMLDiagnostic) -> TargetLimits {
         // `target: sharepoint-online` is short for `target: {profile: sharepoint-online}`.
         if case .scalar = node.content {
+            if let text = node.scalarText, text.contains("/") {
+                throw node.error("'target' in a policy is the new storage's limits (a profile such as 'sharepoint-online', "
+                    + "or a mapping of limits), found '\(text)'; the folder to copy to is 'target' in the manifest")
+            }
             return try profile(node)
         }
         let m = try node.mapping("'target'", allowedKeys: PolicyDecoder.targetKeys)

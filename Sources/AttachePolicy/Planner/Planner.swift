@@ -68,8 +68,13 @@ extension Planner {
         let overrides: [Override]
         let now: Timestamp
         let rules: [CompiledRule]
-        /// How many files share each content (non-empty files with a hash only).
-        var copies: [ContentHash: Int] = [:]
+        /// File indices in path order (root bytes, path bytes, id), and each file's place in it.
+        let byPath: [Int]
+        let pathRank: [Int32]
+        /// Per file: its content group (files with the same hash, non-empty files only), or -1;
+        /// and per group, how many files it holds.
+        var contentGroup: [Int32] = []
+        var groupSize: [Int32] = []
         var slots: [Slot] = []
         var ruleMatches: [Int]
 
@@ -80,7 +85,15 @@ extension Planner {
         var quotaWarnings: [String] = []
 
         init(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp) {
-            self.files = files.sorted(by: Planner.decisionOrder)
+            let c = ContinuousClock(); let t = c.now
+            defer { print("  init: \(c.now - t)") }
+            var sortedFiles = files
+            if !Planner.isSorted(sortedFiles) { sortedFiles.sort(by: Planner.decisionOrder) }
+            self.files = sortedFiles
+            self.byPath = Planner.pathOrder(of: sortedFiles)
+            var rank = [Int32](repeating: 0, count: sortedFiles.count)
+            for (r, i) in byPath.enumerated() { rank[i] = Int32(r) }
+            self.pathRank = rank
             self.policy = policy
             self.overrides = overrides
             self.now = now
@@ -99,36 +112,54 @@ extension Planner {
         }
 
         mutating func execute() -> Plan {
-            countCopies()
-            decideByRules()
+            let c = ContinuousClock(); var t = c.now
+            func lap(_ s: String) { let n = c.now; print("  \(s): \(n - t)"); t = n }
+            countCopies(); lap("copies")
+            decideByRules(); lap("rules")
             applyOverrides()
-            if policy.duplicates.keepOne { keepOneCopy() }
+            if policy.duplicates.keepOne { keepOneCopy() }; lap("dups")
             applySizeLimit()
-            applyOverflow()
-            assignPaths()
-            return finish()
+            applyOverflow(); lap("overflow")
+            assignPaths(); lap("paths")
+            let p = finish(); lap("finish")
+            return p
         }
 
-        func isDuplicate(_ f: PlanFile) -> Bool {
-            guard f.size > 0, let h = f.sha256 else { return false }
-            return (copies[h] ?? 0) > 1
+        func isDuplicate(_ i: Int) -> Bool {
+            let g = contentGroup[i]
+            return g >= 0 && groupSize[Int(g)] > 1
         }
+
+        /// Whether file `a` comes before file `b` in path order.
+        func pathOrder(_ a: Int, _ b: Int) -> Bool { pathRank[a] < pathRank[b] }
 
         mutating func countCopies() {
-            var copies: [ContentHash: Int] = [:]
-            copies.reserveCapacity(files.count)
-            for f in files where f.size > 0 {
-                if let h = f.sha256 { copies[h, default: 0] += 1 }
+            var groupOf: [ContentHash: Int32] = [:]
+            groupOf.reserveCapacity(files.count)
+            var group = [Int32](repeating: -1, count: files.count)
+            var sizes: [Int32] = []
+            for (i, f) in files.enumerated() where f.size > 0 {
+                guard let h = f.sha256 else { continue }
+                if let g = groupOf[h] {
+                    group[i] = g
+                    sizes[Int(g)] += 1
+                } else {
+                    let g = Int32(sizes.count)
+                    groupOf[h] = g
+                    group[i] = g
+                    sizes.append(1)
+                }
             }
-            self.copies = copies
+            contentGroup = group
+            groupSize = sizes
         }
 
         // MARK: 1. Rules
 
         mutating func decideByRules() {
             slots.reserveCapacity(files.count)
-            for f in files {
-                var subject = Subject(file: f, isDuplicate: isDuplicate(f))
+            for (index, f) in files.enumerated() {
+                var subject = Subject(file: f, isDuplicate: isDuplicate(index))
                 var matched: Int?
                 for (i, r) in rules.enumerated() {
                     if let t = r.test, !t.evaluate(&subject) { continue }
@@ -234,18 +265,18 @@ extension Planner {
         // MARK: 3. Duplicates
 
         mutating func keepOneCopy() {
-            var groups: [ContentHash: [Int]] = [:]
-            for (i, f) in files.enumerated() where slots[i].action == .keep {
-                guard f.size > 0, let h = f.sha256, (copies[h] ?? 0) > 1 else { continue }
-                groups[h, default: []].append(i)
+            // Members of each content group, in file order; groups are decided independently.
+            var members: [[Int]] = Array(repeating: [], count: groupSize.count)
+            for i in files.indices where slots[i].action == .keep {
+                let g = contentGroup[i]
+                if g >= 0 && groupSize[Int(g)] > 1 { members[Int(g)].append(i) }
             }
-            // Each group is decided on its own; the order groups are visited in cannot matter.
-            for (_, members) in groups where members.count > 1 {
-                let pinned = members.filter { slots[$0].mustKeep }
-                let pool = pinned.isEmpty ? members : pinned
+            for group in members where group.count > 1 {
+                let pinned = group.filter { slots[$0].mustKeep }
+                let pool = pinned.isEmpty ? group : pinned
                 var best = pool[0]
                 for m in pool.dropFirst() where prefers(m, over: best) { best = m }
-                for m in members where m != best && !slots[m].mustKeep {
+                for m in group where m != best && !slots[m].mustKeep {
                     let before = slots[m]
                     slots[m].action = .drop
                     slots[m].stage = .duplicates
@@ -275,7 +306,7 @@ extension Planner {
                     if la != lb { return la < lb }
                 }
             }
-            return Planner.pathOrder(fa, fb)
+            return pathOrder(a, b)
         }
 
         // MARK: 4. Size limit
@@ -344,20 +375,20 @@ extension Planner {
         /// Whether `a` leaves the kept set before `b`. Files with no record activity count as
         /// the oldest; ties go by root and path.
         func overflowFirst(_ a: Int, _ b: Int, _ keys: [OverflowSettings.Order]) -> Bool {
-            let fa = files[a], fb = files[b]
             for k in keys {
                 let c: Int
                 switch k.key {
                 case .recordActivity:
-                    c = Planner.compare(fa.newestRecordActivity?.nanoseconds ?? Int64.min, fb.newestRecordActivity?.nanoseconds ?? Int64.min)
-                case .modified: c = Planner.compare(fa.mtime.nanoseconds, fb.mtime.nanoseconds)
-                case .size: c = Planner.compare(fa.size, fb.size)
-                case .referenced: c = Planner.compare(Int64(fa.liveReferences), Int64(fb.liveReferences))
-                case .path: c = Planner.pathOrder(fa, fb) ? -1 : (Planner.pathOrder(fb, fa) ? 1 : 0)
+                    c = Planner.compare(files[a].newestRecordActivity?.nanoseconds ?? Int64.min,
+                                        files[b].newestRecordActivity?.nanoseconds ?? Int64.min)
+                case .modified: c = Planner.compare(files[a].mtime.nanoseconds, files[b].mtime.nanoseconds)
+                case .size: c = Planner.compare(files[a].size, files[b].size)
+                case .referenced: c = Planner.compare(Int64(files[a].liveReferences), Int64(files[b].liveReferences))
+                case .path: c = Planner.compare(Int64(pathRank[a]), Int64(pathRank[b]))
                 }
                 if c != 0 { return k.descending ? c > 0 : c < 0 }
             }
-            return Planner.pathOrder(fa, fb)
+            return pathOrder(a, b)
         }
 
         func overflowFacts(_ f: PlanFile) -> [String] {
@@ -385,6 +416,51 @@ extension Planner {
     static func percent(_ fraction: Double) -> String { formatFixed(fraction * 100, digits: 0) + " %" }
 
     static func compare(_ a: Int64, _ b: Int64) -> Int { a < b ? -1 : (a > b ? 1 : 0) }
+
+    /// Whether the files are already in decision order (the catalog usually gives them so).
+    static func isSorted(_ files: [PlanFile]) -> Bool {
+        guard files.count > 1 else { return true }
+        for i in 1..<files.count where files[i - 1].id >= files[i].id { return false }
+        return true
+    }
+
+    /// Indices of `files` in path order. The paths are packed into one buffer first, so the
+    /// sort compares bytes with `memcmp`-like loops and never copies a file.
+    static func pathOrder(of files: [PlanFile]) -> [Int] {
+        let roots = Array(Set(files.map(\.root))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var rootRank: [String: Int32] = [:]
+        for (r, root) in roots.enumerated() { rootRank[root] = Int32(r) }
+        var ranks = [Int32](repeating: 0, count: files.count)
+        var ids = [Int64](repeating: 0, count: files.count)
+        var starts = [Int](repeating: 0, count: files.count + 1)
+        var packed: [UInt8] = []
+        packed.reserveCapacity(files.reduce(0) { $0 + $1.path.bytes.count })
+        for (i, f) in files.enumerated() {
+            ranks[i] = rootRank[f.root]!
+            ids[i] = f.id
+            starts[i] = packed.count
+            packed.append(contentsOf: f.path.bytes)
+        }
+        starts[files.count] = packed.count
+        var order = Array(files.indices)
+        packed.withUnsafeBufferPointer { bytes in
+            order.sort { a, b in
+                if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+                let sa = starts[a], la = starts[a + 1] - sa
+                let sb = starts[b], lb = starts[b + 1] - sb
+                let n = Swift.min(la, lb)
+                var k = 0
+                while k < n {
+                    let x = bytes[sa + k], y = bytes[sb + k]
+                    if x != y { return x < y }
+                    k += 1
+                }
+                if la != lb { return la < lb }
+                return ids[a] < ids[b]
+            }
+        }
+        return order
+    }
 
     /// Root bytes, then path bytes, then id: the order "the file that sorts first" refers to.
     static func pathOrder(_ a: PlanFile, _ b: PlanFile) -> Bool {

@@ -14,7 +14,7 @@ extension Planner.Run {
             let rule = rules[r]
             var facts: [String]
             if let t = rule.test {
-                var subject = Planner.Subject(file: f, isDuplicate: isDuplicate(f))
+                var subject = Planner.Subject(file: f, isDuplicate: isDuplicate(i))
                 facts = []
                 for fact in t.explain(&subject, outcome: true) where !facts.contains(fact) { facts.append(fact) }
             } else {

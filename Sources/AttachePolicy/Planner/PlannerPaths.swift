@@ -115,17 +115,16 @@ extension Planner.Run {
     mutating func assignPaths() {
         let namer = Namer(limits: policy.target, rename: policy.limits.rename)
         var cache: [String: (String, NameIssues)] = [:]
+        // Both lists in path order: the file that sorts first keeps a contested name.
         var keptIndices: [Int] = []
         var archivedIndices: [Int] = []
-        for i in files.indices {
+        for i in byPath {
             switch slots[i].action {
             case .keep: keptIndices.append(i)
             case .archive: archivedIndices.append(i)
             case .drop: break
             }
         }
-        keptIndices.sort { Planner.pathOrder(files[$0], files[$1]) }
-        archivedIndices.sort { Planner.pathOrder(files[$0], files[$1]) }
         var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
 
         // Archive volumes: grouped, split by size, named.
