@@ -47,7 +47,7 @@ private typealias F = PlannerFixture
         #expect(F.matching(.name(["~$*", "*.tmp", "Thumbs.db"]), files) == [1, 2, 4])
         #expect(F.matching(.name(["straSSe.pdf"]), files) == [])          // lower-casing, not case folding of ß
         #expect(F.matching(.name(["straße.pdf"]), files) == [5])
-        #expect(F.matching(.name(["[rs]*.pdf"]), files) == [5, 6])
+        #expect(F.matching(.name(["[rs]*.pdf"]), files) == [3, 5, 6])
         #expect(F.matching(.name(["report.pd?"]), files) == [6])
     }
 
@@ -108,7 +108,7 @@ private typealias F = PlannerFixture
         #expect(F.matching(.modifiedAfter(.days(60)), files) == [3])
         #expect(F.matching(.modifiedBefore(.months(6)), files) == [1, 2])
         // A different `now` moves the cutoff.
-        #expect(F.matching(.modifiedBefore(.years(7)), files, now: F.date(2016)) == [1])
+        #expect(F.matching(.modifiedBefore(.years(7)), files, now: F.date(2017)) == [1])
     }
 
     @Test func referencesDeletedRecordsAndRecordActivity() {

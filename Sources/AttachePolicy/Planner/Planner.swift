@@ -85,8 +85,6 @@ extension Planner {
         var quotaWarnings: [String] = []
 
         init(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp) {
-            let c = ContinuousClock(); let t = c.now
-            defer { print("  init: \(c.now - t)") }
             var sortedFiles = files
             if !Planner.isSorted(sortedFiles) { sortedFiles.sort(by: Planner.decisionOrder) }
             self.files = sortedFiles
@@ -112,17 +110,14 @@ extension Planner {
         }
 
         mutating func execute() -> Plan {
-            let c = ContinuousClock(); var t = c.now
-            func lap(_ s: String) { let n = c.now; print("  \(s): \(n - t)"); t = n }
-            countCopies(); lap("copies")
-            decideByRules(); lap("rules")
+            countCopies()
+            decideByRules()
             applyOverrides()
-            if policy.duplicates.keepOne { keepOneCopy() }; lap("dups")
+            if policy.duplicates.keepOne { keepOneCopy() }
             applySizeLimit()
-            applyOverflow(); lap("overflow")
-            assignPaths(); lap("paths")
-            let p = finish(); lap("finish")
-            return p
+            applyOverflow()
+            assignPaths()
+            return finish()
         }
 
         func isDuplicate(_ i: Int) -> Bool {
@@ -134,21 +129,37 @@ extension Planner {
         func pathOrder(_ a: Int, _ b: Int) -> Bool { pathRank[a] < pathRank[b] }
 
         mutating func countCopies() {
-            var groupOf: [ContentHash: Int32] = [:]
+            // Keyed by the hash's first 64 bits (cheap to hash); the full hash is compared, and a
+            // rare prefix shared by different contents falls back to a full-hash table.
+            var groupOf: [UInt64: Int32] = [:]
             groupOf.reserveCapacity(files.count)
+            var fallback: [ContentHash: Int32] = [:]
             var group = [Int32](repeating: -1, count: files.count)
             var sizes: [Int32] = []
-            for (i, f) in files.enumerated() where f.size > 0 {
-                guard let h = f.sha256 else { continue }
-                if let g = groupOf[h] {
-                    group[i] = g
-                    sizes[Int(g)] += 1
+            var firstOf: [Int] = []
+            for i in files.indices where files[i].size > 0 {
+                guard let h = files[i].sha256 else { continue }
+                let key = Planner.prefix64(h)
+                var g: Int32
+                if let existing = groupOf[key] {
+                    if files[firstOf[Int(existing)]].sha256 == h {
+                        g = existing
+                    } else if let other = fallback[h] {
+                        g = other
+                    } else {
+                        g = Int32(sizes.count)
+                        fallback[h] = g
+                        sizes.append(0)
+                        firstOf.append(i)
+                    }
                 } else {
-                    let g = Int32(sizes.count)
-                    groupOf[h] = g
-                    group[i] = g
-                    sizes.append(1)
+                    g = Int32(sizes.count)
+                    groupOf[key] = g
+                    sizes.append(0)
+                    firstOf.append(i)
                 }
+                group[i] = g
+                sizes[Int(g)] += 1
             }
             contentGroup = group
             groupSize = sizes
@@ -158,8 +169,8 @@ extension Planner {
 
         mutating func decideByRules() {
             slots.reserveCapacity(files.count)
-            for (index, f) in files.enumerated() {
-                var subject = Subject(file: f, isDuplicate: isDuplicate(index))
+            for index in files.indices {
+                var subject = Subject(files: files, index: index, isDuplicate: isDuplicate(index))
                 var matched: Int?
                 for (i, r) in rules.enumerated() {
                     if let t = r.test, !t.evaluate(&subject) { continue }
@@ -167,7 +178,7 @@ extension Planner {
                     break
                 }
                 if let matched { ruleMatches[matched] += 1 }
-                let movable = f.status == .ok
+                let movable = files[index].status == .ok
                 var slot: Slot
                 if let m = matched {
                     let action = rules[m].rule.action
@@ -183,7 +194,7 @@ extension Planner {
                     if !movable {
                         slot.action = .drop
                         slot.stage = .unmovable
-                    } else if action == .drop && f.liveReferences > 0 {
+                    } else if action == .drop && files[index].liveReferences > 0 {
                         slot.action = .archive
                         slot.protected = true
                     }
@@ -314,7 +325,8 @@ extension Planner {
         mutating func applySizeLimit() {
             guard let max = policy.target.maxFileSize?.value else { return }
             let tooLarge: Action = policy.limits.tooLarge == .keep ? .archive : policy.limits.tooLarge
-            for (i, f) in files.enumerated() where slots[i].action == .keep && f.size > max {
+            for i in files.indices where slots[i].action == .keep && files[i].size > max {
+                let f = files[i]
                 var s = slots[i]
                 if s.stage == .override {
                     s.notes.append("override keep not possible: larger than max file size (\(Phrase.bytes(f.size)) > \(Phrase.bytes(max)))")
@@ -343,7 +355,7 @@ extension Planner {
             let highBytes = Int64((Double(quota) * high).rounded(.down))
             let lowBytes = Int64((Double(quota) * low).rounded(.down))
             var kept: Int64 = 0
-            for (i, f) in files.enumerated() where slots[i].action == .keep { kept += f.size }
+            for i in files.indices where slots[i].action == .keep { kept += files[i].size }
             guard kept > highBytes else { return }
             var movable: [Int] = []
             for i in files.indices where slots[i].action == .keep && !slots[i].mustKeep { movable.append(i) }
@@ -354,7 +366,6 @@ extension Planner {
             var moved = 0
             for i in movable {
                 if kept <= lowBytes { break }
-                let f = files[i]
                 var s = slots[i]
                 if case .rule = s.stage { s.notes.append("rule '\(ruleName(s.stage))' said keep") }
                 s.notes.append("kept files came to \(Phrase.bytes(keptBefore)), over \(Planner.percent(high)) of the \(Phrase.bytes(quota)) quota; "
@@ -362,12 +373,12 @@ extension Planner {
                 s.stage = .overflow
                 s.action = target
                 s.protected = false
-                if target == .drop && f.liveReferences > 0 {
+                if target == .drop && files[i].liveReferences > 0 {
                     s.action = .archive
                     s.protected = true
                 }
                 slots[i] = s
-                kept -= f.size
+                kept -= files[i].size
                 moved += 1
             }
         }
@@ -424,42 +435,89 @@ extension Planner {
         return true
     }
 
-    /// Indices of `files` in path order. The paths are packed into one buffer first, so the
-    /// sort compares bytes with `memcmp`-like loops and never copies a file.
+    /// The first 16 hex digits of a hash as a number.
+    static func prefix64(_ h: ContentHash) -> UInt64 {
+        var v: UInt64 = 0
+        var n = 0
+        for c in h.hex.utf8 {
+            let d: UInt8 = c <= 57 ? c &- 48 : c &- 87
+            v = v << 4 | UInt64(d & 0xF)
+            n += 1
+            if n == 16 { break }
+        }
+        return v
+    }
+
+    /// Indices of `files` in path order (root bytes, path bytes, then file order).
+    ///
+    /// An MSD sort on 8-byte chunks: every file's key (root rank, next 8 path bytes, index)
+    /// sits in one contiguous array; runs of equal chunks are re-keyed with their next 8 bytes
+    /// and sorted again. Paths that share long folders cost a few sequential passes instead of
+    /// a byte-by-byte comparison per step of a comparison sort.
     static func pathOrder(of files: [PlanFile]) -> [Int] {
-        let roots = Array(Set(files.map(\.root))).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var rootSet = Set<String>()
+        for i in files.indices { rootSet.insert(files[i].root) }
+        let roots = Array(rootSet).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var rootRank: [String: Int32] = [:]
         for (r, root) in roots.enumerated() { rootRank[root] = Int32(r) }
-        var ranks = [Int32](repeating: 0, count: files.count)
-        var ids = [Int64](repeating: 0, count: files.count)
+        var keys: [PathKey] = []
+        keys.reserveCapacity(files.count)
         var starts = [Int](repeating: 0, count: files.count + 1)
         var packed: [UInt8] = []
-        packed.reserveCapacity(files.reduce(0) { $0 + $1.path.bytes.count })
-        for (i, f) in files.enumerated() {
-            ranks[i] = rootRank[f.root]!
-            ids[i] = f.id
+        var lastRoot: String? = nil
+        var lastRank: Int32 = 0
+        for i in files.indices {
+            let root = files[i].root
+            if root != lastRoot { lastRank = rootRank[root]!; lastRoot = root }
             starts[i] = packed.count
-            packed.append(contentsOf: f.path.bytes)
+            packed.append(contentsOf: files[i].path.bytes)
+            keys.append(PathKey(rank: lastRank, index: Int32(i), chunk: 0))
         }
         starts[files.count] = packed.count
-        var order = Array(files.indices)
         packed.withUnsafeBufferPointer { bytes in
-            order.sort { a, b in
-                if ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
-                let sa = starts[a], la = starts[a + 1] - sa
-                let sb = starts[b], lb = starts[b + 1] - sb
-                let n = Swift.min(la, lb)
-                var k = 0
-                while k < n {
-                    let x = bytes[sa + k], y = bytes[sb + k]
-                    if x != y { return x < y }
-                    k += 1
+            func chunk(_ i: Int, _ offset: Int) -> UInt64 {
+                let s = starts[i] + offset, e = starts[i + 1]
+                var v: UInt64 = 0
+                for k in 0..<8 { v = v << 8 | UInt64(s + k < e ? bytes[s + k] : 0) }
+                return v
+            }
+            for k in keys.indices { keys[k].chunk = chunk(Int(keys[k].index), 0) }
+            keys.sort(by: PathKey.less)
+            // Runs of equal (root, chunk) whose paths go on are sorted by their next chunk.
+            var work: [(Int, Int, Int)] = []
+            func findRuns(_ lo: Int, _ hi: Int, _ offset: Int) {
+                var a = lo
+                while a < hi {
+                    var b = a + 1
+                    while b < hi && keys[b].rank == keys[a].rank && keys[b].chunk == keys[a].chunk { b += 1 }
+                    if b - a > 1 {
+                        // Path bytes are never 0, so an equal chunk means equal bytes so far; a
+                        // path that ended within it ended for the whole run (same length).
+                        let i = Int(keys[a].index)
+                        if starts[i + 1] - starts[i] > offset + 8 { work.append((a, b, offset + 8)) }
+                    }
+                    a = b
                 }
-                if la != lb { return la < lb }
-                return ids[a] < ids[b]
+            }
+            findRuns(0, keys.count, 0)
+            while let (lo, hi, offset) = work.popLast() {
+                for k in lo..<hi { keys[k].chunk = chunk(Int(keys[k].index), offset) }
+                keys[lo..<hi].sort(by: PathKey.less)
+                findRuns(lo, hi, offset)
             }
         }
-        return order
+        return keys.map { Int($0.index) }
+    }
+
+    struct PathKey {
+        var rank: Int32
+        var index: Int32
+        var chunk: UInt64
+        static func less(_ x: PathKey, _ y: PathKey) -> Bool {
+            if x.rank != y.rank { return x.rank < y.rank }
+            if x.chunk != y.chunk { return x.chunk < y.chunk }
+            return x.index < y.index
+        }
     }
 
     /// Root bytes, then path bytes, then id: the order "the file that sorts first" refers to.

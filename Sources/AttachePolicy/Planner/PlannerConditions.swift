@@ -8,7 +8,7 @@ extension Planner {
     indirect enum Test {
         case all([Test]), any([Test]), not(Test)
         case name([Glob])
-        case path([PathGlob], [String])
+        case path([PathPattern], [String])
         case fileExtension(Set<String>, [String])
         case category(Set<Category>)
         case mime([Glob])
@@ -41,10 +41,11 @@ extension Planner {
                 }
                 return .name(globs)
             case .path(let patterns):
-                var globs: [PathGlob] = []
+                var globs: [PathPattern] = []
                 var texts: [String] = []
                 for p in patterns {
-                    do { globs.append(try PathGlob(p)); texts.append(p) } catch {
+                    // PathGlob's checks (empty, unclosed '['); the matching is ours, without allocations.
+                    do { _ = try PathGlob(p); globs.append(PathPattern(p)); texts.append(p) } catch {
                         problems.append("path pattern '\(p)' is not valid")
                     }
                 }
@@ -78,21 +79,30 @@ extension Planner {
         }
     }
 
-    /// One file as conditions see it, with what is computed lazily (the folded name).
+    /// One file as conditions see it, with what is computed lazily (the folded name). The
+    /// file is read in place from the plan's array (never copied: a copy costs a retain and a
+    /// release per string and array it holds, a million times over).
     struct Subject {
-        let file: PlanFile
+        let files: [PlanFile]
+        let index: Int
         let isDuplicate: Bool
         private var foldedNameCache: [UInt8]?
 
-        init(file: PlanFile, isDuplicate: Bool) {
-            self.file = file; self.isDuplicate = isDuplicate
+        init(files: [PlanFile], index: Int, isDuplicate: Bool) {
+            self.files = files; self.index = index; self.isDuplicate = isDuplicate
+        }
+
+        var file: PlanFile {
+            _read { yield files[index] }
         }
 
         mutating func foldedName() -> [UInt8] {
             if let n = foldedNameCache { return n }
-            let bytes = file.path.bytes
-            let start = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
-            let n = Planner.folded(bytes[start...])
+            let n = files[index].path.bytes.withUnsafeBufferPointer { b -> [UInt8] in
+                var start = b.count
+                while start > 0 && b[start - 1] != UInt8(ascii: "/") { start -= 1 }
+                return Planner.folded(ArraySlice(b[start...]))
+            }
             foldedNameCache = n
             return n
         }
@@ -104,7 +114,6 @@ extension Planner {
 
 extension Planner.Test {
     func evaluate(_ s: inout Planner.Subject) -> Bool {
-        let f = s.file
         switch self {
         case .all(let ts):
             for t in ts where !t.evaluate(&s) { return false }
@@ -119,31 +128,31 @@ extension Planner.Test {
             for g in globs where g.matches(n) { return true }
             return false
         case .path(let globs, _):
-            for g in globs where g.matches(f.path) { return true }
+            for g in globs where g.matches(s.file.path) { return true }
             return false
-        case .fileExtension(let set, _): return set.contains(f.path.fileExtension)
+        case .fileExtension(let set, _): return set.contains(s.file.path.fileExtension)
         case .category(let set): return set.contains(s.category)
         case .mime(let globs):
-            guard let m = f.mime else { return false }
+            guard let m = s.file.mime else { return false }
             let folded = Planner.folded(m)
             for g in globs where g.matches(folded) { return true }
             return false
         case .size(let lo, let hi):
-            if let lo, f.size < lo { return false }
-            if let hi, f.size > hi { return false }
+            if let lo, s.file.size < lo { return false }
+            if let hi, s.file.size > hi { return false }
             return true
-        case .modifiedBefore(let cut): return f.mtime < cut
-        case .modifiedAfter(let cut): return f.mtime >= cut
-        case .referenced(let b): return (f.liveReferences > 0) == b
+        case .modifiedBefore(let cut): return s.file.mtime < cut
+        case .modifiedAfter(let cut): return s.file.mtime >= cut
+        case .referenced(let b): return (s.file.liveReferences > 0) == b
         case .onlyDeletedReferences(let b): return s.onlyDeleted == b
         case .recordsNotEditedSince(let cut):
-            guard let a = f.newestRecordActivity else { return false }
+            guard let a = s.file.newestRecordActivity else { return false }
             return a < cut
         case .duplicate(let b): return s.isDuplicate == b
-        case .extensionMismatch(let b): return f.extensionMismatch == b
-        case .status(let set, _): return set.contains(f.status)
+        case .extensionMismatch(let b): return s.file.extensionMismatch == b
+        case .status(let set, _): return set.contains(s.file.status)
         case .problem(let set, _):
-            guard let p = f.problem else { return false }
+            guard let p = s.file.problem else { return false }
             return set.isEmpty || set.contains(p)
         }
     }
@@ -152,7 +161,6 @@ extension Planner.Test {
     /// ["modified 2009", "not referenced"]. Used only for the rule that decided.
     func explain(_ s: inout Planner.Subject, outcome: Bool) -> [String] {
         typealias P = Planner.Phrase
-        let f = s.file
         switch self {
         case .all(let ts):
             if outcome { return ts.flatMap { $0.explain(&s, outcome: true) } }
@@ -166,7 +174,7 @@ extension Planner.Test {
             return ts.flatMap { $0.explain(&s, outcome: false) }
         case .not(let t): return t.explain(&s, outcome: !outcome)
         case .name(let globs):
-            let name = P.quotedName(f)
+            let name = P.quotedName(s.file)
             if outcome {
                 let n = s.foldedName()
                 let g = globs.first { $0.matches(n) }
@@ -175,12 +183,12 @@ extension Planner.Test {
             return ["name \(name) does not match " + globs.map(\.pattern).joined(separator: ", ")]
         case .path(let globs, let texts):
             if outcome {
-                let i = globs.firstIndex { $0.matches(f.path) } ?? 0
+                let i = globs.firstIndex { $0.matches(s.file.path) } ?? 0
                 return ["path matches \(texts.isEmpty ? "" : texts[i])"]
             }
             return ["path does not match " + texts.joined(separator: ", ")]
         case .fileExtension(_, let list):
-            let e = f.path.fileExtension
+            let e = s.file.path.fileExtension
             let shown = e.isEmpty ? "no extension" : "extension .\(e)"
             if outcome { return [shown] }
             return [shown + " (not " + list.map { $0.isEmpty ? "none" : "." + $0 }.joined(separator: ", ") + ")"]
@@ -188,7 +196,7 @@ extension Planner.Test {
             if outcome { return ["category \(s.category.rawValue)"] }
             return ["category \(s.category.rawValue) (not " + set.sorted().map(\.rawValue).joined(separator: ", ") + ")"]
         case .mime(let globs):
-            guard let m = f.mime else { return ["type unknown"] }
+            guard let m = s.file.mime else { return ["type unknown"] }
             if outcome { return ["type \(m)"] }
             return ["type \(m) (not " + globs.map(\.pattern).joined(separator: ", ") + ")"]
         case .size(let lo, let hi):
@@ -196,26 +204,26 @@ extension Planner.Test {
             if let lo, let hi { bound = "between \(P.bytes(lo)) and \(P.bytes(hi))" }
             else if let lo { bound = "at least \(P.bytes(lo))" }
             else if let hi { bound = "at most \(P.bytes(hi))" }
-            return ["size \(P.bytes(f.size))" + (bound.isEmpty ? "" : outcome ? ", \(bound)" : ", not \(bound)")]
+            return ["size \(P.bytes(s.file.size))" + (bound.isEmpty ? "" : outcome ? ", \(bound)" : ", not \(bound)")]
         case .modifiedBefore, .modifiedAfter:
-            return ["modified \(P.year(f.mtime))"]
+            return ["modified \(P.year(s.file.mtime))"]
         case .referenced, .onlyDeletedReferences:
-            return [P.references(f)]
+            return [P.references(s.file)]
         case .recordsNotEditedSince:
-            guard let a = f.newestRecordActivity else { return ["no record activity known"] }
+            guard let a = s.file.newestRecordActivity else { return ["no record activity known"] }
             return ["records last edited \(P.year(a))"]
         case .duplicate:
             return [s.isDuplicate ? "same content as another file" : "no other copy"]
         case .extensionMismatch:
-            let e = f.path.fileExtension
-            if f.extensionMismatch {
-                return ["extension .\(e) does not match its content (\(f.mime ?? s.category.rawValue))"]
+            let e = s.file.path.fileExtension
+            if s.file.extensionMismatch {
+                return ["extension .\(e) does not match its content (\(s.file.mime ?? s.category.rawValue))"]
             }
             return ["extension matches its content"]
         case .status:
-            return ["status \(f.status.rawValue)"]
+            return ["status \(s.file.status.rawValue)"]
         case .problem:
-            guard let p = f.problem else { return ["no problem recorded"] }
+            guard let p = s.file.problem else { return ["no problem recorded"] }
             return ["problem \(p.rawValue)"]
         }
     }

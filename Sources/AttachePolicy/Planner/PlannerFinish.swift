@@ -6,7 +6,6 @@ extension Planner.Run {
     typealias Phrase = Planner.Phrase
 
     func reason(_ i: Int) -> String {
-        let f = files[i]
         let s = slots[i]
         let verb = Phrase.verb(s.action)
         switch s.stage {
@@ -14,23 +13,23 @@ extension Planner.Run {
             let rule = rules[r]
             var facts: [String]
             if let t = rule.test {
-                var subject = Planner.Subject(file: f, isDuplicate: isDuplicate(i))
+                var subject = Planner.Subject(files: files, index: i, isDuplicate: isDuplicate(i))
                 facts = []
                 for fact in t.explain(&subject, outcome: true) where !facts.contains(fact) { facts.append(fact) }
             } else {
                 facts = ["applies to every file"]
             }
             var text = "\(verb): rule \(rule.rule.name)" + (facts.isEmpty ? "" : " — " + facts.joined(separator: ", "))
-            if f.status != .ok { text += "; " + Phrase.unmovable(f) }
+            if files[i].status != .ok { text += "; " + Phrase.unmovable(files[i]) }
             return text
         case .defaultAction:
             if s.protected {
-                return "\(verb): no rule matched and the default is drop, but it is \(Phrase.references(f)) — archived instead"
+                return "\(verb): no rule matched and the default is drop, but it is \(Phrase.references(files[i])) — archived instead"
             }
             return "\(verb): no rule matched — the policy's default"
         case .unmovable:
-            let refs = f.liveReferences > 0 ? "; \(Phrase.references(f))" : ""
-            return "\(verb): cannot be moved: \(Phrase.unmovable(f))\(refs) — review it"
+            let refs = files[i].liveReferences > 0 ? "; \(Phrase.references(files[i]))" : ""
+            return "\(verb): cannot be moved: \(Phrase.unmovable(files[i]))\(refs) — review it"
         case .override:
             return "\(verb): set by review" + (s.overrideNote.map { " — " + $0 } ?? "")
         case .duplicates:
@@ -38,12 +37,12 @@ extension Planner.Run {
             return "\(verb): same content as \(kept); its references will point there"
         case .limits:
             let max = policy.target.maxFileSize?.value ?? 0
-            var text = "\(verb): larger than the target's max file size (\(Phrase.bytes(f.size)) > \(Phrase.bytes(max)))"
-            if s.protected { text += "; \(Phrase.references(f)), so archived rather than dropped" }
+            var text = "\(verb): larger than the target's max file size (\(Phrase.bytes(files[i].size)) > \(Phrase.bytes(max)))"
+            if s.protected { text += "; \(Phrase.references(files[i])), so archived rather than dropped" }
             return text
         case .overflow:
-            var text = "\(verb): overflow — " + overflowFacts(f).joined(separator: ", ")
-            if s.protected { text += "; \(Phrase.references(f)), so archived rather than dropped" }
+            var text = "\(verb): overflow — " + overflowFacts(files[i]).joined(separator: ", ")
+            if s.protected { text += "; \(Phrase.references(files[i])), so archived rather than dropped" }
             return text
         }
     }
@@ -52,41 +51,51 @@ extension Planner.Run {
         var decisions: [Decision] = []
         decisions.reserveCapacity(files.count)
         var summary = PlanSummary()
-        for a in Action.allCases { summary.byAction[a] = PlanSummary.Tally() }
         summary.quota = policy.target.quota
-        // Tallies by rule index first (no string hashing per file), named at the end.
-        var byStage: [String: PlanSummary.Tally] = [:]
-        var byCategory: [String: PlanSummary.Tally] = [:]
+        // Tallies by stage and category index (no string hashing per file), named at the end.
+        var byStage = [PlanSummary.Tally](repeating: .init(), count: rules.count + 6)
+        var byCategory = [PlanSummary.Tally](repeating: .init(), count: Category.allCases.count)
+        var byAction = [PlanSummary.Tally](repeating: .init(), count: Action.allCases.count)
+        let categoryIndex = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
+        let actionIndex = Dictionary(uniqueKeysWithValues: Action.allCases.enumerated().map { ($1, $0) })
         var unmovable: [String] = []
-        for (i, f) in files.enumerated() {
+        for i in files.indices {
             var s = slots[i]
             // A duplicate whose kept copy did not stay kept says where that copy went.
             if s.stage == .duplicates, let d = s.duplicateOf, slots[d].action != .keep {
                 s.notes.append("the copy it points to is \(Phrase.verb(slots[d].action)) (\(ruleName(slots[d].stage)))")
             }
-            let rule = ruleName(s.stage)
+            let size = files[i].size
             decisions.append(Decision(
-                fileID: f.id, action: s.action, rule: rule, reason: reason(i),
+                fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: reason(i),
                 targetPath: s.action == .keep ? s.targetPath : nil,
                 archivePath: s.action == .archive ? s.archivePath : nil,
                 duplicateOf: s.duplicateOf.map { files[$0].id }, notes: s.notes))
-            Planner.count(&summary.byAction[s.action, default: .init()], f.size)
-            Planner.count(&byStage[rule, default: .init()], f.size)
-            Planner.count(&byCategory[f.category?.rawValue ?? "unknown", default: .init()], f.size)
-            summary.totalBytes += f.size
+            Planner.count(&byAction[actionIndex[s.action]!], size)
+            Planner.count(&byStage[stageIndex(s.stage)], size)
+            Planner.count(&byCategory[categoryIndex[files[i].category ?? .unknown]!], size)
+            summary.totalBytes += size
             switch s.action {
             case .keep:
-                summary.keptBytes += f.size
-                if s.mustKeep { summary.mustKeepBytes += f.size }
-            case .archive: summary.archivedBytes += f.size
+                summary.keptBytes += size
+                if s.mustKeep { summary.mustKeepBytes += size }
+            case .archive: summary.archivedBytes += size
             case .drop: break
             }
             if s.stage == .unmovable {
-                unmovable.append("\(Phrase.source(f)) (file \(f.id)) cannot be moved: \(Phrase.unmovable(f)) — dropped, review it")
+                unmovable.append("\(Phrase.source(files[i])) (file \(files[i].id)) cannot be moved: \(Phrase.unmovable(files[i])) — dropped, review it")
             }
         }
-        summary.byRule = byStage
-        summary.byCategory = byCategory
+        for (k, a) in Action.allCases.enumerated() { summary.byAction[a] = byAction[k] }
+        for (k, c) in Category.allCases.enumerated() where byCategory[k].files > 0 { summary.byCategory[c.rawValue] = byCategory[k] }
+        for k in byStage.indices where byStage[k].files > 0 {
+            // Two rules with one name (the loader refuses it) add up under that name.
+            let name = k < rules.count ? rules[k].rule.name : Planner.fixedStages[k - rules.count]
+            var t = summary.byRule[name] ?? .init()
+            t.files += byStage[k].files
+            t.bytes += byStage[k].bytes
+            summary.byRule[name] = t
+        }
         if let quota = policy.target.quota?.value, summary.mustKeepBytes > quota {
             summary.feasible = false
             quotaWarnings.append("the files the review says to keep need \(Phrase.bytes(summary.mustKeepBytes)), "
@@ -97,7 +106,23 @@ extension Planner.Run {
     }
 }
 
+extension Planner.Run {
+    func stageIndex(_ stage: Planner.Stage) -> Int {
+        switch stage {
+        case .rule(let i): return i
+        case .defaultAction: return rules.count
+        case .unmovable: return rules.count + 1
+        case .override: return rules.count + 2
+        case .duplicates: return rules.count + 3
+        case .limits: return rules.count + 4
+        case .overflow: return rules.count + 5
+        }
+    }
+}
+
 extension Planner {
+    static let fixedStages = ["default", "unmovable", "override", "duplicates", "limits", "overflow"]
+
     static func count(_ t: inout PlanSummary.Tally, _ bytes: Int64) {
         t.files += 1
         t.bytes += bytes

@@ -208,14 +208,17 @@ extension Planner {
             return (s, issues)
         }
 
-        /// `_` in front, else `_` at the end — whichever no refused pattern matches.
+        /// `_` in front, else at the end, else both — the first that no refused pattern matches
+        /// ("~$draft.lock" is refused both as `~$*` and as `*.lock`: "_~$draft.lock_").
         func avoidPatterns(_ s: String, limit: Int?, hashing raw: String) -> String? {
-            for front in [true, false] {
+            let r = replacement
+            for (front, back) in [(true, false), (false, true), (true, true)] {
+                let added = (front ? Planner.length(r) : 0) + (back ? Planner.length(r) : 0)
                 var base = s
-                if let limit, Planner.length(base) + Planner.length(replacement) > limit {
-                    base = shorten(base, to: limit - Planner.length(replacement), hashing: raw)
+                if let limit, Planner.length(base) + added > limit {
+                    base = shorten(base, to: limit - added, hashing: raw)
                 }
-                let candidate = front ? replacement + base : base + replacement
+                let candidate = (front ? r : "") + base + (back ? r : "")
                 if matchedPattern(candidate) == nil && reservedBase(candidate) == nil { return candidate }
             }
             return nil
@@ -301,9 +304,11 @@ extension Planner {
             var limit = maxName ?? Int.max
             if let maxPath { limit = Swift.min(limit, maxPath - (length(segments) - Planner.length(name))) }
             let room = limit - Planner.length(mark) - Planner.length(extPart)
-            let head = Planner.length(stem) > room ? Planner.prefix(stem, utf16Limit: room) : stem
+            let head = rename && Planner.length(stem) > room ? Planner.prefix(stem, utf16Limit: room) : stem
             var result = segments
             result[result.count - 1] = sanitize(head + mark + extPart).0
+            // Folders that left no room for the number: fitted again (their short-hash folder).
+            if rename, let maxPath, length(result) > maxPath, let fitted = fit(result) { result = fitted.segments }
             return result
         }
     }

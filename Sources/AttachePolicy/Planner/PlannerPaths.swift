@@ -45,14 +45,14 @@ extension Planner {
 
     /// The value of a layout placeholder for one file. `escaped` is set when a name's bytes
     /// were not UTF-8.
-    static func layoutValue(_ field: Template.Field, _ f: PlanFile, _ escaped: inout Bool) -> Template.Value {
+    static func layoutValue(_ field: Template.Field, _ files: [PlanFile], _ i: Int, _ escaped: inout Bool) -> Template.Value {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         func four(_ n: Int) -> String {
             let s = String(n)
             return s.count >= 4 ? s : String(repeating: "0", count: 4 - s.count) + s
         }
         func components(dropLast: Bool) -> [String] {
-            var parts = f.path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
+            var parts = files[i].path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
             if dropLast && !parts.isEmpty { parts.removeLast() }
             return parts.map { part in
                 let (t, e) = Planner.targetText(part)
@@ -61,24 +61,24 @@ extension Planner {
             }
         }
         func name() -> String {
-            let bytes = f.path.bytes
+            let bytes = files[i].path.bytes
             let start = (bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 }) ?? 0
             let (t, e) = Planner.targetText(bytes[start...])
             if e { escaped = true }
             return t
         }
         switch field {
-        case .category: return .single(f.category?.rawValue ?? "unknown")
-        case .year: return .single(four(f.mtime.utc.year))
-        case .month: return .single(two(f.mtime.utc.month))
-        case .root: return .single(f.rootName)
+        case .category: return .single(files[i].category?.rawValue ?? "unknown")
+        case .year: return .single(four(files[i].mtime.utc.year))
+        case .month: return .single(two(files[i].mtime.utc.month))
+        case .root: return .single(files[i].rootName)
         case .relpath: return .components(components(dropLast: false))
         case .dir: return .components(components(dropLast: true))
         case .name: return .single(name())
         case .stem: return .single(Planner.splitExtension(name()).stem)
         case .ext: return .single(Planner.splitExtension(name()).ext ?? "")
-        case .sha256(let n): return .single(f.sha256.map { String($0.hex.prefix(n)) } ?? "unhashed")
-        case .source: return .single(f.sources.first ?? "unreferenced")
+        case .sha256(let n): return .single(files[i].sha256.map { String($0.hex.prefix(n)) } ?? "unhashed")
+        case .source: return .single(files[i].sources.first ?? "unreferenced")
         case .group, .volume: return .single("")
         }
     }
@@ -140,11 +140,10 @@ extension Planner.Run {
         bases.reserveCapacity(keptIndices.count)
         var flagged = 0
         for i in keptIndices {
-            let f = files[i]
             var escaped = false
-            var raw = layout.render { Planner.layoutValue($0, f, &escaped) }
+            var raw = layout.render { Planner.layoutValue($0, files, i, &escaped) }
             if raw.isEmpty {
-                if case .single(let n) = Planner.layoutValue(.name, f, &escaped) { raw = [n] }
+                if case .single(let n) = Planner.layoutValue(.name, files, i, &escaped) { raw = [n] }
             }
             var issues = NameIssues()
             issues.escaped = escaped
@@ -155,7 +154,7 @@ extension Planner.Run {
                     if !fitted.note.isEmpty { notes.append(fitted.note); segs = fitted.segments }
                 } else {
                     notes.append("flagged: the path cannot be shortened to \(namer.maxPath ?? 0) characters — review it")
-                    pathWarnings.append("\(Phrase.source(f)) (file \(f.id)): its target path cannot be shortened to "
+                    pathWarnings.append("\(Phrase.source(files[i])) (file \(files[i].id)): its target path cannot be shortened to "
                                         + "\(namer.maxPath ?? 0) characters")
                 }
             } else {
@@ -205,6 +204,7 @@ extension Planner.Run {
                 segs = namer.numbered(base, n)
             }
             reservation.nextNumber[baseKey] = n + 1
+            if segs.count != base.count || segs.dropLast() != base.dropLast() { reservation.addFolders(of: segs) }
             let holder: String
             if let h = reservation.holder(basePath) {
                 holder = h >= 0 ? Phrase.source(files[h]) : "an archive"
@@ -256,9 +256,9 @@ extension Planner.Run {
         var bucketOf: [String: Int] = [:]
         var oversized = 0
         for i in archived {
-            let f = files[i]
+            let size = files[i].size
             var escaped = false
-            let raw = grouping.render { Planner.layoutValue($0, f, &escaped) }
+            let raw = grouping.render { Planner.layoutValue($0, files, i, &escaped) }
             var ignored = NameIssues()
             let group = sanitizedGroup(raw, namer: namer, cache: &cache, issues: &ignored)
             let key = byGroup ? (namer.caseInsensitive ? group.joined(separator: "/").lowercased() : group.joined(separator: "/")) : ""
@@ -268,19 +268,19 @@ extension Planner.Run {
                 bucketOf[key] = b
                 buckets.append(Bucket(group: group, volumes: [[]], bytes: 0))
             }
-            if let capacity, !buckets[b].volumes[buckets[b].volumes.count - 1].isEmpty, buckets[b].bytes + f.size > capacity {
+            if let capacity, !buckets[b].volumes[buckets[b].volumes.count - 1].isEmpty, buckets[b].bytes + size > capacity {
                 buckets[b].volumes.append([])
                 buckets[b].bytes = 0
             }
             buckets[b].volumes[buckets[b].volumes.count - 1].append(i)
-            buckets[b].bytes += f.size
-            if let capacity, f.size > capacity {
-                slots[i].notes.append("larger than the archive volume size (\(Phrase.bytes(f.size)) > \(Phrase.bytes(capacity))): "
+            buckets[b].bytes += size
+            if let capacity, size > capacity {
+                slots[i].notes.append("larger than the archive volume size (\(Phrase.bytes(size)) > \(Phrase.bytes(capacity))): "
                                       + "it fills a volume of its own")
                 // Nothing else joins its volume.
                 buckets[b].bytes = capacity
             }
-            if let max = policy.target.maxFileSize?.value, f.size > max {
+            if let max = policy.target.maxFileSize?.value, size > max {
                 slots[i].notes.append("its archive volume may exceed the target's max file size (\(Phrase.bytes(max))) unless it compresses — review it")
                 oversized += 1
             }

@@ -181,3 +181,47 @@ extension Planner {
         }
     }
 }
+
+extension Planner {
+    /// A ``PathGlob`` pattern matched the same way (`**` spans folders, a pattern without `/`
+    /// matches the last component anywhere, case-sensitive bytes) but without splitting the
+    /// path into arrays: a million files times ten rules must not allocate per match.
+    struct PathPattern: Sendable {
+        /// Each component's bytes; nil for `**`.
+        let components: [[UInt8]?]
+
+        init(_ pattern: String) {
+            let trimmed = pattern.trimmingWhitespace()
+            var comps: [[UInt8]?] = trimmed.split(separator: "/", omittingEmptySubsequences: true).map { c in
+                c == "**" ? nil : Array(c.utf8)
+            }
+            if !trimmed.contains("/") { comps.insert(nil, at: 0) }
+            components = comps
+        }
+
+        func matches(_ path: RawPath) -> Bool {
+            path.bytes.withUnsafeBufferPointer { p in match(0, p, 0) }
+        }
+
+        private func match(_ ci: Int, _ p: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+            var pos = from
+            while pos < p.count && p[pos] == UInt8(ascii: "/") { pos += 1 }
+            guard ci < components.count else { return pos >= p.count }
+            guard let comp = components[ci] else {
+                var q = pos
+                while true {
+                    if match(ci + 1, p, q) { return true }
+                    if q >= p.count { return false }
+                    while q < p.count && p[q] != UInt8(ascii: "/") { q += 1 }
+                    while q < p.count && p[q] == UInt8(ascii: "/") { q += 1 }
+                }
+            }
+            guard pos < p.count else { return false }
+            var end = pos
+            while end < p.count && p[end] != UInt8(ascii: "/") { end += 1 }
+            let part = UnsafeBufferPointer(rebasing: p[pos..<end])
+            let ok = comp.withUnsafeBufferPointer { Glob.match($0, part) }
+            return ok && match(ci + 1, p, end)
+        }
+    }
+}
