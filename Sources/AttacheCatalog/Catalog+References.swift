@@ -34,10 +34,13 @@ public struct ReferenceRow: Sendable {
     public var candidates: Int
     public var deleted: Bool
     public var modified: String?
+    /// The record's kept columns (`fields:` in the manifest) as a JSON object, or nil.
+    public var fields: String?
 
     public init(recordKey: String, recordPosition: String, column: String, kind: String, raw: String, pathText: String,
                 spanStart: Int?, spanEnd: Int?, style: String, status: String, match: String?, reason: String?,
-                rootID: Int64?, fileID: Int64?, candidates: Int, deleted: Bool, modified: String?) {
+                rootID: Int64?, fileID: Int64?, candidates: Int, deleted: Bool, modified: String?, fields: String? = nil) {
+        self.fields = fields
         self.recordKey = recordKey; self.recordPosition = recordPosition; self.column = column; self.kind = kind
         self.raw = raw; self.pathText = pathText; self.spanStart = spanStart; self.spanEnd = spanEnd; self.style = style
         self.status = status; self.match = match; self.reason = reason; self.rootID = rootID; self.fileID = fileID
@@ -101,6 +104,7 @@ public struct ReferenceWriter {
         text(7, r.pathText); int(8, r.spanStart.map(Int64.init)); int(9, r.spanEnd.map(Int64.init)); text(10, r.style)
         text(11, r.status); text(12, r.match); text(13, r.reason); int(14, r.rootID); int(15, r.fileID)
         int(16, Int64(r.candidates)); int(17, r.deleted ? 1 : 0); text(18, r.modified); int(19, runID)
+        text(20, r.fields)
         let rc = sqlite3_step(st)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(st))))
@@ -161,8 +165,8 @@ extension Catalog {
     /// - Parameter body: extracts and resolves, adding rows through the writer.
     /// - Returns: references and problems written.
     public func replaceReferences(
-        source name: String, kind: String, location: String, fingerprint: String, run: Int64, records: () -> Int,
-        _ body: (inout ReferenceWriter) throws -> Void
+        source name: String, kind: String, location: String, fingerprint: String, run: Int64, fields: [String] = [],
+        records: () -> Int, _ body: (inout ReferenceWriter) throws -> Void
     ) throws -> (refs: Int, problems: Int) {
         try dbQueue.write { db in
             try db.execute(sql: """
@@ -175,14 +179,14 @@ extension Catalog {
             var writer = ReferenceWriter(
                 statement: try db.makeStatement(sql: """
                     INSERT INTO refs (source_id, record_key, record_position, column_name, kind, raw, path_text, span_start, span_end,
-                        style, status, match, reason, root_id, file_id, candidates, deleted, modified, resolved_run)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        style, status, match, reason, root_id, file_id, candidates, deleted, modified, resolved_run, fields)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """),
                 problemStatement: try db.makeStatement(sql: "INSERT INTO source_problems (source_id, kind, file, position, message) VALUES (?, ?, ?, ?, ?)"),
                 sourceID: id, runID: run)
             try body(&writer)
-            try db.execute(sql: "UPDATE sources SET fingerprint = ?, records = ?, problems = ?, extracted_run = ? WHERE id = ?",
-                           arguments: [fingerprint, records(), writer.problemCount, run, id])
+            try db.execute(sql: "UPDATE sources SET fingerprint = ?, records = ?, problems = ?, extracted_run = ?, fields = ? WHERE id = ?",
+                           arguments: [fingerprint, records(), writer.problemCount, run, fields.joined(separator: "\n"), id])
             return (writer.count, writer.problemCount)
         }
     }

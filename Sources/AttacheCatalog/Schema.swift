@@ -166,6 +166,12 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v4-record-fields") { db in
+            try db.execute(sql: """
+                ALTER TABLE refs ADD COLUMN fields TEXT;        -- the record's kept columns (manifest 'fields'), JSON object
+                ALTER TABLE sources ADD COLUMN fields TEXT NOT NULL DEFAULT ''; -- their names, one per line
+                """)
+        }
         return m
     }
 }

@@ -4,11 +4,11 @@ extension ManifestDecoder {
     /// The keys that choose what a source reads; a source gives exactly one.
     static let kindKeys = ["sqlite", "csv", "text_files", "preset"]
     static let sourceKeys = ["name"] + kindKeys
-        + ["table", "query", "key", "file", "text", "base", "deleted", "modified", "delimiter", "encoding", "database", "root"]
+        + ["table", "query", "key", "file", "text", "fields", "base", "deleted", "modified", "delimiter", "encoding", "database", "root"]
     /// Keys that make sense for some kinds only; the others (`name`, `base`, `root`) apply to all.
     static let kindSpecificKeys: [String: [String]] = [
         "table": ["sqlite"], "query": ["sqlite"],
-        "key": ["sqlite", "csv"], "file": ["sqlite", "csv"], "text": ["sqlite", "csv"],
+        "key": ["sqlite", "csv"], "file": ["sqlite", "csv"], "text": ["sqlite", "csv"], "fields": ["sqlite", "csv", "preset"],
         "deleted": ["sqlite", "csv"], "modified": ["sqlite", "csv"],
         "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"],
     ]
@@ -48,6 +48,7 @@ extension ManifestDecoder {
         spec.query = try m.value("query")?.nonEmptyString("'query'")
         spec.key = try m.value("key")?.stringOrList("'key'") ?? []
         spec.text = try m.value("text")?.stringOrList("'text'") ?? []
+        spec.fields = try m.value("fields")?.stringOrList("'fields'") ?? []
         if let fileNode = m.value("file") {
             let template = try fileNode.nonEmptyString("'file'")
             if let problem = FileTemplate.problem(in: template) { throw fileNode.error("invalid 'file' template: \(problem)") }

@@ -40,6 +40,7 @@ extension ManifestLoader {
         #   file: TEMPLATE    one file per record, built from columns: '/var/www/vtigercrm/{path}{id}_{name}'
         #   text: [COLUMNS]   columns of free text (notes, HTML) with paths inside
         # Optional: key (the columns that identify a record), deleted and modified (columns),
+        # fields (columns a policy layout may use as {record.COLUMN}),
         # base (the folder relative paths resolve against), root (the root the paths belong to).
         sources: []
         # sources:

@@ -40,6 +40,9 @@ public struct SourceSpec: Sendable, Equatable {
     public var file: String?
     /// Columns holding free text (notes, HTML) with paths inside (empty when not given).
     public var text: [String]
+    /// Columns kept with every reference of a record, for policy layouts that name them
+    /// (`{record.account}`); empty when not given.
+    public var fields: [String] = []
     /// The folder that relative paths in the records resolve against, kept as written.
     public var base: String?
     /// A column that marks a record deleted (its references are kept but flagged).

@@ -76,6 +76,13 @@ public enum ReferencesEngine {
                                   message: "no column '\(missing)' to search for paths (it has: \(source.columns.joined(separator: ", ")))",
                                   fatal: true)
             }
+            if let missing = plan.fields.first(where: { !source.columns.contains($0) }) {
+                throw SourceError(kind: .unknownColumn, source: spec.name, file: location(plan), position: "fields",
+                                  message: "the 'fields' column '\(missing)' is not among the columns it reads."
+                                    + SourceNames.didYouMean(missing, among: source.columns)
+                                    + " Available: \(SourceNames.list(source.columns))",
+                                  fatal: true)
+            }
             prepared.append((spec, plan, source))
         }
         let roots = try catalog.roots().filter { $0.lastScanRun != nil }
@@ -120,7 +127,7 @@ public enum ReferencesEngine {
             let producer = Producer(source: source, plan: plan, base: base, resolver: resolver, posixPrefixes: posixPrefixes, pipe: pipe)
             let written = try catalog.replaceReferences(
                 source: spec.name, kind: spec.kind.manifestKey, location: location(plan), fingerprint: fingerprint, run: run,
-                records: { producer.records }
+                fields: plan.fields, records: { producer.records }
             ) { writer in
                 // Reading and resolving run on a thread of their own while this one writes.
                 producer.start()
@@ -199,7 +206,20 @@ public enum ReferencesEngine {
                                 style: found.spelling.style.rawValue))
             }
         }
+        if !plan.fields.isEmpty && !rows.isEmpty {
+            let kept = keptFields(record, plan.fields)
+            for i in rows.indices { rows[i].fields = kept }
+        }
         return rows
+    }
+
+    /// The record's `fields:` columns as a JSON object (sorted keys; NULL and empty values left
+    /// out), or nil when all are empty.
+    static func keptFields(_ record: SourceRecord, _ names: [String]) -> String? {
+        var kept: [String: String] = [:]
+        for n in names { if let v = record.fields[n], !v.isEmpty { kept[n] = v } }
+        guard !kept.isEmpty, let data = try? JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func row(for r: Resolution, record: SourceRecord, column: String, kind: String, raw: String, pathText: String,
@@ -223,6 +243,12 @@ public enum ReferencesEngine {
     }
 
     static func makePlan(_ spec: SourceSpec) throws -> SourcePlan {
+        var plan = try makePlanWithoutFields(spec)
+        plan.fields = spec.fields
+        return plan
+    }
+
+    private static func makePlanWithoutFields(_ spec: SourceSpec) throws -> SourcePlan {
         switch spec.kind {
         case .sqlite(let db):
             return SourcePlan(name: spec.name, input: .sqlite(database: db, table: spec.table, query: spec.query), key: spec.key,

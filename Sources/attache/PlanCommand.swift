@@ -57,6 +57,9 @@ struct PlanCommand: ParsableCommand {
         let catalog = try common.openExistingCatalog()
         let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         do {
+            if let unkept = try PlanStage.unkeptRecordFields(catalog: catalog, policy: loaded).first {
+                throw Failure(PlanCommand.describe(unkept, policyFile: policyPath), exit: .badInput, located: true)
+            }
             var newOverrides: [Override]? = nil
             if let overrides {
                 let latest = try catalog.plans(limit: 1).first
@@ -90,6 +93,17 @@ struct PlanCommand: ParsableCommand {
         } catch let e as CatalogError {
             throw Failure(e)
         }
+    }
+
+    /// `policy.yaml:3:9: error: 'layout' uses {record.account}, but …` with what the sources keep.
+    static func describe(_ u: PlanStage.UnkeptField, policyFile: String) -> String {
+        let keeping = u.kept.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        let kept = keeping.isEmpty ? "no source keeps any column yet"
+            : "the sources keep: " + keeping.map { "\($0.key): \($0.value.joined(separator: ", "))" }.joined(separator: "; ")
+        let place = u.use.line > 0 ? "\(policyFile):\(u.use.line):\(u.use.column)" : policyFile
+        return "\(place): error: '\(u.use.key)' uses {record.\(u.use.field)}, but no source of the catalog keeps a column "
+            + "'\(u.use.field)' (\(kept)). Add it to the 'fields' of the source whose records have it in the manifest, then run "
+            + "'attache refs'."
     }
 
     static func describe(_ diff: PlanDiff?, files: [Int64: FileRecord]) -> String {

@@ -263,12 +263,26 @@ func ruleWhen(_ when: String) -> String {
 
     // MARK: templates
 
+    @Test func recordPlaceholders() throws {
+        let p = try PolicyLoader.parse(yaml: "version: 1\nlayout: '{record.account}/{ record.case_no : no-case }/{name}'\n"
+                                         + "archive:\n  grouping: '{record.account}/{record.year_closed}'\n", file: "p.yaml")
+        #expect(p.recordFields.map(\.field) == ["account", "case_no", "year_closed"])
+        #expect(p.recordFields.map(\.key) == ["layout", "layout", "archive grouping"])
+        #expect(p.recordFields.first?.line == 2 && p.recordFields.first?.column == 9)
+        #expect(p.recordFields.last?.line == 4 && p.recordFields.last?.column == 13)
+        expectError("version: 1\nlayout: '{record.}/{name}'\n", line: 2, column: 9, "'{record.}' in 'layout' names no column")
+        expectError("version: 1\nlayout: '{record.account:}/{name}'\n", line: 2, column: 9, "nothing after ':'")
+        expectError("version: 1\nlayout: '{record.account:a/b}/{name}'\n", line: 2, column: 9, "must be one name, without '/'")
+        expectError("version: 1\narchive:\n  naming: '{record.account}-{volume}'\n", line: 3, column: 11,
+                    "it can use only {group} and {volume}; put '{record.account}' into archive 'grouping' instead")
+    }
+
     @Test func unknownPlaceholder() {
         let e = expectError("version: 1\nlayout: '{category}/{yaer}/{name}'\n", line: 2, column: 9)
         #expect(e?.message == "unknown placeholder '{yaer}' in 'layout'; did you mean '{year}'?")
-        expectError("version: 1\nlayout: '{record.account}/{name}'\n", line: 2, column: 9,
-                    "unknown placeholder '{record.account}' in 'layout'; the placeholders are: {category}, {year}, {month}, "
-                    + "{root}, {relpath}, {dir}, {name}, {stem}, {ext}, {sha256:N}, {source}")
+        expectError("version: 1\nlayout: '{account}/{name}'\n", line: 2, column: 9,
+                    "unknown placeholder '{account}' in 'layout'; the placeholders are: {category}, {year}, {month}, "
+                    + "{root}, {relpath}, {dir}, {name}, {stem}, {ext}, {sha256:N}, {source}, {record.COLUMN}")
         expectError("version: 1\narchive:\n  grouping: '{root}/{yr}'\n", line: 3, column: 13,
                     "unknown placeholder '{yr}' in archive 'grouping'")
         expectError("version: 1\narchive:\n  naming: '_archive/{grup}-{volume}'\n", line: 3, column: 11,

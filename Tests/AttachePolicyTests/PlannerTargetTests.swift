@@ -27,6 +27,28 @@ private typealias F = PlannerFixture
         #expect(F.target(noExt, 3) == "README")                                      // "README." — the trailing dot goes
     }
 
+    @Test func recordColumnsFileDocumentsByTheirRecord() {
+        var acme = F.file(1, "scans/offer.pdf", live: 1, sources: ["crm"])
+        acme.record = ["account": "Acme: Holding / EU", "case": "C-17"]
+        var noCase = F.file(2, "scans/letter.pdf", live: 1, sources: ["crm"])
+        noCase.record = ["account": "Müller GmbH"]
+        let orphan = F.file(3, "scans/lost.pdf")
+        let policy = F.keepAll(Self.sharePoint, layout: "{record.account}/{record.case:no-case}/{name}")
+        #expect(Planner.recordFields(of: policy) == ["account", "case"])
+        let plan = F.plan([acme, noCase, orphan], policy)
+        // Record text is sanitised like any placeholder value: '/' and ':' never make folders or break the target.
+        #expect(F.target(plan, 1) == "Acme_ Holding _ EU/C-17/offer.pdf")
+        #expect(F.target(plan, 2) == "Müller GmbH/no-case/letter.pdf")
+        #expect(F.target(plan, 3) == "\(Planner.noRecordValue)/no-case/lost.pdf")
+        // The archive grouping can use them too.
+        var archive = Policy(target: Self.sharePoint, layout: "{name}", rules: [F.rule("all", nil, .archive)],
+                             archive: ArchiveSettings(grouping: "{record.account:unfiled}"))
+        archive.defaultAction = .archive
+        let archived = F.plan([noCase, orphan], archive)
+        #expect(F.decision(archived, 2).archivePath == "_archive/Müller GmbH-001.tar.zst")
+        #expect(F.decision(archived, 3).archivePath == "_archive/unfiled-001.tar.zst")
+    }
+
     @Test func forbiddenCharactersAreReplaced() {
         let plan = F.plan([F.file(1, "Q3: review?/Offer <final>|v2.pdf")], F.keepAll(Self.sharePoint))
         let d = F.decision(plan, 1)

@@ -40,10 +40,11 @@ import Testing
         // Referenced files are kept by this policy's rule.
         let acme = try #require(first.first { ($0["path"] as? String) == "Contracts/Acme Trading/Contract 2014.pdf" })
         #expect(acme["action"] as? String == "keep" && acme["rule"] as? String == "keep-referenced")
+        let firstText = try m.run(["list", "decisions", "--format", "csv"]).stdout
         _ = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
-        let second = try m.run(["list", "decisions", "--format", "json"]).stdout
-        let firstText = try m.run(["list", "decisions", "--format", "json"]).stdout
-        #expect(second == firstText)
+        let secondText = try m.run(["list", "decisions", "--format", "csv"]).stdout
+        #expect(secondText == firstText, "the same catalog and policy give the same plan, byte for byte")
+        #expect(firstText.split(whereSeparator: \.isNewline).count == files.count + 1)
         #expect(try decisions(m).map { "\($0["path"]!)|\($0["action"]!)|\($0["target_path"] ?? "")" }
             == first.map { "\($0["path"]!)|\($0["action"]!)|\($0["target_path"] ?? "")" })
     }
@@ -122,5 +123,45 @@ import Testing
         #expect(r.stderr.contains("bad.yaml:4:") && r.stderr.contains("category"), "\(r)")
         let missing = try m.run(["plan", "--policy", m.dir + "/none.yaml"])
         #expect(missing.exitCode == 66, "\(missing)")
+    }
+
+    @Test func layoutsFileDocumentsByTheirRecordsColumns() throws {
+        let m = try Self.prepared()
+        let policy = m.dir + "/by-record.yaml"
+        try "version: 1\ntarget: {profile: sharepoint-online}\nlayout: '{source}/{record.res_model:no-model}/{record.ParentId:no-parent}/{name}'\n"
+            .write(toFile: policy, atomically: true, encoding: .utf8)
+        // No source keeps these columns yet: an error at the layout, saying what to add.
+        let unkept = try m.run(["plan", "--policy", policy])
+        #expect(unkept.exitCode == 65, "\(unkept)")
+        #expect(unkept.stderr.contains("by-record.yaml:3:9: error: 'layout' uses {record.res_model}"), "\(unkept)")
+        #expect(unkept.stderr.contains("'fields'"), "\(unkept)")
+
+        // A column the source does not read is refused by refs, with a suggestion.
+        let manifest = m.dir + "/attache.yaml"
+        let original = try String(contentsOfFile: manifest, encoding: .utf8)
+        try original.replacingOccurrences(of: "    root: legacy/odoo\n", with: "    root: legacy/odoo\n    fields: [res_modle]\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let bad = try m.run(["refs"])
+        #expect(bad.exitCode == 65, "\(bad)")
+        #expect(bad.stderr.contains("res_modle") && bad.stderr.contains("Did you mean 'res_model'?"), "\(bad)")
+
+        try original.replacingOccurrences(of: "    root: legacy/odoo\n", with: "    root: legacy/odoo\n    fields: [res_model, name]\n")
+            .replacingOccurrences(of: "    root: legacy/salesforce\n", with: "    root: legacy/salesforce\n    fields: ParentId\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let refs = try m.run(["refs"])
+        #expect(refs.exitCode == 3, "\(refs)")   // the fixtures hold missing references on purpose
+        let r = try m.run(["plan", "--policy", policy])
+        #expect(r.exitCode == 0, "\(r)")
+        let byPath = Dictionary(try decisions(m).map { ("\($0["root"]!)/\($0["path"]!)", $0["target_path"] as? String ?? "") },
+                                uniquingKeysWith: { a, _ in a })
+        let odoo = byPath.filter { $0.key.contains("legacy/odoo/") }
+        #expect(odoo.count == 2)
+        for (path, target) in odoo { #expect(target.hasPrefix("odoo/sale.order/no-parent/"), "\(path) → \(target)") }
+        let salesforce = byPath.filter { $0.key.contains("legacy/salesforce/Attachments/") }
+        #expect(salesforce.count == 2)
+        for (path, target) in salesforce { #expect(target.hasPrefix("salesforce/no-model/0015g00000XyZ1AAAA/"), "\(path) → \(target)") }
+        let orphans = byPath.filter { $0.key.contains("legacy/fileserver/") && $0.value.hasPrefix("unreferenced/") }
+        #expect(!orphans.isEmpty)
+        for (path, target) in orphans { #expect(target.hasPrefix("unreferenced/no-model/no-parent/"), "\(path) → \(target)") }
     }
 }

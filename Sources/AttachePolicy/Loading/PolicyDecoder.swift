@@ -24,6 +24,8 @@ struct PolicySites {
 struct PolicyDecoder {
     let file: String
     var sites = PolicySites()
+    /// `{record.COLUMN}` placeholders of archive 'grouping'.
+    var groupingFields: [RecordFieldUse] = []
 
     init(file: String) { self.file = file }
 
@@ -77,8 +79,11 @@ struct PolicyDecoder {
         if let node = top.value("target") { policy.target = try target(node) }
         if let node = top.value("layout") {
             let layout = try node.string("'layout'")
-            try PolicyTemplateCheck.check(layout, at: node, use: .layout, forbidden: policy.target.forbiddenCharacters)
+            let parts = try PolicyTemplateCheck.check(layout, at: node, use: .layout, forbidden: policy.target.forbiddenCharacters)
             policy.layout = layout
+            for f in PolicyTemplateCheck.recordFields(parts) {
+                policy.recordFields.append(RecordFieldUse(field: f, key: "layout", line: node.location.line, column: node.location.column))
+            }
             sites.layout = node.location
         }
         if let node = top.value("rules") { policy.rules = try rules(node) }
@@ -87,7 +92,10 @@ struct PolicyDecoder {
                                                                             among: PolicyDecoder.actions))!
         }
         if let node = top.value("duplicates") { policy.duplicates = try duplicates(node) }
-        if let node = top.value("archive") { policy.archive = try archive(node, forbidden: policy.target.forbiddenCharacters) }
+        if let node = top.value("archive") {
+            policy.archive = try archive(node, forbidden: policy.target.forbiddenCharacters)
+            policy.recordFields += groupingFields.filter { g in !policy.recordFields.contains { $0.field == g.field } }
+        }
         if let node = top.value("overflow") {
             policy.overflow = try overflow(node)
             sites.overflow = top.entry("overflow")?.keyLocation
@@ -224,7 +232,7 @@ struct PolicyDecoder {
         return d
     }
 
-    func archive(_ node: YAMLNode, forbidden: [Character]) throws(YAMLDiagnostic) -> ArchiveSettings {
+    mutating func archive(_ node: YAMLNode, forbidden: [Character]) throws(YAMLDiagnostic) -> ArchiveSettings {
         let m = try node.mapping("'archive'", allowedKeys: PolicyDecoder.archiveKeys)
         var a = ArchiveSettings()
         if let n = m.value("format") {
@@ -245,7 +253,10 @@ struct PolicyDecoder {
         }
         if let n = m.value("grouping") {
             a.grouping = try n.string("archive 'grouping'")
-            try PolicyTemplateCheck.check(a.grouping, at: n, use: .grouping, forbidden: forbidden)
+            let parts = try PolicyTemplateCheck.check(a.grouping, at: n, use: .grouping, forbidden: forbidden)
+            for f in PolicyTemplateCheck.recordFields(parts) {
+                groupingFields.append(RecordFieldUse(field: f, key: "archive grouping", line: n.location.line, column: n.location.column))
+            }
         }
         if let n = m.value("naming") {
             a.naming = try n.string("archive 'naming'")

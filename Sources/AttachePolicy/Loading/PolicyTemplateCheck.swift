@@ -27,6 +27,22 @@ enum PolicyTemplateCheck {
         }
     }
 
+    /// The column a `{record.COLUMN}` placeholder names ("" for `{record.}`), or nil for any
+    /// other placeholder.
+    static func recordField(_ name: String) -> String? {
+        guard name.hasPrefix("record.") else { return nil }
+        return String(name.dropFirst("record.".count)).trimmingWhitespace()
+    }
+
+    /// The `{record.COLUMN}` placeholders of checked parts, in order, each once.
+    static func recordFields(_ parts: [Part]) -> [String] {
+        var out: [String] = []
+        for case .placeholder(let name, _) in parts {
+            if let f = recordField(name), !f.isEmpty, !out.contains(f) { out.append(f) }
+        }
+        return out
+    }
+
     /// Only an archive's name can use these: the group's value and the volume number.
     static let archivePlaceholders = ["group", "volume"]
     /// Placeholders that tell files apart by name; a layout whose last part has none of them
@@ -97,6 +113,25 @@ enum PolicyTemplateCheck {
                                          use: Use) throws(YAMLDiagnostic) {
         let written = "{" + name + (argument.map { ":" + $0 } ?? "") + "}"
         let allowed = use.placeholders
+        if use != .naming, let field = recordField(name) {
+            guard !field.isEmpty else {
+                throw node.error("'\(written)' in \(use.key) names no column: write '{record.COLUMN}', e.g. '{record.account}', "
+                    + "with COLUMN one of a source's 'fields' in the manifest")
+            }
+            if let argument, let bad = argument.first(where: { $0 == "/" || $0 == "\\" || $0 == "{" || $0 == "}" }) {
+                throw node.error("'\(written)' in \(use.key): the text after ':' is used when no record has a value "
+                    + "and must be one name, without '\(bad)'")
+            }
+            if let argument, argument.isEmpty {
+                throw node.error("'\(written)' in \(use.key): nothing after ':'; give the text to use when no record has a value, "
+                    + "e.g. '{record.\(field):unassigned}', or remove the ':'")
+            }
+            return
+        }
+        if use == .naming && recordField(name) != nil {
+            throw node.error("archive 'naming' names an archive, which holds many files: it can use only {group} and "
+                + "{volume}; put '\(written)' into archive 'grouping' instead")
+        }
         guard allowed.contains(name) else {
             if use != .naming && archivePlaceholders.contains(name) {
                 throw node.error("'\(written)' in \(use.key) is only available in archive 'naming'")
@@ -105,7 +140,7 @@ enum PolicyTemplateCheck {
                 throw node.error("archive 'naming' names an archive, which holds many files: it can use only {group} and "
                     + "{volume}; put '\(written)' into archive 'grouping' instead")
             }
-            let list = allowed.map { $0 == "sha256" ? "{sha256:N}" : "{\($0)}" }
+            let list = allowed.map { $0 == "sha256" ? "{sha256:N}" : "{\($0)}" } + (use == .naming ? [] : ["{record.COLUMN}"])
             var message = "unknown placeholder '\(written)' in \(use.key)"
             if let s = PolicyValues.suggestion(for: name, among: allowed) {
                 message += "; did you mean '{\(s == "sha256" ? "sha256:N" : s)}'?"

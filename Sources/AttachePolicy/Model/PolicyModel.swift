@@ -193,6 +193,9 @@ public struct Policy: Sendable, Equatable {
     public var archive: ArchiveSettings
     public var overflow: OverflowSettings
     public var limits: LimitHandling
+    /// The record columns `layout` and archive `grouping` name (`{record.COLUMN}`), where the
+    /// policy file names them first; the catalog's sources must keep them (`fields:`).
+    public var recordFields: [RecordFieldUse] = []
 
     public init(version: Int = currentVersion, file: String? = nil, name: String? = nil, target: TargetLimits = TargetLimits(),
                 layout: String = "{root}/{relpath}", rules: [Rule] = [], defaultAction: Action = .keep,
@@ -205,6 +208,20 @@ public struct Policy: Sendable, Equatable {
 
     /// The placeholders a layout (and archive grouping) may use.
     public static let placeholders = ["category", "year", "month", "root", "relpath", "dir", "name", "stem", "ext", "sha256", "source"]
+}
+
+/// A `{record.COLUMN}` placeholder of a policy, with where it is written.
+public struct RecordFieldUse: Sendable, Equatable {
+    /// The record column (`account` in `{record.account}`).
+    public var field: String
+    /// "layout" or "archive grouping".
+    public var key: String
+    /// Where the template is in the policy file (1-based; 0 when built in code).
+    public var line: Int
+    public var column: Int
+    public init(field: String, key: String, line: Int = 0, column: Int = 0) {
+        self.field = field; self.key = key; self.line = line; self.column = column
+    }
 }
 
 // MARK: - Planner input and output
@@ -231,10 +248,15 @@ public struct PlanFile: Sendable, Equatable {
     public var newestRecordActivity: Timestamp?
     /// Names of the sources whose records reference it, sorted.
     public var sources: [String]
+    /// Values of the record columns a policy names (`{record.COLUMN}`), from the records that
+    /// reference the file; a column no record gives a value is absent.
+    public var record: [String: String] = [:]
 
     public init(id: Int64, root: String, rootName: String, path: RawPath, size: Int64, mtime: Timestamp, category: Category?,
                 mime: String?, sha256: ContentHash?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool,
-                liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String]) {
+                liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String],
+                record: [String: String] = [:]) {
+        self.record = record
         self.id = id; self.root = root; self.rootName = rootName; self.path = path; self.size = size; self.mtime = mtime
         self.category = category; self.mime = mime; self.sha256 = sha256; self.status = status; self.problem = problem
         self.extensionMismatch = extensionMismatch; self.liveReferences = liveReferences; self.deletedReferences = deletedReferences

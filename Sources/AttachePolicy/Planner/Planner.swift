@@ -422,6 +422,17 @@ extension Planner {
         }
     }
 
+    /// `{record.COLUMN}` without a `:text` when no referencing record has a value.
+    public static let noRecordValue = "none"
+
+    /// The record columns a policy's layout and archive grouping name (`{record.COLUMN}`): the
+    /// catalog must provide them as `PlanFile.record`.
+    public static func recordFields(of policy: Policy) -> [String] {
+        var out = Template(policy.layout).recordFields
+        for f in Template(policy.archive.grouping).recordFields where !out.contains(f) { out.append(f) }
+        return out
+    }
+
     static func lineSuffix(_ r: Rule) -> String { r.line > 0 ? " (line \(r.line))" : "" }
 
     static func percent(_ fraction: Double) -> String { formatFixed(fraction * 100, digits: 0) + " %" }

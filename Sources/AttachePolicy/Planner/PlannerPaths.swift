@@ -79,6 +79,7 @@ extension Planner {
         case .ext: return .single(Planner.splitExtension(name()).ext ?? "")
         case .sha256(let n): return .single(files[i].sha256.map { String($0.hex.prefix(n)) } ?? "unhashed")
         case .source: return .single(files[i].sources.first ?? "unreferenced")
+        case .record(let column, let fallback): return .single(files[i].record[column] ?? fallback ?? Planner.noRecordValue)
         case .group, .volume: return .single("")
         }
     }

@@ -8,6 +8,8 @@ extension Planner {
     struct Template: Sendable {
         enum Field: Equatable, Sendable {
             case category, year, month, root, relpath, dir, name, stem, ext, sha256(Int), source
+            /// `{record.COLUMN}` or `{record.COLUMN:text when no record has a value}`.
+            case record(String, String?)
             /// Archive naming only.
             case group, volume
         }
@@ -102,6 +104,15 @@ extension Planner {
             case "source": return .source
             case "sha256": return .sha256(64)
             default:
+                if inner.hasPrefix("record.") {
+                    let spec = inner.dropFirst("record.".count)
+                    if let colon = spec.firstIndex(of: ":") {
+                        let name = spec[..<colon].trimmingWhitespace()
+                        return name.isEmpty ? nil : .record(name, spec[spec.index(after: colon)...].trimmingWhitespace())
+                    }
+                    let name = spec.trimmingWhitespace()
+                    return name.isEmpty ? nil : .record(name, nil)
+                }
                 if inner.hasPrefix("sha256"), let colon = inner.firstIndex(of: ":"),
                    inner[..<colon].trimmingWhitespace() == "sha256",
                    let n = Int(inner[inner.index(after: colon)...].trimmingWhitespace()), n > 0 {
@@ -109,6 +120,15 @@ extension Planner {
                 }
                 return nil
             }
+        }
+
+        /// The record columns the template names, in order, each once.
+        var recordFields: [String] {
+            var out: [String] = []
+            for seg in segments {
+                for case .field(.record(let name, _)) in seg where !out.contains(name) { out.append(name) }
+            }
+            return out
         }
 
         func uses(_ f: Field) -> Bool {

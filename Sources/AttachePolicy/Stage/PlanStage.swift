@@ -17,7 +17,10 @@ public enum PlanStage {
     /// earlier); `now` makes ages reproducible (the caller passes the clock once).
     public static func run(catalog: Catalog, policy: Policy, policyFile: String, now: Timestamp, overrides newOverrides: [Override]? = nil,
                            store: Bool = true) throws(CatalogError) -> Outcome {
+        var clock = PhaseClock()
         let facts = try catalog.planningFacts()
+        clock.lap("read catalog")
+        let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
         var files: [Int64: FileRecord] = [:]
         let input = facts.map { f -> PlanFile in
             files[f.file.id] = f.file
@@ -26,8 +29,10 @@ public enum PlanStage {
                             mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime, sha256: f.file.sha256,
                             status: f.file.status, problem: f.file.problem, extensionMismatch: f.file.extensionMismatch,
                             liveReferences: f.liveReferences, deletedReferences: f.deletedReferences,
-                            newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(), sources: f.sources)
+                            newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(), sources: f.sources,
+                            record: recordValues[f.file.id] ?? [:])
         }
+        clock.lap("planner input")
         var overrides: [Override]
         if let newOverrides {
             overrides = newOverrides
@@ -37,21 +42,62 @@ public enum PlanStage {
                 if let a = Action(rawValue: o.action) { overrides.append(Override(fileID: o.fileID, action: a, note: o.note)) }
             }
         }
+        clock.lap("overrides")
         let plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
+        clock.lap("planner")
         let previous = try catalog.plans(limit: 1).first
         let rows = plan.decisions.map {
             DecisionRow(fileID: $0.fileID, action: $0.action.rawValue, rule: $0.rule, reason: $0.reason, targetPath: $0.targetPath,
                         archivePath: $0.archivePath, duplicateOf: $0.duplicateOf, notes: $0.notes.joined(separator: "; "))
         }
+        clock.lap("decision rows")
         guard store else { return Outcome(planID: 0, plan: plan, files: files, diff: nil) }
         let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
                                        summaryJSON: PlanText.summaryJSON(plan.summary), warningsJSON: PlanText.jsonList(plan.warnings),
                                        decisions: rows)
+        clock.lap("store plan")
         var diff: PlanDiff? = nil
         if let previous {
             diff = PlanDiff.between(old: try catalog.decisions(plan: previous.id), new: Dictionary(uniqueKeysWithValues: rows.map { ($0.fileID, $0) }))
+            clock.lap("diff with previous plan")
         }
         return Outcome(planID: id, plan: plan, files: files, diff: diff)
+    }
+}
+
+extension PlanStage {
+    /// A `{record.COLUMN}` of the policy that no source of the catalog keeps.
+    public struct UnkeptField: Sendable {
+        public var use: RecordFieldUse
+        /// What the sources keep, by source name.
+        public var kept: [String: [String]]
+    }
+
+    /// The policy's `{record.COLUMN}` placeholders that no source keeps (the manifest's
+    /// `fields:` when `attache refs` last read it): planning with them would give every file
+    /// the fallback value, so the caller stops with an error instead.
+    public static func unkeptRecordFields(catalog: Catalog, policy: Policy) throws(CatalogError) -> [UnkeptField] {
+        let named = Planner.recordFields(of: policy)
+        guard !named.isEmpty else { return [] }
+        let kept = try catalog.keptRecordFields()
+        let all = Set(kept.values.joined())
+        return named.filter { !all.contains($0) }.map { field in
+            UnkeptField(use: policy.recordFields.first { $0.field == field } ?? RecordFieldUse(field: field, key: "layout"), kept: kept)
+        }
+    }
+}
+
+/// `ATTACHE_PLAN_TIMINGS=1` prints each phase's wall time to stderr (`plan-phase NAME SECONDS`),
+/// for bench/plan.sh; without it the clock does nothing.
+struct PhaseClock {
+    private let on = ProcessInfo.processInfo.environment["ATTACHE_PLAN_TIMINGS"] == "1"
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ phase: String) {
+        guard on else { return }
+        let t = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("plan-phase \(phase) \(String(format: "%.3f", Double(t - last) / 1e9))\n".utf8))
+        last = DispatchTime.now().uptimeNanoseconds
     }
 }
 

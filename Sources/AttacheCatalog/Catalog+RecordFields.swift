@@ -1,0 +1,45 @@
+import AttacheModel
+import Foundation
+import GRDB
+
+extension Catalog {
+    /// The columns each source keeps with its references (the manifest's `fields:` when the
+    /// source was last read), by source name.
+    public func keptRecordFields() throws(CatalogError) -> [String: [String]] {
+        try read { db in
+            var out: [String: [String]] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT name, fields FROM sources ORDER BY name") {
+                let text: String = r[1]
+                out[r[0]] = text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
+            }
+            return out
+        }
+    }
+
+    /// For each file referenced by a record that kept some of `names`: each name's value,
+    /// taken from the first referencing record that has it — live records before soft-deleted
+    /// ones, then by source name, then in the order the source lists its records.
+    public func recordFields(_ names: [String]) throws(CatalogError) -> [Int64: [String: String]] {
+        guard !names.isEmpty else { return [:] }
+        return try read { db in
+            var out: [Int64: [String: String]] = [:]
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT r.file_id, r.fields FROM refs r JOIN sources s ON s.id = r.source_id
+                WHERE r.status = 'resolved' AND r.file_id IS NOT NULL AND r.fields IS NOT NULL
+                ORDER BY r.file_id, r.deleted, s.name, r.id
+                """)
+            while let row = try cursor.next() {
+                let id: Int64 = row[0]
+                let text: String = row[1]
+                var values = out[id] ?? [:]
+                if values.count == names.count { continue }
+                guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+                for n in names where values[n] == nil {
+                    if let v = object[n] as? String, !v.isEmpty { values[n] = v }
+                }
+                if !values.isEmpty { out[id] = values }
+            }
+            return out
+        }
+    }
+}
