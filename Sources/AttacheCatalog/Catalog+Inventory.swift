@@ -94,6 +94,24 @@ extension Catalog {
         }
     }
 
+    /// The files with these ids, gone ones included (a plan's diff names files that vanished).
+    public func files(ids: [Int64]) throws(CatalogError) -> [Int64: FileRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try read { db in
+            var out: [Int64: FileRecord] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let list = ids[chunk..<min(chunk + 500, ids.count)].map(String.init).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id WHERE f.id IN (\(list))
+                    """) {
+                    let f = Catalog.fileRecord(row)
+                    out[f.id] = f
+                }
+            }
+            return out
+        }
+    }
+
     /// The `limit` largest present files, largest first (ties by path).
     public func largestFiles(limit: Int) throws(CatalogError) -> [FileRecord] {
         try read { db in

@@ -2,6 +2,7 @@ import AttacheCatalog
 import AttacheConfig
 import AttacheModel
 import AttachePolicy
+import AttacheReport
 import ArgumentParser
 import Foundation
 
@@ -40,6 +41,13 @@ struct PlanCommand: ParsableCommand {
 
     @Flag(name: .shortAndLong, help: "No summary; only errors.")
     var quiet = false
+
+    @Option(name: .long, help: "text or json (the summary, warnings and, with --diff, the changes, for machines).")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard format == .text || format == .json else { throw ValidationError("plan --format takes text or json") }
+    }
 
     func run() throws {
         let manifest = try common.loadManifest(required: false)
@@ -83,11 +91,15 @@ struct PlanCommand: ParsableCommand {
                 let csv = Review.export(outcome, records: try catalog.referencingRecords())
                 do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }
             }
-            if !quiet {
+            var vanished: [Int64: FileRecord] = [:]
+            if diff, let d = outcome.diff { vanished = try catalog.files(ids: d.vanishedFiles) }
+            if format == .json {
+                print(PlanCommand.json(outcome, policyFile: policyPath, diff: diff, vanished: vanished))
+            } else if !quiet {
                 print(PlanText.summary(outcome.plan, policyFile: policyPath), terminator: "")
                 if let newOverrides { print("\nApplied \(plural(newOverrides.count, "reviewed decision")) from \(overrides!).") }
                 if let export { print("\nReview spreadsheet: \(export) (change the 'action' column, then: attache plan --overrides \(export))") }
-                if diff { print(PlanCommand.describe(outcome.diff, files: outcome.files)) }
+                if diff { print(PlanCommand.describe(outcome.diff, files: outcome.files, vanished: vanished), terminator: "") }
             }
             if !outcome.plan.summary.feasible { throw ExitStatus(.quotaExceeded) }
         } catch let e as CatalogError {
@@ -106,17 +118,53 @@ struct PlanCommand: ParsableCommand {
             + "'attache refs'."
     }
 
-    static func describe(_ diff: PlanDiff?, files: [Int64: FileRecord]) -> String {
-        guard let d = diff else { return "\nNo previous plan to compare with." }
-        func name(_ id: Int64) -> String { files[id].map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)" }
-        var out = "\nSince the previous plan: \(d.newFiles.count) new, \(d.vanishedFiles.count) vanished, \(d.changed.count) changed decisions\n"
-        for id in d.newFiles.prefix(50) { out += "  new      \(name(id))\n" }
-        for id in d.vanishedFiles.prefix(50) { out += "  vanished file \(id)\n" }
-        for (id, o, n) in d.changed.prefix(100) {
-            out += "  changed  \(name(id)): \(o.action) (\(o.rule)) → \(n.action) (\(n.rule))"
+    /// The changes since the previous plan, for people: at most `limit` lines of each kind.
+    static func describe(_ diff: PlanDiff?, files: [Int64: FileRecord], vanished: [Int64: FileRecord], limit: Int = 100) -> String {
+        guard let d = diff else { return "\nNo previous plan to compare with.\n" }
+        func name(_ id: Int64) -> String {
+            (files[id] ?? vanished[id]).map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)"
+        }
+        func more(_ n: Int) -> String { n > limit ? "  … and \(n - limit) more (attache plan --diff --format json lists them all)\n" : "" }
+        var out = "\nSince the previous plan: \(d.newFiles.count) new, \(d.vanishedFiles.count) vanished, "
+            + "\(d.changed.count) changed decisions\n"
+        for id in d.newFiles.prefix(limit) { out += "  new       \(name(id))\n" }
+        out += more(d.newFiles.count)
+        for id in d.vanishedFiles.prefix(limit) { out += "  vanished  \(name(id))\n" }
+        out += more(d.vanishedFiles.count)
+        for (id, o, n) in d.changed.prefix(limit) {
+            out += "  changed   \(name(id)): \(o.action) (\(o.rule)) → \(n.action) (\(n.rule))"
             if o.targetPath != n.targetPath, let t = n.targetPath { out += ", now at \(t)" }
+            if o.archivePath != n.archivePath, let a = n.archivePath { out += ", now in \(a)" }
             out += "\n"
         }
+        out += more(d.changed.count)
         return out
+    }
+
+    /// `{"plan": id, "policy": …, "summary": {…}, "warnings": […], "diff": {…}}`.
+    static func json(_ o: PlanStage.Outcome, policyFile: String, diff: Bool, vanished: [Int64: FileRecord]) -> String {
+        func str(_ s: String?) -> String { s.map(PlanText.jsonString) ?? "null" }
+        func file(_ id: Int64) -> String {
+            guard let f = o.files[id] ?? vanished[id] else { return "{\"file_id\":\(id)}" }
+            return "{\"file_id\":\(id),\"root\":\(str(f.rootPath)),\"path\":\(str(f.path.display))}"
+        }
+        var out = "{\"version\":1,\"plan\":\(o.planID),\"policy\":\(str(policyFile)),\"files\":\(o.plan.decisions.count),"
+            + "\"summary\":\(PlanText.summaryJSON(o.plan.summary)),\"warnings\":\(PlanText.jsonList(o.plan.warnings))"
+        if diff {
+            if let d = o.diff {
+                let changed = d.changed.map { id, old, new in
+                    String(file(id).dropLast()) + ",\"old\":{\"action\":\(str(old.action)),\"rule\":\(str(old.rule)),"
+                        + "\"target_path\":\(str(old.targetPath)),\"archive_path\":\(str(old.archivePath))},"
+                        + "\"new\":{\"action\":\(str(new.action)),\"rule\":\(str(new.rule)),"
+                        + "\"target_path\":\(str(new.targetPath)),\"archive_path\":\(str(new.archivePath))}}"
+                }
+                out += ",\"diff\":{\"new\":[\(d.newFiles.map(file).joined(separator: ","))],"
+                    + "\"vanished\":[\(d.vanishedFiles.map(file).joined(separator: ","))],"
+                    + "\"changed\":[\(changed.joined(separator: ","))]}"
+            } else {
+                out += ",\"diff\":null"
+            }
+        }
+        return out + "}"
     }
 }

@@ -164,4 +164,33 @@ import Testing
         #expect(!orphans.isEmpty)
         for (path, target) in orphans { #expect(target.hasPrefix("unreferenced/no-model/no-parent/"), "\(path) → \(target)") }
     }
+
+    @Test func theCutOverPlanSaysWhatChangedSinceTheTrial() throws {
+        let m = try Self.prepared()
+        let policy = Self.policies + "/cloud-50gib.yaml"
+        let first = try m.run(["plan", "--policy", policy, "--diff"])
+        #expect(first.stdout.contains("No previous plan to compare with."), "\(first)")
+        // Between trial and cut-over, users add a file, delete one and a record goes stale.
+        let share = m.dir + "/legacy/fileserver"
+        try "new minutes".write(toFile: share + "/Minutes 2026.txt", atomically: true, encoding: .utf8)
+        let vanishing = share + "/Contracts/Acme Trading/Contract 2014.pdf"
+        try FileManager.default.removeItem(atPath: vanishing)
+        #expect([0, 3].contains(try m.run(["scan"]).exitCode))
+        #expect([0, 3].contains(try m.run(["refs"]).exitCode))
+        let text = try m.run(["plan", "--policy", policy, "--diff"])
+        #expect(text.exitCode == 0, "\(text)")
+        #expect(text.stdout.contains("Since the previous plan: 1 new, 1 vanished"), "\(text)")
+        #expect(text.stdout.contains("  new       \(share)/Minutes 2026.txt\n"), "\(text)")
+        #expect(text.stdout.contains("  vanished  \(vanishing)\n"), "a vanished file is named by its path: \(text)")
+        // The same, for machines. A third plan compares with the second: nothing changed.
+        try "newer minutes".write(toFile: share + "/Minutes 2027.txt", atomically: true, encoding: .utf8)
+        #expect([0, 3].contains(try m.run(["scan"]).exitCode))
+        let json = try m.run(["plan", "--policy", policy, "--diff", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], "\(json)")
+        let diff = try #require(object["diff"] as? [String: Any])
+        #expect((diff["new"] as? [[String: Any]])?.map { $0["path"] as? String } == ["Minutes 2027.txt"])
+        #expect((diff["vanished"] as? [Any])?.isEmpty == true && (diff["changed"] as? [Any])?.isEmpty == true)
+        #expect((object["summary"] as? [String: Any])?["feasible"] as? Bool == true)
+        #expect(object["files"] as? Int == (try listItems(try m.run(["list", "files", "--format", "json"]))).count)
+    }
 }
