@@ -42,7 +42,8 @@ demo: build
 	cd $(DEMO) && ../../$(BIN) refs; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	cd $(DEMO) && ../../$(BIN) report
 	cd $(DEMO) && ../../$(BIN) list missing
-	@echo; echo "Demo migration in $(DEMO): try 'cd $(DEMO) && ../../$(BIN) list orphans' or '../../$(BIN) explain \"Scans/Scan 1.pdf\"'"
+	cd $(DEMO) && ../../$(BIN) plan --policy ../../policies/cloud-50gib.yaml --export review.csv; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
+	@echo; echo "Demo migration in $(DEMO): try 'cd $(DEMO) && ../../$(BIN) list orphans' or '../../$(BIN) explain \"Scans/Scan 1.pdf\"', '../../$(BIN) list decisions' or open review.csv"
 
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
