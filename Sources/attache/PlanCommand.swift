@@ -20,6 +20,7 @@ struct PlanCommand: ParsableCommand {
               (the business edits the 'action' column: keep, archive or drop)
               attache plan --overrides review.csv     their decisions are validated and kept for every re-plan
               attache plan --diff                     what changed since the previous plan
+              attache plan --forget-overrides         let the policy decide every file again
 
             Exit: 0 the plan fits · 4 the files that must be kept exceed the quota · 65 a policy or
             review CSV error (file:line:column) · 66 no catalog or policy.
@@ -39,6 +40,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Show what changed since the previous plan.")
     var diff = false
 
+    @Flag(help: "Forget every reviewed decision imported before: the policy decides every file again.")
+    var forgetOverrides = false
+
     @Flag(name: .shortAndLong, help: "No summary; only errors.")
     var quiet = false
 
@@ -47,6 +51,9 @@ struct PlanCommand: ParsableCommand {
 
     func validate() throws {
         guard format == .text || format == .json else { throw ValidationError("plan --format takes text or json") }
+        if forgetOverrides && overrides != nil {
+            throw ValidationError("--forget-overrides and --overrides together: the reviewed CSV already replaces every earlier decision")
+        }
     }
 
     func run() throws {
@@ -68,6 +75,7 @@ struct PlanCommand: ParsableCommand {
             if let unkept = try PlanStage.unkeptRecordFields(catalog: catalog, policy: loaded).first {
                 throw Failure(PlanCommand.describe(unkept, policyFile: policyPath), exit: .badInput, located: true)
             }
+            if forgetOverrides { try catalog.replaceOverrides([], from: "") }
             var newOverrides: [Override]? = nil
             if let overrides {
                 let latest = try catalog.plans(limit: 1).first

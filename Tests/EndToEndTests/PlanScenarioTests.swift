@@ -73,6 +73,12 @@ import Testing
         // A plain re-plan keeps the reviewed decision.
         _ = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
         #expect(try acme()?["rule"] as? String == "override")
+        // Until the business starts over.
+        let forgot = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--forget-overrides", "--diff"])
+        #expect(forgot.exitCode == 0 && forgot.stdout.contains("1 changed decisions"), "\(forgot)")
+        #expect(try acme()?["rule"] as? String == "keep-referenced" && (try acme()?["action"] as? String) == "keep")
+        let both = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--forget-overrides", "--overrides", review])
+        #expect(both.exitCode == 64, "\(both)")
     }
 
     @Test func badReviewsAreRefusedWithTheirRecord() throws {

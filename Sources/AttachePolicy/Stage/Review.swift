@@ -18,12 +18,21 @@ public enum Review {
             guard let f = outcome.files[d.fileID] else { continue }
             let refs = records[d.fileID] ?? []
             out += row([
-                String(d.fileID), f.rootPath, f.path.display, String(f.stat.size), f.stat.mtime.iso8601, f.category?.rawValue ?? "",
-                String(refs.count), refs.joined(separator: "; "), d.action.rawValue, d.rule, d.reason, d.targetPath ?? "",
-                d.archivePath ?? "", "",
+                String(d.fileID), inert(f.rootPath), inert(f.path.display), String(f.stat.size), f.stat.mtime.iso8601,
+                f.category?.rawValue ?? "", String(refs.count), inert(refs.joined(separator: "; ")), d.action.rawValue,
+                inert(d.rule), inert(d.reason), inert(d.targetPath ?? ""), inert(d.archivePath ?? ""), "",
             ])
         }
         return out
+    }
+
+    /// Text a spreadsheet program would run as a formula (it starts with `=`, `+`, `-`, `@`, a
+    /// tab or a carriage return — a file named `=HYPERLINK(…).pdf`) gets a leading `'`, which
+    /// spreadsheets show as text. Only informative columns are written this way; the import
+    /// reads `file_id`, `action` and `note`.
+    static func inert(_ text: String) -> String {
+        guard let c = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c) else { return text }
+        return "'" + text
     }
 
     static func row(_ fields: [String]) -> String {
@@ -44,11 +53,12 @@ public enum Review {
     /// (or has a `note`) becomes an override. Validated: the columns exist, every file id is a
     /// catalogued file, every action is keep / archive / drop.
     public static func importOverrides(path: String, plan: [Int64: DecisionRow], known: Set<Int64>) throws(ImportError) -> [Override] {
-        guard let stream = InputStream(fileAtPath: path), FileManager.default.isReadableFile(atPath: path) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, record: nil, message: "cannot read the file")
         }
         let reader: CSVReader
-        do { reader = try CSVReader(stream: stream, hasHeaderRow: true) } catch {
+        let content = text(of: data)
+        do { reader = try CSVReader(string: content, hasHeaderRow: true, delimiter: delimiter(of: content)) } catch {
             throw ImportError(file: path, record: nil, message: "not a CSV file with a header row")
         }
         let header = (reader.headerRow ?? []).map { $0.replacingOccurrences(of: "\u{FEFF}", with: "").trimmingWhitespace() }
@@ -71,7 +81,9 @@ public enum Review {
             guard seen.insert(id).inserted else { throw ImportError(file: path, record: n, message: "file_id \(id) appears twice") }
             let raw = r[actionCol].trimmingWhitespace().lowercased()
             guard let action = Action(rawValue: raw) else {
-                throw ImportError(file: path, record: n, message: "action '\(r[actionCol])' is not one of keep, archive, drop")
+                let guess = Action.allCases.map(\.rawValue).min { editDistance(Array(raw), Array($0)) < editDistance(Array(raw), Array($1)) }
+                let hint = guess.flatMap { editDistance(Array(raw), Array($0)) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
+                throw ImportError(file: path, record: n, message: "file_id \(id), column 'action': '\(r[actionCol])' is not one of keep, archive, drop\(hint)")
             }
             let note = noteCol.map { r[$0].trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
             if plan[id]?.action != action.rawValue || note != nil || plan[id]?.rule == "override" {
@@ -79,5 +91,24 @@ public enum Review {
             }
         }
         return out
+    }
+
+    /// The file's text: UTF-8 (a byte-order mark dropped), or — what spreadsheet programs save
+    /// as "CSV" on Windows — Windows-1252.
+    static func text(of data: Data) -> String {
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let utf8 = String(data: bytes, encoding: .utf8) { return utf8 }
+        return String(data: bytes, encoding: .windowsCP1252) ?? String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The delimiter of the header line: `,`, or `;` / tab when a spreadsheet program in a
+    /// locale that writes decimal commas saved it so.
+    static func delimiter(of text: String) -> UnicodeScalar {
+        let header = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
+        if header.contains(",") { return "," }
+        if header.contains(";") { return ";" }
+        if header.contains("\t") { return "\t" }
+        return ","
     }
 }
