@@ -42,4 +42,14 @@ extension Catalog {
             return out
         }
     }
+
+    /// Whether references are known and current: the last completed refs run's scan run, and
+    /// the latest scan run (as `beginRefsRun` counts them).
+    public func referenceFreshness() throws(CatalogError) -> (refsRun: Int64?, resolvedAtScan: Int64?, latestScan: Int64?) {
+        try read { db in
+            let refs = try Row.fetchOne(db, sql: "SELECT id, scan_run FROM refs_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1")
+            let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
+            return (refs?[0], refs?[1], scan)
+        }
+    }
 }

@@ -176,6 +176,7 @@ import Testing
         let policy = Self.policies + "/cloud-50gib.yaml"
         let first = try m.run(["plan", "--policy", policy, "--diff"])
         #expect(first.stdout.contains("No previous plan to compare with."), "\(first)")
+        #expect(!first.stdout.contains("attache refs"), "references are current: no warning about them")
         // Between trial and cut-over, users add a file, delete one and a record goes stale.
         let share = m.dir + "/legacy/fileserver"
         try "new minutes".write(toFile: share + "/Minutes 2026.txt", atomically: true, encoding: .utf8)
@@ -197,6 +198,8 @@ import Testing
         #expect((diff["new"] as? [[String: Any]])?.map { $0["path"] as? String } == ["Minutes 2027.txt"])
         #expect((diff["vanished"] as? [Any])?.isEmpty == true && (diff["changed"] as? [Any])?.isEmpty == true)
         #expect((object["summary"] as? [String: Any])?["feasible"] as? Bool == true)
+        // That scan was not followed by 'attache refs': the plan says so first.
+        #expect((object["warnings"] as? [String])?.first?.hasPrefix("the references were resolved before the latest scan") == true)
         #expect(object["files"] as? Int == (try listItems(try m.run(["list", "files", "--format", "json"]))).count)
     }
 }

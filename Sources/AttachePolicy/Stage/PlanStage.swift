@@ -43,7 +43,15 @@ public enum PlanStage {
             }
         }
         clock.lap("overrides")
-        let plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
+        var plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
+        let fresh = try catalog.referenceFreshness()
+        if fresh.refsRun == nil {
+            plan.warnings.insert("no references are known ('attache refs' has not run on this catalog): every file counts as "
+                + "unreferenced — run 'attache refs' before trusting rules about references", at: 0)
+        } else if let latest = fresh.latestScan, let at = fresh.resolvedAtScan, latest > at {
+            plan.warnings.insert("the references were resolved before the latest scan: run 'attache refs' so that new, "
+                + "changed and vanished files are matched to their records", at: 0)
+        }
         clock.lap("planner")
         let previous = try catalog.plans(limit: 1).first
         let rows = plan.decisions.map {
