@@ -48,6 +48,7 @@ demo: build
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
 	bash bench/refs.sh --skip-build --attache .build/release/attache
+	bash bench/plan.sh --skip-build --attache .build/release/attache
 
 clean:
 	rm -rf .build $(DEMO)

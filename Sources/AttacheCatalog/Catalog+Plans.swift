@@ -1,6 +1,7 @@
 import AttacheModel
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// What the planner needs to know of one file, read from files and refs.
 public struct PlanningFacts: Sendable {
@@ -40,31 +41,60 @@ public struct PlanRecord: Sendable {
 
 extension Catalog {
     /// Every present file (gone ones excluded) with its reference counts, by file id.
+    ///
+    /// The hot path of `attache plan` (one row per file: a million for a large share): columns
+    /// are read with the SQLite C API on GRDB's prepared statement, and the texts most files
+    /// share (the root, the MIME type) are made once.
     public func planningFacts() throws(CatalogError) -> [PlanningFacts] {
         try read { db in
-            var refs: [Int64: (live: Int, deleted: Int, modified: [String], sources: Set<String>)] = [:]
-            let rc = try Row.fetchCursor(db, sql: """
-                SELECT r.file_id, r.deleted, r.modified, s.name FROM refs r JOIN sources s ON s.id = r.source_id
+            var sourceNames: [Int64: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT id, name FROM sources") { sourceNames[r[0]] = r[1] }
+            var refs: [Int64: ReferenceFacts] = [:]
+            let rc = try db.makeStatement(sql: """
+                SELECT r.file_id, r.deleted, r.modified, r.source_id FROM refs r JOIN sources s ON s.id = r.source_id
                 WHERE r.status = 'resolved' AND r.file_id IS NOT NULL
                 """)
-            while let r = try rc.next() {
-                let id: Int64 = r[0]
-                var e = refs[id] ?? (0, 0, [], [])
-                if r[1] as Bool { e.deleted += 1 } else { e.live += 1 }
-                if let m = r[2] as String?, !m.isEmpty { e.modified.append(m) }
-                e.sources.insert(r[3])
-                refs[id] = e
+            let rh = rc.sqliteStatement
+            while try Catalog.step(rh) {
+                let id = sqlite3_column_int64(rh, 0)
+                let source = sqlite3_column_int64(rh, 3)
+                refs[id, default: ReferenceFacts()].add(deleted: sqlite3_column_int64(rh, 1) != 0,
+                                                        modified: Catalog.optionalText(rh, 2), source: source)
             }
-            let cursor = try Row.fetchCursor(db, sql: """
+            let fc = try db.makeStatement(sql: """
                 SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
                 WHERE f.status <> 'gone' ORDER BY f.id
                 """)
+            let h = fc.sqliteStatement
             var out: [PlanningFacts] = []
-            while let row = try cursor.next() {
-                let f = Catalog.fileRecord(row)
-                let e = refs[f.id]
-                out.append(PlanningFacts(file: f, liveReferences: e?.live ?? 0, deletedReferences: e?.deleted ?? 0,
-                                         newestModified: e?.modified ?? [], sources: (e?.sources ?? []).sorted()))
+            out.reserveCapacity(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files WHERE status <> 'gone'") ?? 0)
+            var roots = TextCache()
+            var mimes = TextCache()
+            var rootID: Int64 = 0
+            var rootPath = ""
+            while try Catalog.step(h) {
+                let id = sqlite3_column_int64(h, 0)
+                let rid = sqlite3_column_int64(h, 1)
+                if out.isEmpty || rid != rootID { rootID = rid; rootPath = roots.text(h, 2) ?? "" }
+                let stat = FileStat(
+                    kind: EntryKind(rawValue: Catalog.text(h, 4)) ?? .other, size: sqlite3_column_int64(h, 5),
+                    mtime: Timestamp(nanoseconds: sqlite3_column_int64(h, 6)), ctime: Timestamp(nanoseconds: sqlite3_column_int64(h, 7)),
+                    key: FileKey(device: UInt64(bitPattern: sqlite3_column_int64(h, 9)), inode: UInt64(bitPattern: sqlite3_column_int64(h, 8))),
+                    mode: UInt32(truncatingIfNeeded: sqlite3_column_int64(h, 10)))
+                let file = FileRecord(
+                    id: id, rootID: rid, rootPath: rootPath, path: RawPath(bytes: Catalog.blob(h, 3)), stat: stat,
+                    sha256: Catalog.contentHash(h, 11), mime: mimes.text(h, 12),
+                    category: Catalog.optionalText(h, 13).flatMap(Category.init(rawValue:)), extensionMismatch: sqlite3_column_int64(h, 14) != 0,
+                    status: FileStatus(rawValue: Catalog.text(h, 15)) ?? .unreadable,
+                    problem: Catalog.optionalText(h, 16).flatMap(ProblemCode.init(rawValue:)), problemDetail: Catalog.optionalText(h, 17))
+                let e = refs[id]
+                var names: [String] = []
+                if let e {
+                    for s in e.sources { if let n = sourceNames[s], !names.contains(n) { names.append(n) } }
+                    names.sort()
+                }
+                out.append(PlanningFacts(file: file, liveReferences: e?.live ?? 0, deletedReferences: e?.deleted ?? 0,
+                                         newestModified: e?.modified ?? [], sources: names))
             }
             return out
         }
@@ -85,10 +115,64 @@ extension Catalog {
                 INSERT INTO decisions (plan_id, file_id, action, rule, reason, target_path, archive_path, duplicate_of, notes)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for d in decisions {
-                try st.execute(arguments: [plan, d.fileID, d.action, d.rule, d.reason, d.targetPath, d.archivePath, d.duplicateOf, d.notes])
+            // One row per file (a million for a large share): values are bound with the SQLite C
+            // API, as `ReferenceWriter.add` does, skipping GRDB's per-value boxing.
+            let h = st.sqliteStatement
+            func text(_ i: Int32, _ v: String?) {
+                if let v { v.withCString { _ = sqlite3_bind_text(h, i, $0, -1, sqliteTransient) } } else { sqlite3_bind_null(h, i) }
             }
+            for d in decisions {
+                sqlite3_reset(h)
+                sqlite3_bind_int64(h, 1, plan)
+                sqlite3_bind_int64(h, 2, d.fileID)
+                text(3, d.action); text(4, d.rule); text(5, d.reason); text(6, d.targetPath); text(7, d.archivePath)
+                if let dup = d.duplicateOf { sqlite3_bind_int64(h, 8, dup) } else { sqlite3_bind_null(h, 8) }
+                text(9, d.notes)
+                let rc = sqlite3_step(h)
+                guard rc == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+                }
+            }
+            sqlite3_reset(h)
             return plan
+        }
+    }
+
+    /// Compares a stored plan with new decisions (each file once) without loading the stored
+    /// plan into memory: the stored rows are read in file-id order beside the new ones.
+    /// Returns the files only in the new decisions and only in the stored plan (both by id),
+    /// and the (stored, new) pairs whose action, target path or archive path differ in their
+    /// bytes — callers that compare texts as Swift strings check these again.
+    public func decisionChanges(plan: Int64, against new: [DecisionRow])
+        throws(CatalogError) -> (added: [Int64], vanished: [Int64], changed: [(DecisionRow, DecisionRow)]) {
+        var order = Array(new.indices)
+        if !zip(new, new.dropFirst()).allSatisfy({ $0.fileID < $1.fileID }) {
+            order.sort { new[$0].fileID < new[$1].fileID }
+        }
+        return try read { db in
+            var added: [Int64] = [], vanished: [Int64] = [], changed: [(DecisionRow, DecisionRow)] = []
+            let st = try db.makeStatement(sql: """
+                SELECT file_id, action, target_path, archive_path, rule, reason, duplicate_of, notes
+                FROM decisions WHERE plan_id = ? ORDER BY file_id
+                """)
+            let h = st.sqliteStatement
+            sqlite3_bind_int64(h, 1, plan)
+            var next = 0
+            while try Catalog.step(h) {
+                let id = sqlite3_column_int64(h, 0)
+                while next < order.count && new[order[next]].fileID < id { added.append(new[order[next]].fileID); next += 1 }
+                guard next < order.count, new[order[next]].fileID == id else { vanished.append(id); continue }
+                let n = new[order[next]]
+                next += 1
+                if Catalog.same(h, 1, n.action) && Catalog.same(h, 2, n.targetPath) && Catalog.same(h, 3, n.archivePath) { continue }
+                let old = DecisionRow(fileID: id, action: Catalog.text(h, 1), rule: Catalog.text(h, 4), reason: Catalog.text(h, 5),
+                                      targetPath: Catalog.optionalText(h, 2), archivePath: Catalog.optionalText(h, 3),
+                                      duplicateOf: sqlite3_column_type(h, 6) == SQLITE_NULL ? nil : sqlite3_column_int64(h, 6),
+                                      notes: Catalog.text(h, 7))
+                changed.append((old, n))
+            }
+            while next < order.count { added.append(new[order[next]].fileID); next += 1 }
+            return (added, vanished, changed)
         }
     }
 
@@ -184,5 +268,78 @@ extension Catalog {
                                         archivePath: row[22], duplicateOf: row[23], notes: row[24]))
             }
         }
+    }
+}
+
+// MARK: - Reading and writing a million rows
+
+extension Catalog {
+    /// Steps a raw statement: true for a row, false when done.
+    static func step(_ h: OpaquePointer) throws -> Bool {
+        switch sqlite3_step(h) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let rc: throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+        }
+    }
+
+    /// A column's text, as GRDB reads a `String` (NULL reads as "").
+    static func text(_ h: OpaquePointer, _ i: Int32) -> String {
+        sqlite3_column_text(h, i).map { String(cString: $0) } ?? ""
+    }
+
+    static func optionalText(_ h: OpaquePointer, _ i: Int32) -> String? {
+        sqlite3_column_type(h, i) == SQLITE_NULL ? nil : text(h, i)
+    }
+
+    /// A column's bytes, as GRDB reads `Data` (a text column gives its UTF-8).
+    static func blob(_ h: OpaquePointer, _ i: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_blob(h, i) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))))
+    }
+
+    /// `ContentHash(hex:)` of a text column.
+    static func contentHash(_ h: OpaquePointer, _ i: Int32) -> ContentHash? {
+        guard sqlite3_column_type(h, i) != SQLITE_NULL, let p = sqlite3_column_text(h, i) else { return nil }
+        return ContentHash(hex: String(cString: p))
+    }
+
+    /// Whether a text column holds exactly the bytes of `value` (NULL matches nil).
+    static func same(_ h: OpaquePointer, _ i: Int32, _ value: String?) -> Bool {
+        guard var value else { return sqlite3_column_type(h, i) == SQLITE_NULL }
+        guard sqlite3_column_type(h, i) != SQLITE_NULL, let p = sqlite3_column_text(h, i) else { return false }
+        let n = Int(sqlite3_column_bytes(h, i))
+        return value.withUTF8 { u in u.count == n && (n == 0 || memcmp(u.baseAddress!, p, n) == 0) }
+    }
+}
+
+/// One file's resolved references while `planningFacts` reads them.
+private struct ReferenceFacts {
+    var live = 0
+    var deleted = 0
+    var modified: [String] = []
+    var sources: [Int64] = []
+
+    mutating func add(deleted isDeleted: Bool, modified m: String?, source: Int64) {
+        if isDeleted { deleted += 1 } else { live += 1 }
+        if let m, !m.isEmpty { modified.append(m) }
+        if !sources.contains(source) { sources.append(source) }
+    }
+}
+
+/// Texts that repeat from row to row (a root, a MIME type), made into a `String` once each;
+/// after 64 different ones it stops remembering.
+private struct TextCache {
+    private var known: [([UInt8], String)] = []
+
+    mutating func text(_ h: OpaquePointer, _ i: Int32) -> String? {
+        guard sqlite3_column_type(h, i) != SQLITE_NULL, let p = sqlite3_column_text(h, i) else { return nil }
+        let n = Int(sqlite3_column_bytes(h, i))
+        for (bytes, text) in known where bytes.count == n && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) {
+            return text
+        }
+        let text = String(cString: p)
+        if known.count < 64 && n > 0 { known.append(([UInt8](UnsafeBufferPointer(start: p, count: n)), text)) }
+        return text
     }
 }

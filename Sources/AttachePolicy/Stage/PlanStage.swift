@@ -21,10 +21,23 @@ public enum PlanStage {
         let facts = try catalog.planningFacts()
         clock.lap("read catalog")
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
-        var files: [Int64: FileRecord] = [:]
+        // The files by id are for the caller (the review export, --diff): with a million files
+        // the table takes a while to fill, so it fills on the other core while the planner runs.
+        let byID = FilesByID()
+        let filling = DispatchGroup()
+        DispatchQueue.global().async(group: filling) {
+            var files: [Int64: FileRecord] = [:]
+            files.reserveCapacity(facts.count)
+            for f in facts { files[f.file.id] = f.file }
+            byID.files = files
+        }
+        var rootNames: [String: String] = [:]
         let input = facts.map { f -> PlanFile in
-            files[f.file.id] = f.file
-            let rootName = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+            let rootName = rootNames[f.file.rootPath] ?? {
+                let name = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+                rootNames[f.file.rootPath] = name
+                return name
+            }()
             return PlanFile(id: f.file.id, root: f.file.rootPath, rootName: rootName, path: f.file.path, size: f.file.stat.size,
                             mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime, sha256: f.file.sha256,
                             status: f.file.status, problem: f.file.problem, extensionMismatch: f.file.extensionMismatch,
@@ -53,6 +66,8 @@ public enum PlanStage {
                 + "changed and vanished files are matched to their records", at: 0)
         }
         clock.lap("planner")
+        filling.wait()
+        let files = byID.files
         let previous = try catalog.plans(limit: 1).first
         let rows = plan.decisions.map {
             DecisionRow(fileID: $0.fileID, action: $0.action.rawValue, rule: $0.rule, reason: $0.reason, targetPath: $0.targetPath,
@@ -66,7 +81,16 @@ public enum PlanStage {
         clock.lap("store plan")
         var diff: PlanDiff? = nil
         if let previous {
-            diff = PlanDiff.between(old: try catalog.decisions(plan: previous.id), new: Dictionary(uniqueKeysWithValues: rows.map { ($0.fileID, $0) }))
+            // PlanDiff.between(old: catalog.decisions(plan: previous.id), new: rows by id), without
+            // holding the previous plan in memory: the catalog walks it beside the new rows.
+            let changes = try catalog.decisionChanges(plan: previous.id, against: rows)
+            var d = PlanDiff()
+            d.newFiles = changes.added
+            d.vanishedFiles = changes.vanished
+            d.changed = changes.changed.filter { o, n in
+                o.action != n.action || o.targetPath != n.targetPath || o.archivePath != n.archivePath
+            }.map { ($1.fileID, $0, $1) }
+            diff = d
             clock.lap("diff with previous plan")
         }
         return Outcome(planID: id, plan: plan, files: files, diff: diff)
@@ -93,6 +117,11 @@ extension PlanStage {
             UnkeptField(use: policy.recordFields.first { $0.field == field } ?? RecordFieldUse(field: field, key: "layout"), kept: kept)
         }
     }
+}
+
+/// `PlanStage.run`'s files by id, filled on another thread.
+private final class FilesByID: @unchecked Sendable {
+    var files: [Int64: FileRecord] = [:]
 }
 
 /// `ATTACHE_PLAN_TIMINGS=1` prints each phase's wall time to stderr (`plan-phase NAME SECONDS`),

@@ -1,0 +1,481 @@
+#!/usr/bin/env bash
+# bench/plan.sh — `attache plan` on 100,000 and 1,000,000 files, side by side with sqlite3, in one run.
+#
+#   bash bench/plan.sh [--runs R] [--data DIR] [--policy FILE] [--attache PATH] [--skip-build]
+#
+# Two catalogs, made once and kept in DATA: corpus S (100,000 files, the re-scan corpus of
+# scan.sh) and corpus L (1,000,000 files: ten 100,000-file corpora, seeds 1–10, as ten roots),
+# each scanned, with a CRM table of records pointing at 40% of the files resolved by
+# `attache refs`. Then, R times, interleaved round by round, on a fresh copy of each catalog:
+# `attache plan --policy bench/plan-bench.yaml` (first plan, then a re-plan that also compares
+# with the previous plan), and the peers — `sqlite3 … SELECT files … | sort` (read the file rows
+# and order them) and `sqlite3` writing one decision-like row per file into a new table (store
+# them). Prints medians, ratios to the peers, the 1M/100k time ratio (linearity), peak memory
+# and, from ATTACHE_PLAN_TIMINGS=1, where attache's time goes. Timings are reported, never
+# asserted. See bench/README.md.
+set -euo pipefail
+export LC_ALL=C.UTF-8   # '.' as decimal point; `sort` by code point
+
+SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+
+RUNS=3
+DATA=${ATTACHE_BENCH_DATA:-/work/bench-data}
+POLICY="$SCRIPT_DIR/plan-bench.yaml"
+ATTACHE=""
+SKIP_BUILD=0
+S_FILES=100000          # corpus S: scan.sh's corpus B
+S_SCALE=0.02
+L_PARTS=10              # corpus L: L_PARTS corpora of S_FILES files (seeds 1…L_PARTS)
+L_SCALE=0.002
+RECIPE=1                # bump when the catalogs' recipe (manifest, records) changes
+
+usage() {
+  cat <<EOF
+usage: bash bench/plan.sh [options]
+
+  --runs R           runs of each measured command (default $RUNS); the median is reported
+  --data DIR         where the corpora and catalogs live (default \${ATTACHE_BENCH_DATA:-/work/bench-data});
+                     keep it outside the repository
+  --policy FILE      the policy to plan with (default bench/plan-bench.yaml)
+  --attache PATH     attache binary to measure (default: build it in release mode)
+  --skip-build       do not build; use the existing release binary
+  -h, --help         this text
+EOF
+}
+
+die() { echo "plan.sh: $*" >&2; exit 1; }
+note() { echo "plan.sh: $*" >&2; }
+need_int() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 wants a positive integer, got '$2'"; }
+
+while (($#)); do
+  case $1 in
+    --runs) need_int "$1" "${2-}"; RUNS=$2; shift 2 ;;
+    --data) [[ -n ${2-} ]] || die "--data wants a directory"; DATA=$2; shift 2 ;;
+    --policy) [[ -n ${2-} ]] || die "--policy wants a file"; POLICY=$2; shift 2 ;;
+    --attache) [[ -n ${2-} ]] || die "--attache wants a path"; ATTACHE=$2; shift 2 ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option '$1'" ;;
+  esac
+done
+[[ -f $POLICY ]] || die "no policy at $POLICY"
+POLICY=$(cd "$(dirname "$POLICY")" && pwd -P)/$(basename "$POLICY")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/attache-plan-bench.XXXXXX")
+trap 'rm -rf -- "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ helpers
+stats() {   # "median min max" of a space-separated list
+  tr -s ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 }
+    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+          printf "%.3f %.3f %.3f\n", m, v[1], v[NR] }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
+within() { awk -v x="$1" -v t="$2" 'BEGIN { print (x != "n/a" && x <= t) ? "within target" : "OVER target" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+human_bytes() { awk -v b="$1" 'BEGIN { printf "%.2f GiB", b / 1073741824 }'; }
+have() { command -v "$1" >/dev/null 2>&1; }
+sql_quote() { printf "'%s'" "${1//\'/\'\'}"; }
+
+# ------------------------------------------------------------------ tools
+APT_NOTE=""
+missing=()
+have sqlite3 || missing+=(sqlite3)
+[[ -x /usr/bin/time ]] || missing+=(time)
+have python3 || missing+=(python3)
+if ((${#missing[@]})); then
+  if have apt-get && [[ $(id -u) -eq 0 ]]; then
+    note "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update >&2 || true
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+          APT_NOTE="apt-get install ${missing[*]} failed"; }
+  else
+    APT_NOTE="not root or no apt-get: could not install ${missing[*]}"
+  fi
+  [[ -n $APT_NOTE ]] && note "$APT_NOTE"
+fi
+have sqlite3 || die "sqlite3 is needed: it builds the CRM records and is the peer (apt-get install sqlite3)"
+have python3 || die "python3 is needed to generate the corpora"
+TIME_BIN=""
+[[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
+
+if [[ -z $ATTACHE ]]; then
+  have swift || die "swift not found: pass --attache PATH"
+  if ((SKIP_BUILD == 0)); then
+    note "building attache (release) in $REPO_ROOT"
+    (cd "$REPO_ROOT" && swift build -c release --product attache) >&2
+  fi
+  ATTACHE="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/attache"
+fi
+[[ -x $ATTACHE ]] || die "attache binary not found or not executable: $ATTACHE"
+ATTACHE=$(cd "$(dirname "$ATTACHE")" && pwd -P)/$(basename "$ATTACHE")
+
+# The policy must load cleanly: its warnings (and errors) are shown before anything is timed.
+if ! "$ATTACHE" plan --help >/dev/null 2>&1; then die "$ATTACHE has no 'plan' command"; fi
+
+# ------------------------------------------------------------------ corpora
+GENERATOR="$SCRIPT_DIR/../../shared/bench/make_corpus.py"
+[[ -f $GENERATOR ]] || GENERATOR=/work/shared/bench/make_corpus.py
+[[ -f $GENERATOR ]] || die "make_corpus.py not found next to the repository nor in /work/shared/bench"
+mkdir -p -- "$DATA"
+DATA=$(cd "$DATA" && pwd -P)
+case "$DATA/" in "$REPO_ROOT/"*) note "warning: --data $DATA is inside the repository" ;; esac
+GEN_SUM=$(sha256sum "$GENERATOR" | cut -d' ' -f1)
+free_bytes() { echo $(($(df -Pk -- "$DATA" | awk 'NR == 2 { print $4 }') * 1024)); }
+
+# corpus DIR BYTES_NEEDED ARGS... — as in scan.sh: generate DIR unless DIR.stamp says it was
+# made with the same arguments by the same generator (so scan.sh's corpus B is shared).
+corpus() {
+  local dir=$1 need=$2; shift 2
+  local stamp="$dir.stamp" want
+  want=$(printf 'args=%s\ngenerator_sha256=%s' "$*" "$GEN_SUM")
+  if [[ -d $dir && -f $stamp && $(<"$stamp") == "$want" ]]; then
+    note "reusing $dir"; return 0
+  fi
+  local avail; avail=$(free_bytes)
+  if ((avail < need)); then
+    die "not enough free disk in $DATA for $(basename "$dir"): $(human_bytes "$avail") free, about $(human_bytes "$need") needed (use --data DIR elsewhere)"
+  fi
+  rm -rf -- "$dir" "$stamp"
+  mkdir -p -- "$(dirname "$dir")"
+  note "generating $dir ($*)"
+  local t0=$EPOCHREALTIME
+  python3 "$GENERATOR" "$dir" "$@" >&2
+  note "generated in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+  printf '%s\n' "$want" >"$stamp"
+}
+# On disk (4 KiB blocks, directories): ~12 KB a file at scale 0.02, ~6 KB at 0.002 (the
+# formats have a floor: 3.3 GiB of content for 1,000,000 files); 10% margin.
+CORPUS_S="$DATA/corpus-$S_FILES-s$S_SCALE"
+corpus "$CORPUS_S" $((S_FILES * 14000)) --files "$S_FILES" --seed 1 --size-scale "$S_SCALE"
+# make_corpus.py cannot make one 1,000,000-file tree: it caps the folders at 4,000, and a name
+# repeated ~50 times in one folder grows past 255 bytes ("Name (2) (3) … (47).pdf"). Ten
+# 100,000-file corpora with seeds 1–10, scanned as ten roots, make the million.
+CORPUS_L="$DATA/corpus-${L_PARTS}x$S_FILES-s$L_SCALE"
+L_ROOTS=()
+for ((k = 1; k <= L_PARTS; k++)); do
+  corpus "$CORPUS_L/seed-$k" $((S_FILES * 7000)) --files "$S_FILES" --seed "$k" --size-scale "$L_SCALE"
+  L_ROOTS+=("$CORPUS_L/seed-$k")
+done
+
+# ------------------------------------------------------------------ catalogs
+# catalog DIR ROOT... — DIR/attache.yaml (the roots, spelt by the records as
+# \\FILESRV01\<root's folder name>\, and one CRM source), DIR/attache.db (scanned) and
+# DIR/crm.sqlite: records for 40% of the files (every 10th file in path order, from the
+# 1st to the 4th), 1 in 53 of them soft-deleted, a second record for 5% of the files (in
+# upper case, 1 in 3 deleted), edit times spread over 2008–2025. `attache refs` resolves them.
+# Made once; made again when missing or when its stamp (recipe, roots and their corpus
+# stamps) differs.
+catalog() {
+  local dir=$1; shift
+  local want root
+  want="recipe=$RECIPE"
+  for root; do want+=$'\n'"root=$root"$'\n'"$(<"$root.stamp")"; done
+  if [[ -f $dir/attache.db && -f $dir.stamp && $(<"$dir.stamp") == "$want" ]]; then
+    note "reusing the catalog $dir/attache.db"; return 0
+  fi
+  rm -rf -- "$dir" "$dir.stamp"
+  mkdir -p -- "$dir"
+  {
+    echo "# Made by bench/plan.sh: the catalog of the planning benchmark."
+    echo "version: 1"
+    echo "catalog: attache.db"
+    echo "roots:"
+    for root; do
+      echo "  - path: '${root//\'/\'\'}'"
+      echo "    aliases: ['\\\\FILESRV01\\$(basename "$root")\\']"
+      echo "    case_insensitive: true"
+    done
+    echo "sources:"
+    echo "  - name: crm"
+    echo "    sqlite: crm.sqlite"
+    echo "    table: attachments"
+    echo "    key: [id]"
+    echo "    file: '{path}'"
+    echo "    deleted: deleted"
+    echo "    modified: modified"
+  } >"$dir/attache.yaml"
+  local t0=$EPOCHREALTIME rc=0
+  note "scanning $# root(s) into $dir/attache.db"
+  "$ATTACHE" scan --manifest "$dir/attache.yaml" --quiet && rc=0 || rc=$?
+  [[ $rc -eq 0 || $rc -eq 3 ]] || die "attache scan failed (exit $rc) for $dir"
+  note "scanned in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s; writing the CRM records"
+  local parent; parent=$(dirname "$1")
+  sqlite3 "$dir/crm.sqlite" <<EOF
+ATTACH $(sql_quote "file:$dir/attache.db?mode=ro") AS cat;
+CREATE TABLE attachments (id INTEGER PRIMARY KEY, path TEXT NOT NULL, deleted INTEGER NOT NULL, modified TEXT);
+WITH ranked AS (
+  SELECT '\\\\FILESRV01\\' || substr(r.display_path, length($(sql_quote "$parent")) + 2) || '\\' || replace(f.display_path, '/', '\\') AS p,
+         ROW_NUMBER() OVER (ORDER BY r.display_path, f.display_path) AS n
+  FROM cat.files f JOIN cat.roots r ON r.id = f.root_id WHERE f.status = 'ok')
+INSERT INTO attachments (id, path, deleted, modified)
+SELECT n, p, (n % 53 = 0), date('2008-01-01', '+' || ((n * 7919) % 6200) || ' days') || ' 09:15:00' FROM ranked WHERE n % 10 < 4
+UNION ALL
+SELECT 100000000 + n, upper(p), (n % 3 = 0), date('2012-01-01', '+' || ((n * 104729) % 4500) || ' days') || ' 17:40:00'
+FROM ranked WHERE n % 20 = 1;
+EOF
+  "$ATTACHE" refs --manifest "$dir/attache.yaml" --quiet && rc=0 || rc=$?
+  [[ $rc -eq 0 || $rc -eq 3 ]] || die "attache refs failed (exit $rc) for $dir"
+  note "catalog ready in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+  printf '%s\n' "$want" >"$dir.stamp"
+}
+CAT_S="$DATA/plan-$S_FILES"
+CAT_L="$DATA/plan-$((S_FILES * L_PARTS))"
+catalog "$CAT_S" "$CORPUS_S"
+catalog "$CAT_L" "${L_ROOTS[@]}"
+
+count() { sqlite3 -readonly "$1" "$2"; }
+S_N=$(count "$CAT_S/attache.db" "SELECT COUNT(*) FROM files WHERE status <> 'gone'")
+L_N=$(count "$CAT_L/attache.db" "SELECT COUNT(*) FROM files WHERE status <> 'gone'")
+S_REFS=$(count "$CAT_S/attache.db" "SELECT COUNT(*) FROM refs WHERE status = 'resolved'")
+L_REFS=$(count "$CAT_L/attache.db" "SELECT COUNT(*) FROM refs WHERE status = 'resolved'")
+S_REFD=$(count "$CAT_S/attache.db" "SELECT COUNT(DISTINCT file_id) FROM refs WHERE status = 'resolved'")
+L_REFD=$(count "$CAT_L/attache.db" "SELECT COUNT(DISTINCT file_id) FROM refs WHERE status = 'resolved'")
+note "catalog S: $S_N files, $S_REFS references to $S_REFD files; catalog L: $L_N files, $L_REFS references to $L_REFD files"
+
+# The policy, once, untimed: its warnings on stderr; the plan's summary goes into the results.
+cp -- "$CAT_S/attache.db" "$TMP/check.db"
+rc=0
+(cd "$TMP" && "$ATTACHE" plan --catalog "$TMP/check.db" --policy "$POLICY") >"$TMP/summary-S.txt" 2>"$TMP/policy-warnings.txt" && rc=0 || rc=$?
+[[ $rc -eq 0 || $rc -eq 4 ]] || { cat "$TMP/policy-warnings.txt" >&2; die "attache plan failed (exit $rc) with $POLICY"; }
+if [[ -s $TMP/policy-warnings.txt ]]; then note "the policy has warnings:"; cat "$TMP/policy-warnings.txt" >&2; fi
+rm -f -- "$TMP"/check.db*
+
+# ------------------------------------------------------------------ measured commands
+declare -A TIMES=() RSSK=() FAIL=() PHASE=()
+PHASES=()
+# run KEY OK_CODES FUNCTION ARGS... — one timed run (wall time to TIMES[KEY]); a command under
+# /usr/bin/time leaves its max RSS in TMP/rss, attache its phase times in TMP/phases.
+run() {
+  local key=$1 ok=$2; shift 2
+  [[ -z ${FAIL[$key]-} ]] || return 0
+  rm -f -- "$TMP/rss" "$TMP/phases"
+  sync
+  local rc=0 t0 t1
+  t0=$EPOCHREALTIME
+  "$@" && rc=0 || rc=$?
+  t1=$EPOCHREALTIME
+  if [[ " $ok " != *" $rc "* ]]; then
+    FAIL[$key]="exit $rc"
+    note "  $key: FAILED (exit $rc); no further runs of it"
+    [[ -s $TMP/phases ]] && tail -n 5 "$TMP/phases" >&2
+    return 0
+  fi
+  local dt extra=""
+  dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  TIMES[$key]+="$dt "
+  if [[ -s $TMP/rss ]]; then
+    local k   # GNU time puts "Command exited with non-zero status 4" above the figure
+    k=$(tail -n 1 "$TMP/rss")
+    if [[ $k =~ ^[0-9]+$ ]]; then
+      RSSK[$key]+="$k "; extra="  max RSS $(mb "$k") MB"
+    fi
+  fi
+  if [[ -s $TMP/phases ]]; then
+    local name secs
+    while read -r name secs; do
+      [[ -n ${PHASE[$key/$name]-} ]] || { [[ " ${PHASES[*]-} " == *" $name "* ]] || PHASES+=("$name"); }
+      PHASE[$key/$name]+="$secs "
+    done < <(sed -n 's/^plan-phase \(.*\) \([0-9.]*\)$/\1 \2/p' "$TMP/phases" | tr ' ' '_' | sed 's/_\([0-9.]*\)$/ \1/')
+  fi
+  note "  $key: ${dt} s$extra"
+}
+
+attache_plan() {   # CATALOG — end to end: load the policy and the catalog, plan, store every decision
+  # (run from TMP, where no attache.yaml is: the catalog and the policy are the only inputs)
+  local cmd=("$ATTACHE" plan --quiet --catalog "$1" --policy "$POLICY")
+  [[ -n $TIME_BIN ]] && cmd=("$TIME_BIN" -f %M -o "$TMP/rss" "${cmd[@]}")
+  (cd "$TMP" && ATTACHE_PLAN_TIMINGS=1 "${cmd[@]}" 2>"$TMP/phases")
+}
+# The file rows the planner reads (the same columns), in path order.
+FILES_SQL="SELECT r.display_path, f.display_path, f.id, f.kind, f.size, f.mtime_ns, f.sha256, f.mime, f.category,
+  f.extension_mismatch, f.status, f.problem FROM files f JOIN roots r ON r.id = f.root_id WHERE f.status <> 'gone'"
+sqlite_sort() { sqlite3 -readonly -separator $'\t' "$1" "$FILES_SQL" | sort >/dev/null; }
+# One decision-like row per file (its target path ~ the layout's), written into a new table of
+# the same shape as attache's `decisions`, with the catalog's pragmas, in one transaction.
+sqlite_store() {   # CATALOG OUT_DB
+  rm -f -- "$2" "$2"-wal "$2"-shm
+  sqlite3 "$2" >/dev/null <<EOF
+PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
+ATTACH $(sql_quote "file:$1?mode=ro") AS cat;
+CREATE TABLE decisions (plan_id INTEGER NOT NULL, file_id INTEGER NOT NULL, action TEXT NOT NULL, rule TEXT NOT NULL,
+  reason TEXT NOT NULL, target_path TEXT, archive_path TEXT, duplicate_of INTEGER, notes TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (plan_id, file_id)) WITHOUT ROWID;
+BEGIN;
+INSERT INTO decisions SELECT 1, id, 'keep', 'default', 'no rule matched; kept by default',
+  coalesce(category, 'unknown') || '/' || strftime('%Y/%m', mtime_ns / 1000000000, 'unixepoch') || '/' || display_path, NULL, NULL, ''
+  FROM cat.files WHERE status <> 'gone' ORDER BY id;
+COMMIT;
+EOF
+}
+
+fresh_copy() {   # SRC_DIR — the catalog to plan on: a copy of the kept one, no plan yet
+  rm -f -- "$TMP"/plan.db*
+  cp -- "$1/attache.db" "$TMP/plan.db"
+  [[ -f $1/attache.db-wal ]] && cp -- "$1/attache.db-wal" "$TMP/plan.db-wal"
+  return 0
+}
+
+warm() {   # read the catalog once so every command starts from the same (warm) cache
+  cat -- "$1"/attache.db* >/dev/null
+}
+
+KEYS=()
+declare -A CMDTEXT=()
+for z in S L; do
+  CMDTEXT[$z-first]="attache plan --policy bench/plan-bench.yaml (first plan)"
+  CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml (re-plan, diff with the first)"
+  CMDTEXT[$z-sort]="sqlite3 CATALOG 'SELECT … FROM files …' | sort"
+  CMDTEXT[$z-store]="sqlite3: INSERT … SELECT one decision row per file into a new table"
+done
+
+warm "$CAT_S"; warm "$CAT_L"
+for ((i = 1; i <= RUNS; i++)); do
+  for z in S L; do
+    dir=$CAT_S; [[ $z == L ]] && dir=$CAT_L
+    note "round $i/$RUNS, catalog $z"
+    fresh_copy "$dir"
+    run "$z-first" "0 4" attache_plan "$TMP/plan.db"
+    run "$z-replan" "0 4" attache_plan "$TMP/plan.db"
+    run "$z-sort" 0 sqlite_sort "$dir/attache.db"
+    run "$z-store" 0 sqlite_store "$dir/attache.db" "$TMP/store.db"
+    rm -f -- "$TMP"/store.db*
+  done
+done
+rm -f -- "$TMP"/plan.db*
+
+# ------------------------------------------------------------------ results
+median_of() { stats "${TIMES[$1]}" | cut -d' ' -f1; }
+max_rss_k() { tr -s ' ' '\n' <<<"${RSSK[$1]-}" | grep . | sort -n | tail -n 1 || true; }
+MD=""
+# table TITLE REF_KEY KEYS... — ratio = median ÷ the median of REF_KEY
+table() {
+  local title=$1 ref=$2; shift 2
+  local refmed=""
+  [[ -n ${TIMES[$ref]-} ]] && refmed=$(median_of "$ref")
+  printf '\n%s\n' "$title"
+  printf '%-76s %9s %9s %9s %6s %8s\n' command "median s" "min s" "max s" ratio "RSS MB"
+  MD+=$'\n'"### $title"$'\n\n'"| command | median s | min s | max s | ratio | max RSS MB |"$'\n'"|---|---:|---:|---:|---:|---:|"$'\n'
+  local key med min max r k rss
+  for key; do
+    if [[ -n ${FAIL[$key]-} && -z ${TIMES[$key]-} ]]; then
+      printf '%-76s %s\n' "${CMDTEXT[$key]}" "${FAIL[$key]}"
+      MD+="| \`${CMDTEXT[$key]//|/\\|}\` | ${FAIL[$key]} | | | | |"$'\n'
+      continue
+    fi
+    [[ -n ${TIMES[$key]-} ]] || continue
+    read -r med min max < <(stats "${TIMES[$key]}")
+    r=n/a; [[ -n $refmed ]] && r=$(ratio "$med" "$refmed")
+    k=$(max_rss_k "$key"); rss=""; [[ -n $k ]] && rss=$(mb "$k")
+    printf '%-76s %9s %9s %9s %6s %8s\n' "${CMDTEXT[$key]}" "$med" "$min" "$max" "$r" "$rss"
+    MD+="| \`${CMDTEXT[$key]//|/\\|}\` | $med | $min | $max | $r | $rss |"$'\n'
+  done
+}
+
+echo "== attache plan benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs each, warm cache =="
+S_TITLE="Catalog S: $S_N files, $S_REFS references ($CAT_S) — ratio to sqlite3 | sort"
+L_TITLE="Catalog L: $L_N files, $L_REFS references ($CAT_L) — ratio to sqlite3 | sort"
+table "$S_TITLE" S-sort S-first S-replan S-sort S-store
+table "$L_TITLE" L-sort L-first L-replan L-sort L-store
+
+# Where attache's time goes (ATTACHE_PLAN_TIMINGS=1; "rest" = wall − phases: start, policy,
+# opening the catalog, summary, freeing memory at exit).
+phase_table() {
+  local key=$1 title=$2
+  [[ ${#PHASES[@]} -gt 0 && -n ${TIMES[$key]-} ]] || return 0
+  local total name med sum=0
+  total=$(median_of "$key")
+  printf '\n%s\n' "$title"
+  MD+=$'\n'"**$title**"$'\n\n'"| phase | median s | share |"$'\n'"|---|---:|---:|"$'\n'
+  for name in "${PHASES[@]}"; do
+    [[ -n ${PHASE[$key/$name]-} ]] || continue
+    med=$(stats "${PHASE[$key/$name]}" | cut -d' ' -f1)
+    sum=$(awk -v a="$sum" -v b="$med" 'BEGIN { print a + b }')
+    printf '  %-28s %8s s %6s\n' "${name//_/ }" "$med" "$(awk -v a="$med" -v t="$total" 'BEGIN { printf "%.0f%%", 100 * a / t }')"
+    MD+="| ${name//_/ } | $med | $(awk -v a="$med" -v t="$total" 'BEGIN { printf "%.0f%%", 100 * a / t }') |"$'\n'
+  done
+  local rest; rest=$(awk -v t="$total" -v s="$sum" 'BEGIN { printf "%.3f", t - s }')
+  printf '  %-28s %8s s %6s\n' "rest (start, policy, exit)" "$rest" "$(awk -v a="$rest" -v t="$total" 'BEGIN { printf "%.0f%%", 100 * a / t }')"
+  MD+="| rest (start, policy, open, summary, exit) | $rest | $(awk -v a="$rest" -v t="$total" 'BEGIN { printf "%.0f%%", 100 * a / t }') |"$'\n'
+}
+phase_table S-first "attache's phases, first plan, $S_N files (medians; wall $(median_of S-first 2>/dev/null || echo n/a) s)"
+phase_table L-first "attache's phases, first plan, $L_N files (medians; wall $(median_of L-first 2>/dev/null || echo n/a) s)"
+phase_table L-replan "attache's phases, re-plan, $L_N files (medians; wall $(median_of L-replan 2>/dev/null || echo n/a) s)"
+
+TARGETS=()
+echo
+growth() {   # KEY LABEL — the L/S ratio of a median
+  if [[ -n ${TIMES[L-$1]-} && -n ${TIMES[S-$1]-} ]]; then
+    TARGETS+=("$2: ×$(ratio "$(median_of "L-$1")" "$(median_of "S-$1")") time for ×$(ratio "$L_N" "$S_N") files")
+    printf '%s\n' "${TARGETS[-1]}"
+  fi
+}
+if [[ -n ${TIMES[L-first]-} && -n ${TIMES[L-sort]-} ]]; then
+  m=$(median_of L-first)
+  TARGETS+=("plan $L_N files: $m s (target ≤ 10 s) — $(within "$m" 10); $(ratio "$m" "$(median_of L-sort)")× sqlite3 | sort, $(ratio "$m" "$(median_of L-store)")× sqlite3 storing the rows, in the same run")
+else
+  TARGETS+=("plan $L_N files: n/a (attache: ${FAIL[L-first]:-no runs})")
+fi
+printf '%s\n' "${TARGETS[-1]}"
+if [[ -n ${TIMES[L-first]-} && -n ${TIMES[S-first]-} ]]; then
+  r=$(ratio "$(median_of L-first)" "$(median_of S-first)")
+  TARGETS+=("linear: first plan ×$r time for ×$(ratio "$L_N" "$S_N") files (target ≤ ×12) — $(within "$r" 12)")
+  printf '%s\n' "${TARGETS[-1]}"
+fi
+growth replan "re-plan"
+if [[ -n ${PHASE[L-first/planner]-} && -n ${PHASE[S-first/planner]-} ]]; then
+  pl=$(stats "${PHASE[L-first/planner]}" | cut -d' ' -f1); ps=$(stats "${PHASE[S-first/planner]}" | cut -d' ' -f1)
+  TARGETS+=("the planner alone (Planner.plan, in process): $ps s → $pl s, ×$(ratio "$pl" "$ps") for ×$(ratio "$L_N" "$S_N") files")
+  printf '%s\n' "${TARGETS[-1]}"
+fi
+growth sort "peer sqlite3 | sort"
+growth store "peer sqlite3 store"
+if [[ -n $TIME_BIN ]]; then
+  for phase in first replan; do
+    lk=$(max_rss_k "L-$phase"); sk=$(max_rss_k "S-$phase")
+    [[ -n $lk && -n $sk ]] || continue
+    label="first plan"; [[ $phase == replan ]] && label="re-plan"
+    TARGETS+=("peak RSS $label: $(mb "$lk") MB at $L_N files, $(mb "$sk") MB at $S_N files (×$(ratio "$lk" "$sk"); $(awk -v k="$lk" -v n="$L_N" 'BEGIN { printf "%.2f", k * 1024 / n / 1024 }') KiB a file at $L_N)")
+    printf '%s\n' "${TARGETS[-1]}"
+  done
+fi
+
+# ------------------------------------------------------------------ Markdown
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+memg=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
+{
+  echo
+  echo "----- Markdown (paste into bench/RESULTS.md) -----"
+  echo
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — bench/plan.sh --runs $RUNS"
+  echo
+  echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $memg RAM, Linux $(uname -r)"
+  echo "- attache: \`$ATTACHE\` ($("$ATTACHE" --version 2>/dev/null | head -n 1)); policy \`${POLICY#"$REPO_ROOT"/}\`"
+  echo "- peers: sqlite3 $(sqlite3 --version | cut -d' ' -f1), $(sort --version | head -n 1)"
+  echo "- catalogs: S = \`$CORPUS_S\` ($S_N files, $S_REFS references to $S_REFD files);"
+  echo "  L = ten roots \`$CORPUS_L/seed-1…$L_PARTS\` ($L_N files, $L_REFS references to $L_REFD files)"
+  echo "- every round plans on a fresh copy of each catalog (first plan, then a re-plan); warm cache."
+  echo "  Median of $RUNS runs, rounds interleaved; min/max show the noise."
+  [[ -n $APT_NOTE ]] && echo "- note: $APT_NOTE"
+  printf '%s' "$MD"
+  echo
+  echo "**Targets**"
+  echo
+  for t in "${TARGETS[@]}"; do echo "- $t"; done
+  echo
+  echo "Plan of catalog S (the summary \`attache plan\` prints):"
+  echo
+  echo '```'
+  cat "$TMP/summary-S.txt"
+  echo '```'
+}
+
+failed=()
+for key in "${!FAIL[@]}"; do failed+=("$key (${FAIL[$key]})"); done
+if ((${#failed[@]})); then
+  note "incomplete: these commands failed: ${failed[*]}"
+  exit 1
+fi
