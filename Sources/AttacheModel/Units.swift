@@ -92,6 +92,11 @@ public struct ContentHash: Hashable, Sendable, Comparable, CustomStringConvertib
     }
     /// A hash from its hex form; nil unless it is 64 hex digits.
     public init?(hex: String) {
+        // The catalog stores lower-case digits: take them as they are (no copy, no allocation).
+        if hex.utf8.count == 64, hex.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) {
+            self.hex = hex
+            return
+        }
         let h = hex.lowercased()
         guard h.utf8.count == 64, h.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return nil }
         self.hex = h

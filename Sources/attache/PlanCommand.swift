@@ -109,6 +109,7 @@ struct PlanCommand: ParsableCommand {
                 if let export { print("\nReview spreadsheet: \(export) (change the 'action' column, then: attache plan --overrides \(export))") }
                 if diff { print(PlanCommand.describe(outcome.diff, files: outcome.files, vanished: vanished), terminator: "") }
             }
+            KeptUntilExit.keep(outcome)
             if !outcome.plan.summary.feasible { throw ExitStatus(.quotaExceeded) }
         } catch let e as CatalogError {
             throw Failure(e)
@@ -127,7 +128,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     /// The changes since the previous plan, for people: at most `limit` lines of each kind.
-    static func describe(_ diff: PlanDiff?, files: [Int64: FileRecord], vanished: [Int64: FileRecord], limit: Int = 100) -> String {
+    static func describe(_ diff: PlanDiff?, files: FileIndex, vanished: [Int64: FileRecord], limit: Int = 100) -> String {
         guard let d = diff else { return "\nNo previous plan to compare with.\n" }
         func name(_ id: Int64) -> String {
             (files[id] ?? vanished[id]).map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)"
@@ -175,4 +176,12 @@ struct PlanCommand: ParsableCommand {
         }
         return out + "}"
     }
+}
+
+/// Large results a command is done with, left for the process's exit to reclaim: freeing a
+/// million decisions object by object took 0.85 s of a 1M-file plan; the kernel takes the
+/// whole heap back at once.
+enum KeptUntilExit {
+    nonisolated(unsafe) private static var kept: [Any] = []
+    static func keep(_ value: Any) { kept.append(value) }
 }

@@ -34,6 +34,9 @@ private typealias F = PlannerFixture
         expect(F.plan(files, policy, overrides: overrides) == plan, "a second plan differs")
         var shuffler = PlannerRandom(seed: seed ^ 0xABCD)
         expect(F.plan(files.shuffled(using: &shuffler), policy, overrides: overrides) == plan, "shuffled input gives another plan")
+        // The same when the independent steps run in chunks of 5 files on every core.
+        expect(Planner.plan(files: files, policy: policy, overrides: overrides, now: F.now, minimumChunk: 5) == plan,
+               "a plan made in parallel chunks differs")
 
         let byID = Dictionary(uniqueKeysWithValues: files.map { ($0.id, $0) })
         let overrideOf = Dictionary(overrides.map { ($0.fileID, $0.action) }, uniquingKeysWith: { _, last in last })

@@ -49,6 +49,18 @@ private typealias F = PlannerFixture
         #expect(F.decision(archived, 3).archivePath == "_archive/unfiled-001.tar.zst")
     }
 
+    @Test func foldersSpelledComposedAndDecomposedKeepTheirOwnBytes() {
+        // 'école' as one scalar é and as e + U+0301: equal as Swift strings, different names on disk.
+        let composed = "\u{E9}cole", decomposed = "e\u{301}cole"
+        let files = [F.file(1, composed + "/a.pdf"), F.file(2, decomposed + "/b.pdf"), F.file(3, composed + "/c.pdf")]
+        for order in [files, files.reversed()] {
+            let plan = F.plan(Array(order), F.keepAll(layout: "{relpath}"))
+            #expect(Array(F.target(plan, 1).utf8) == Array((composed + "/a.pdf").utf8))
+            #expect(Array(F.target(plan, 2).utf8) == Array((decomposed + "/b.pdf").utf8))
+            #expect(Array(F.target(plan, 3).utf8) == Array((composed + "/c.pdf").utf8))
+        }
+    }
+
     @Test func forbiddenCharactersAreReplaced() {
         let plan = F.plan([F.file(1, "Q3: review?/Offer <final>|v2.pdf")], F.keepAll(Self.sharePoint))
         let d = F.decision(plan, 1)

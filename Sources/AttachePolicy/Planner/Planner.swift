@@ -1,4 +1,6 @@
 import AttacheModel
+import Dispatch
+import Foundation
 
 /// Turns the catalog's files and a storage policy (and the business's overrides) into a plan:
 /// exactly one ``Decision`` per file, in file-id order, each naming the rule that made it and
@@ -6,7 +8,9 @@ import AttacheModel
 ///
 /// `plan` is a pure function: it reads no clock (`now` is passed in), no file system and no
 /// environment, and it never iterates a `Dictionary` or `Set` where the order could reach the
-/// output — the same inputs give the same plan, whatever order the files come in.
+/// output — the same inputs give the same plan, whatever order the files come in. Steps where
+/// files are independent run in chunks on every core, each result in its file's place, so
+/// the threads' timing cannot reach the plan either.
 ///
 /// The steps, in order (Documentation/Policy.md describes them for users):
 /// 1. **Rules**, first match wins; no match → the policy's default. Files that cannot be moved
@@ -27,9 +31,19 @@ import AttacheModel
 /// the size limit or overflow: it is archived instead, with a note.
 public enum Planner {
     public static func plan(files: [PlanFile], policy: Policy, overrides: [Override] = [], now: Timestamp) -> Plan {
+        plan(files: files, policy: policy, overrides: overrides, now: now, minimumChunk: defaultMinimumChunk)
+    }
+
+    /// Steps whose files are independent (rules, reasons, kept paths) share the work among
+    /// the cores in chunks of at least `minimumChunk` files; the result does not depend on it
+    /// (tests compare a plan made in many chunks with one made in one).
+    static func plan(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp, minimumChunk: Int) -> Plan {
         var run = Run(files: files, policy: policy, overrides: overrides, now: now)
+        run.minimumChunk = minimumChunk
         return run.execute()
     }
+
+    static let defaultMinimumChunk = 20_000
 }
 
 extension Planner {
@@ -39,7 +53,7 @@ extension Planner {
     }
 
     /// One file's decision while the plan is being made.
-    struct Slot {
+    struct Slot: Sendable {
         var action: Action
         var stage: Stage
         /// What the rules (or the default) said, before any later step.
@@ -56,12 +70,12 @@ extension Planner {
         var archivePath: String?
     }
 
-    struct CompiledRule {
+    struct CompiledRule: Sendable {
         let rule: Rule
         let test: Test?
     }
 
-    struct Run {
+    struct Run: Sendable {
         /// The files in decision order: by id (then root and path, should an id repeat).
         let files: [PlanFile]
         let policy: Policy
@@ -77,6 +91,8 @@ extension Planner {
         var groupSize: [Int32] = []
         var slots: [Slot] = []
         var ruleMatches: [Int]
+        /// See `Planner.plan(…minimumChunk:)`.
+        var minimumChunk = Planner.defaultMinimumChunk
 
         var ruleWarnings: [String] = []
         var overrideWarnings: [String] = []
@@ -167,16 +183,38 @@ extension Planner {
 
         // MARK: 1. Rules
 
+        /// The first rule that matches each file (-1: none). Files are independent, so the work
+        /// is shared among the cores, each file's answer in its own place. Each chunk works on
+        /// its own copy of its files and of the compiled rules: threads that shared them would
+        /// fight over their reference counts on every file.
+        func firstMatchingRules() -> [Int32] {
+            let files = self.files, rules = policy.rules, now = self.now
+            let duplicate = files.indices.map { isDuplicate($0) }
+            return Planner.parallelChunks(files.count, minimumChunk: minimumChunk) { lo, hi -> [Int32] in
+                let local = Array(files[lo..<hi])
+                var problems: [String] = []
+                let tests = rules.map { r in r.when.map { Test.compile($0, now: now, problems: &problems) } }
+                var out: [Int32] = []
+                out.reserveCapacity(hi - lo)
+                for k in local.indices {
+                    var subject = Subject(files: local, index: k, isDuplicate: duplicate[lo + k])
+                    var first: Int32 = -1
+                    for (i, t) in tests.enumerated() {
+                        if let t, !t.evaluate(&subject) { continue }
+                        first = Int32(i)
+                        break
+                    }
+                    out.append(first)
+                }
+                return out
+            }
+        }
+
         mutating func decideByRules() {
             slots.reserveCapacity(files.count)
+            let firstMatches = firstMatchingRules()
             for index in files.indices {
-                var subject = Subject(files: files, index: index, isDuplicate: isDuplicate(index))
-                var matched: Int?
-                for (i, r) in rules.enumerated() {
-                    if let t = r.test, !t.evaluate(&subject) { continue }
-                    matched = i
-                    break
-                }
+                let matched: Int? = firstMatches[index] >= 0 ? Int(firstMatches[index]) : nil
                 if let matched { ruleMatches[matched] += 1 }
                 let movable = files[index].status == .ok
                 var slot: Slot
@@ -431,6 +469,45 @@ extension Planner {
         var out = Template(policy.layout).recordFields
         for f in Template(policy.archive.grouping).recordFields where !out.contains(f) { out.append(f) }
         return out
+    }
+
+    /// `(0..<n).map(body)`, computed in contiguous chunks on every core when `n` is large.
+    /// The result is positional, so it is the same whatever the threads' timing.
+    static func parallelMap<T: Sendable>(_ n: Int, minimumChunk: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        parallelChunks(n, minimumChunk: minimumChunk) { lo, hi in (lo..<hi).map(body) }
+    }
+
+    /// `body(lo, hi)` for contiguous chunks of `0..<n` on every core when `n` is large (one
+    /// chunk otherwise), each returning its `hi - lo` results, joined in order.
+    static func parallelChunks<T: Sendable>(_ n: Int, minimumChunk: Int, _ body: @Sendable (Int, Int) -> [T]) -> [T] {
+        let chunks = Swift.min(ProcessInfo.processInfo.activeProcessorCount, n / Swift.max(1, minimumChunk))
+        guard chunks > 1 else { return body(0, n) }
+        let parts = Parts<T>(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            parts.set(c, body(n * c / chunks, n * (c + 1) / chunks))
+        }
+        var all: [T] = []
+        all.reserveCapacity(n)
+        for p in parts.items { all.append(contentsOf: p) }
+        return all
+    }
+
+    /// One slot per chunk of `parallelMap`; each chunk writes only its own slot, and the
+    /// caller reads them after every chunk has finished.
+    final class Parts<T>: @unchecked Sendable {
+        let count: Int
+        let base: UnsafeMutablePointer<[T]>
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: [], count: count)
+        }
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+        func set(_ i: Int, _ part: [T]) { base[i] = part }
+        var items: UnsafeBufferPointer<[T]> { UnsafeBufferPointer(start: base, count: count) }
     }
 
     static func lineSuffix(_ r: Rule) -> String { r.line > 0 ? " (line \(r.line))" : "" }

@@ -5,7 +5,7 @@ import AttacheModel
 
 extension Planner {
     /// A ``Condition`` ready to evaluate.
-    indirect enum Test {
+    indirect enum Test: Sendable {
         case all([Test]), any([Test]), not(Test)
         case name([Glob])
         case path([PathPattern], [String])

@@ -59,6 +59,9 @@ extension Planner.Run {
         let categoryIndex = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
         let actionIndex = Dictionary(uniqueKeysWithValues: Action.allCases.enumerated().map { ($1, $0) })
         var unmovable: [String] = []
+        // Reasons are the costly part (words for every file) and independent: shared among the cores.
+        let run = self
+        let reasons = Planner.parallelMap(files.count, minimumChunk: minimumChunk) { run.reason($0) }
         for i in files.indices {
             var s = slots[i]
             // A duplicate whose kept copy did not stay kept says where that copy went.
@@ -67,7 +70,7 @@ extension Planner.Run {
             }
             let size = files[i].size
             decisions.append(Decision(
-                fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: reason(i),
+                fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: reasons[i],
                 targetPath: s.action == .keep ? s.targetPath : nil,
                 archivePath: s.action == .archive ? s.archivePath : nil,
                 duplicateOf: s.duplicateOf.map { files[$0].id }, notes: s.notes))

@@ -91,7 +91,7 @@ extension Planner.Run {
     typealias Template = Planner.Template
 
     /// Sanitised segments of a rendered template; folders go through `cache` (many files share them).
-    func sanitized(_ raw: [String], namer: Namer, cache: inout [String: (String, NameIssues)], issues: inout NameIssues,
+    func sanitized(_ raw: [String], namer: Namer, cache: inout FolderCache, issues: inout NameIssues,
                    reserveOnLast: Int = 0) -> [String] {
         var out: [String] = []
         out.reserveCapacity(raw.count)
@@ -100,12 +100,12 @@ extension Planner.Run {
                 let (s, iss) = namer.sanitize(r, reserve: reserveOnLast)
                 issues.merge(iss)
                 out.append(s)
-            } else if let hit = cache[r] {
+            } else if let hit = cache[Array(r.utf8)] {
                 issues.merge(hit.1)
                 out.append(hit.0)
             } else {
                 let v = namer.sanitize(r)
-                cache[r] = v
+                cache[Array(r.utf8)] = v
                 issues.merge(v.1)
                 out.append(v.0)
             }
@@ -115,7 +115,7 @@ extension Planner.Run {
 
     mutating func assignPaths() {
         let namer = Namer(limits: policy.target, rename: policy.limits.rename)
-        var cache: [String: (String, NameIssues)] = [:]
+        var cache: FolderCache = [:]
         // Both lists in path order: the file that sorts first keeps a contested name.
         var keptIndices: [Int] = []
         var archivedIndices: [Int] = []
@@ -137,37 +137,53 @@ extension Planner.Run {
             pathWarnings.append("layout '\(policy.layout)': unknown placeholder " + layout.unknown.map { "{\($0)}" }.joined(separator: ", ")
                                 + " left as text")
         }
-        var bases: [[String]] = []
-        bases.reserveCapacity(keptIndices.count)
-        var flagged = 0
-        for i in keptIndices {
-            var escaped = false
-            var raw = layout.render { Planner.layoutValue($0, files, i, &escaped) }
-            if raw.isEmpty {
-                if case .single(let n) = Planner.layoutValue(.name, files, i, &escaped) { raw = [n] }
-            }
-            var issues = NameIssues()
-            issues.escaped = escaped
-            var segs = sanitized(raw, namer: namer, cache: &cache, issues: &issues)
-            var notes = issues.notes(renamed: namer.rename, namer: namer)
-            if namer.rename {
-                if let fitted = namer.fit(segs) {
-                    if !fitted.note.isEmpty { notes.append(fitted.note); segs = fitted.segments }
+        // Each kept file's path is rendered and sanitised on its own, so the work is shared
+        // among the cores; each chunk has its own copies of its files and its own folder cache.
+        let files = self.files, kept = keptIndices, run = self
+        let rendered = Planner.parallelChunks(kept.count, minimumChunk: minimumChunk) { lo, hi -> [KeptBase] in
+            let local = kept[lo..<hi].map { files[$0] }
+            var cache: FolderCache = [:]
+            var out: [KeptBase] = []
+            out.reserveCapacity(hi - lo)
+            for k in local.indices {
+                var escaped = false
+                var raw = layout.render { Planner.layoutValue($0, local, k, &escaped) }
+                if raw.isEmpty {
+                    if case .single(let n) = Planner.layoutValue(.name, local, k, &escaped) { raw = [n] }
+                }
+                var issues = NameIssues()
+                issues.escaped = escaped
+                var result = KeptBase(segments: run.sanitized(raw, namer: namer, cache: &cache, issues: &issues))
+                result.notes = issues.notes(renamed: namer.rename, namer: namer)
+                if namer.rename {
+                    if let fitted = namer.fit(result.segments) {
+                        if !fitted.note.isEmpty { result.notes.append(fitted.note); result.segments = fitted.segments }
+                    } else {
+                        result.notes.append("flagged: the path cannot be shortened to \(namer.maxPath ?? 0) characters — review it")
+                        result.warning = "\(Phrase.source(local[k])) (file \(local[k].id)): its target path cannot be shortened to "
+                            + "\(namer.maxPath ?? 0) characters"
+                    }
                 } else {
-                    notes.append("flagged: the path cannot be shortened to \(namer.maxPath ?? 0) characters — review it")
-                    pathWarnings.append("\(Phrase.source(files[i])) (file \(files[i].id)): its target path cannot be shortened to "
-                                        + "\(namer.maxPath ?? 0) characters")
+                    if let m = namer.maxPath, namer.length(result.segments) > m {
+                        result.notes.append("flagged: the path is \(namer.length(result.segments)) characters, the target allows \(m)"
+                                            + " — not shortened (limits.rename is off): review it")
+                        issues.shortened = true
+                    }
+                    result.refused = issues.refused
                 }
-            } else {
-                if let m = namer.maxPath, namer.length(segs) > m {
-                    notes.append("flagged: the path is \(namer.length(segs)) characters, the target allows \(m)"
-                                 + " — not shortened (limits.rename is off): review it")
-                    issues.shortened = true
-                }
-                if issues.refused { flagged += 1 }
+                out.append(result)
             }
-            slots[i].notes.append(contentsOf: notes)
-            bases.append(segs)
+            return out
+        }
+        var bases: [[String]] = []
+        bases.reserveCapacity(kept.count)
+        var flagged = 0
+        for (k, i) in kept.enumerated() {
+            let r = rendered[k]
+            if !r.notes.isEmpty { slots[i].notes.append(contentsOf: r.notes) }
+            if let w = r.warning { pathWarnings.append(w) }
+            if r.refused { flagged += 1 }
+            bases.append(r.segments)
         }
         if flagged > 0 {
             pathWarnings.append("\(Phrase.count(flagged, "kept file has", "kept files have")) a name or path the target refuses; "
@@ -225,7 +241,7 @@ extension Planner.Run {
     /// Archive volumes: files grouped by `archive.grouping`, in path order; a new volume when
     /// the next file would take it over the volume size (or the target's max file size,
     /// whichever is smaller). A file larger than that gets a volume of its own.
-    mutating func planVolumes(_ archived: [Int], namer: Namer, cache: inout [String: (String, NameIssues)]) -> [Volume] {
+    mutating func planVolumes(_ archived: [Int], namer: Namer, cache: inout FolderCache) -> [Volume] {
         guard !archived.isEmpty else { return [] }
         let settings = policy.archive
         let grouping = Template(settings.grouping)
@@ -314,12 +330,12 @@ extension Planner.Run {
         return out
     }
 
-    func sanitizedGroup(_ raw: [String], namer: Namer, cache: inout [String: (String, NameIssues)], issues: inout NameIssues) -> [String] {
+    func sanitizedGroup(_ raw: [String], namer: Namer, cache: inout FolderCache, issues: inout NameIssues) -> [String] {
         var out: [String] = []
         for r in raw {
-            if let hit = cache[r] { out.append(hit.0); continue }
+            if let hit = cache[Array(r.utf8)] { out.append(hit.0); continue }
             let v = namer.sanitize(r)
-            cache[r] = v
+            cache[Array(r.utf8)] = v
             out.append(v.0)
         }
         return out
@@ -333,3 +349,16 @@ extension Planner {
         return s.count >= 3 ? s : String(repeating: "0", count: 3 - s.count) + s
     }
 }
+
+/// One kept file's path as rendered and sanitised, before collisions are settled.
+struct KeptBase: Sendable {
+    var segments: [String]
+    var notes: [String] = []
+    var warning: String?
+    var refused = false
+}
+
+/// Sanitised folder names by their exact bytes. Not by `String`: Swift strings that are
+/// canonically equivalent (`école` composed and decomposed) are equal as dictionary keys, and
+/// one folder would take the other's spelling — names are kept exactly as they are.
+typealias FolderCache = [[UInt8]: (String, Planner.NameIssues)]

@@ -8,7 +8,7 @@ public enum PlanStage {
         public var planID: Int64
         public var plan: Plan
         /// The file each decision is about (root, path, size, category), by id.
-        public var files: [Int64: FileRecord]
+        public var files: FileIndex
         /// Differences with the previous plan (for --diff).
         public var diff: PlanDiff?
     }
@@ -21,29 +21,22 @@ public enum PlanStage {
         let facts = try catalog.planningFacts()
         clock.lap("read catalog")
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
-        // The files by id are for the caller (the review export, --diff): with a million files
-        // the table takes a while to fill, so it fills on the other core while the planner runs.
-        let byID = FilesByID()
-        let filling = DispatchGroup()
-        DispatchQueue.global().async(group: filling) {
-            var files: [Int64: FileRecord] = [:]
-            files.reserveCapacity(facts.count)
-            for f in facts { files[f.file.id] = f.file }
-            byID.files = files
-        }
-        var rootNames: [String: String] = [:]
+        // A root's short name ({root}), worked out when the root changes (files come by id,
+        // mostly root by root; the catalog gives all files of a root the same text).
+        var lastRoot: String? = nil
+        var lastName = "root"
         let input = facts.map { f -> PlanFile in
-            let rootName = rootNames[f.file.rootPath] ?? {
-                let name = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
-                rootNames[f.file.rootPath] = name
-                return name
-            }()
-            return PlanFile(id: f.file.id, root: f.file.rootPath, rootName: rootName, path: f.file.path, size: f.file.stat.size,
-                            mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime, sha256: f.file.sha256,
-                            status: f.file.status, problem: f.file.problem, extensionMismatch: f.file.extensionMismatch,
-                            liveReferences: f.liveReferences, deletedReferences: f.deletedReferences,
+            if f.file.rootPath != lastRoot {
+                lastRoot = f.file.rootPath
+                lastName = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+            }
+            return PlanFile(id: f.file.id, root: f.file.rootPath, rootName: lastName, path: f.file.path,
+                            size: f.file.stat.size, mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime,
+                            sha256: f.file.sha256, status: f.file.status, problem: f.file.problem,
+                            extensionMismatch: f.file.extensionMismatch, liveReferences: f.liveReferences,
+                            deletedReferences: f.deletedReferences,
                             newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(), sources: f.sources,
-                            record: recordValues[f.file.id] ?? [:])
+                            record: recordValues.isEmpty ? [:] : recordValues[f.file.id] ?? [:])
         }
         clock.lap("planner input")
         var overrides: [Override]
@@ -66,15 +59,14 @@ public enum PlanStage {
                 + "changed and vanished files are matched to their records", at: 0)
         }
         clock.lap("planner")
-        filling.wait()
-        let files = byID.files
+        let files = FileIndex(facts)
         let previous = try catalog.plans(limit: 1).first
         let rows = plan.decisions.map {
             DecisionRow(fileID: $0.fileID, action: $0.action.rawValue, rule: $0.rule, reason: $0.reason, targetPath: $0.targetPath,
                         archivePath: $0.archivePath, duplicateOf: $0.duplicateOf, notes: $0.notes.joined(separator: "; "))
         }
         clock.lap("decision rows")
-        guard store else { return Outcome(planID: 0, plan: plan, files: files, diff: nil) }
+        guard store else { return Outcome(planID: 0, plan: plan, files: FileIndex(facts), diff: nil) }
         let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
                                        summaryJSON: PlanText.summaryJSON(plan.summary), warningsJSON: PlanText.jsonList(plan.warnings),
                                        decisions: rows)
@@ -119,9 +111,27 @@ extension PlanStage {
     }
 }
 
-/// `PlanStage.run`'s files by id, filled on another thread.
-private final class FilesByID: @unchecked Sendable {
-    var files: [Int64: FileRecord] = [:]
+/// The catalogued files of a plan, looked up by id. The catalog gives them in id order, so a
+/// binary search finds one — no table of a million entries to build.
+public struct FileIndex: Sendable {
+    private let facts: [PlanningFacts]
+
+    init(_ facts: [PlanningFacts]) {
+        var sorted = true
+        for k in facts.indices.dropFirst() where facts[k - 1].file.id >= facts[k].file.id { sorted = false; break }
+        self.facts = sorted ? facts : facts.sorted { $0.file.id < $1.file.id }
+    }
+
+    public subscript(id: Int64) -> FileRecord? {
+        var lo = 0, hi = facts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let m = facts[mid].file.id
+            if m == id { return facts[mid].file }
+            if m < id { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
 }
 
 /// `ATTACHE_PLAN_TIMINGS=1` prints each phase's wall time to stderr (`plan-phase NAME SECONDS`),
