@@ -343,3 +343,51 @@ private struct TextCache {
         return text
     }
 }
+
+// MARK: - How many plans the catalog keeps
+
+extension Catalog {
+    /// Plans kept: the newest, the one before it (what `--diff` compares with), and one more.
+    public static let plansKept = 3
+
+    /// Forgets every plan but the newest `keeping` (their decisions first, then the plans, in
+    /// one transaction). Returns how many plans went.
+    @discardableResult
+    public func forgetOldPlans(keeping: Int) throws(CatalogError) -> Int {
+        try write { db in
+            let old = try Int64.fetchAll(db, sql: "SELECT id FROM plans ORDER BY id DESC LIMIT -1 OFFSET ?", arguments: [keeping])
+            guard !old.isEmpty else { return 0 }
+            let list = old.map(String.init).joined(separator: ",")
+            try db.execute(sql: "DELETE FROM decisions WHERE plan_id IN (\(list))")
+            try db.execute(sql: "DELETE FROM plans WHERE id IN (\(list))")
+            return old.count
+        }
+    }
+
+    /// Starts forgetting old plans on another thread, through a connection of its own, so the
+    /// deletion (a second for a million decisions) runs while the caller reads and plans;
+    /// SQLite's WAL lets the caller read meanwhile, and its next write waits for this one.
+    /// Call `wait()` on the result before the process ends.
+    public func forgetOldPlansInBackground(keeping: Int) -> BackgroundWork {
+        let work = BackgroundWork()
+        let path = self.path
+        work.group.enter()
+        Thread.detachNewThread {
+            defer { work.group.leave() }
+            do throws(CatalogError) {
+                let other = try Catalog(path: path, mustExist: true)
+                _ = try other.forgetOldPlans(keeping: keeping)
+            } catch {
+                work.failure = error
+            }
+        }
+        return work
+    }
+}
+
+/// Work a catalog does on another thread: `wait()` for it, then see `failure`.
+public final class BackgroundWork: @unchecked Sendable {
+    let group = DispatchGroup()
+    public fileprivate(set) var failure: CatalogError?
+    public func wait() { group.wait() }
+}

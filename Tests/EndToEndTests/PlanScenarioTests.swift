@@ -1,3 +1,4 @@
+import AttacheCatalog
 import AttacheTestSupport
 import Foundation
 import Testing
@@ -201,5 +202,20 @@ import Testing
         // That scan was not followed by 'attache refs': the plan says so first.
         #expect((object["warnings"] as? [String])?.first?.hasPrefix("the references were resolved before the latest scan") == true)
         #expect(object["files"] as? Int == (try listItems(try m.run(["list", "files", "--format", "json"]))).count)
+    }
+
+    @Test func theCatalogKeepsTheNewestPlansOnly() throws {
+        let m = try Self.prepared()
+        let policy = Self.policies + "/cloud-50gib.yaml"
+        for _ in 0..<5 { #expect(try m.run(["plan", "--policy", policy]).exitCode == 0) }
+        let catalog = try Catalog(path: m.dir + "/attache.db", mustExist: true)
+        let plans = try catalog.plans(limit: 100)
+        #expect(plans.map(\.id) == [5, 4, 3], "the newest \(Catalog.plansKept) plans stay")
+        #expect(try catalog.decisions(plan: 1).isEmpty && catalog.decisions(plan: 2).isEmpty, "the older ones' decisions went with them")
+        #expect(try catalog.decisions(plan: 5).count == catalog.decisions(plan: 4).count)
+        #expect(try catalog.integrityCheck() == "ok")
+        // --diff still has the previous plan to compare with.
+        let diff = try m.run(["plan", "--policy", policy, "--diff"])
+        #expect(diff.stdout.contains("Since the previous plan: 0 new, 0 vanished, 0 changed decisions"), "\(diff)")
     }
 }

@@ -18,6 +18,9 @@ public enum PlanStage {
     public static func run(catalog: Catalog, policy: Policy, policyFile: String, now: Timestamp, overrides newOverrides: [Override]? = nil,
                            store: Bool = true) throws(CatalogError) -> Outcome {
         var clock = PhaseClock()
+        // The catalog keeps the newest plans only; the oldest go while this one is made.
+        let forgetting = store ? catalog.forgetOldPlansInBackground(keeping: Catalog.plansKept - 1) : nil
+        defer { forgetting?.wait() }
         let facts = try catalog.planningFacts()
         clock.lap("read catalog")
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
@@ -67,6 +70,11 @@ public enum PlanStage {
         }
         clock.lap("decision rows")
         guard store else { return Outcome(planID: 0, plan: plan, files: FileIndex(facts), diff: nil) }
+        forgetting?.wait()
+        if let failure = forgetting?.failure {
+            plan.warnings.append("older plans could not be removed from the catalog (\(failure)); they take room, nothing else")
+        }
+        clock.lap("forget old plans (wait)")
         let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
                                        summaryJSON: PlanText.summaryJSON(plan.summary), warningsJSON: PlanText.jsonList(plan.warnings),
                                        decisions: rows)
