@@ -15,15 +15,14 @@
 # asserted. See bench/README.md.
 set -euo pipefail
 export LC_ALL=C.UTF-8   # '.' as decimal point; `sort` by code point
+BENCH_NAME=plan.sh
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, --runs/--data/--attache/--skip-build, helpers
+MB_FORMAT=%.0f          # whole MB; tables with a peak-RSS column
+TABLE_WIDTH=76
+TABLE_RSS=1
 
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
-
-RUNS=3
-DATA=${ATTACHE_BENCH_DATA:-/work/bench-data}
 POLICY="$SCRIPT_DIR/plan-bench.yaml"
-ATTACHE=""
-SKIP_BUILD=0
 S_FILES=100000          # corpus S: scan.sh's corpus B
 S_SCALE=0.02
 L_PARTS=10              # corpus L: L_PARTS corpora of S_FILES files (seeds 1…L_PARTS)
@@ -44,39 +43,18 @@ usage: bash bench/plan.sh [options]
 EOF
 }
 
-die() { echo "plan.sh: $*" >&2; exit 1; }
-note() { echo "plan.sh: $*" >&2; }
-need_int() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 wants a positive integer, got '$2'"; }
-
 while (($#)); do
   case $1 in
-    --runs) need_int "$1" "${2-}"; RUNS=$2; shift 2 ;;
-    --data) [[ -n ${2-} ]] || die "--data wants a directory"; DATA=$2; shift 2 ;;
     --policy) [[ -n ${2-} ]] || die "--policy wants a file"; POLICY=$2; shift 2 ;;
-    --attache) [[ -n ${2-} ]] || die "--attache wants a path"; ATTACHE=$2; shift 2 ;;
-    --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "unknown option '$1'" ;;
+    *) common_opt "$@"; shift "$SHIFT" ;;
   esac
 done
 [[ -f $POLICY ]] || die "no policy at $POLICY"
 POLICY=$(cd "$(dirname "$POLICY")" && pwd -P)/$(basename "$POLICY")
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/attache-plan-bench.XXXXXX")
-trap 'rm -rf -- "$TMP"' EXIT
-trap 'exit 130' INT TERM
+bench_tmp attache-plan-bench
 
 # ------------------------------------------------------------------ helpers
-stats() {   # "median min max" of a space-separated list
-  tr -s ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 }
-    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-          printf "%.3f %.3f %.3f\n", m, v[1], v[NR] }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
-within() { awk -v x="$1" -v t="$2" 'BEGIN { print (x != "n/a" && x <= t) ? "within target" : "OVER target" }'; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-human_bytes() { awk -v b="$1" 'BEGIN { printf "%.2f GiB", b / 1073741824 }'; }
-have() { command -v "$1" >/dev/null 2>&1; }
 sql_quote() { printf "'%s'" "${1//\'/\'\'}"; }
 
 # ------------------------------------------------------------------ tools
@@ -99,54 +77,16 @@ if ((${#missing[@]})); then
 fi
 have sqlite3 || die "sqlite3 is needed: it builds the CRM records and is the peer (apt-get install sqlite3)"
 have python3 || die "python3 is needed to generate the corpora"
-TIME_BIN=""
-[[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
+find_time
 
-if [[ -z $ATTACHE ]]; then
-  have swift || die "swift not found: pass --attache PATH"
-  if ((SKIP_BUILD == 0)); then
-    note "building attache (release) in $REPO_ROOT"
-    (cd "$REPO_ROOT" && swift build -c release --product attache) >&2
-  fi
-  ATTACHE="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/attache"
-fi
-[[ -x $ATTACHE ]] || die "attache binary not found or not executable: $ATTACHE"
-ATTACHE=$(cd "$(dirname "$ATTACHE")" && pwd -P)/$(basename "$ATTACHE")
+find_attache
 
 # The policy must load cleanly: its warnings (and errors) are shown before anything is timed.
 if ! "$ATTACHE" plan --help >/dev/null 2>&1; then die "$ATTACHE has no 'plan' command"; fi
 
 # ------------------------------------------------------------------ corpora
-GENERATOR="$SCRIPT_DIR/../../shared/bench/make_corpus.py"
-[[ -f $GENERATOR ]] || GENERATOR=/work/shared/bench/make_corpus.py
-[[ -f $GENERATOR ]] || die "make_corpus.py not found next to the repository nor in /work/shared/bench"
-mkdir -p -- "$DATA"
-DATA=$(cd "$DATA" && pwd -P)
-case "$DATA/" in "$REPO_ROOT/"*) note "warning: --data $DATA is inside the repository" ;; esac
-GEN_SUM=$(sha256sum "$GENERATOR" | cut -d' ' -f1)
-free_bytes() { echo $(($(df -Pk -- "$DATA" | awk 'NR == 2 { print $4 }') * 1024)); }
-
-# corpus DIR BYTES_NEEDED ARGS... — as in scan.sh: generate DIR unless DIR.stamp says it was
-# made with the same arguments by the same generator (so scan.sh's corpus B is shared).
-corpus() {
-  local dir=$1 need=$2; shift 2
-  local stamp="$dir.stamp" want
-  want=$(printf 'args=%s\ngenerator_sha256=%s' "$*" "$GEN_SUM")
-  if [[ -d $dir && -f $stamp && $(<"$stamp") == "$want" ]]; then
-    note "reusing $dir"; return 0
-  fi
-  local avail; avail=$(free_bytes)
-  if ((avail < need)); then
-    die "not enough free disk in $DATA for $(basename "$dir"): $(human_bytes "$avail") free, about $(human_bytes "$need") needed (use --data DIR elsewhere)"
-  fi
-  rm -rf -- "$dir" "$stamp"
-  mkdir -p -- "$(dirname "$dir")"
-  note "generating $dir ($*)"
-  local t0=$EPOCHREALTIME
-  python3 "$GENERATOR" "$dir" "$@" >&2
-  note "generated in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
-  printf '%s\n' "$want" >"$stamp"
-}
+find_generator
+use_data
 # On disk (4 KiB blocks, directories): ~12 KB a file at scale 0.02, ~6 KB at 0.002 (the
 # formats have a floor: 3.3 GiB of content for 1,000,000 files); 10% margin.
 CORPUS_S="$DATA/corpus-$S_FILES-s$S_SCALE"
@@ -202,7 +142,7 @@ catalog() {
   note "scanning $# root(s) into $dir/attache.db"
   "$ATTACHE" scan --manifest "$dir/attache.yaml" --quiet && rc=0 || rc=$?
   [[ $rc -eq 0 || $rc -eq 3 ]] || die "attache scan failed (exit $rc) for $dir"
-  note "scanned in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s; writing the CRM records"
+  note "scanned in $(since "$t0") s; writing the CRM records"
   local parent; parent=$(dirname "$1")
   sqlite3 "$dir/crm.sqlite" <<EOF
 ATTACH $(sql_quote "file:$dir/attache.db?mode=ro") AS cat;
@@ -219,7 +159,7 @@ FROM ranked WHERE n % 20 = 1;
 EOF
   "$ATTACHE" refs --manifest "$dir/attache.yaml" --quiet && rc=0 || rc=$?
   [[ $rc -eq 0 || $rc -eq 3 ]] || die "attache refs failed (exit $rc) for $dir"
-  note "catalog ready in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+  note "catalog ready in $(since "$t0") s"
   printf '%s\n' "$want" >"$dir.stamp"
 }
 CAT_S="$DATA/plan-$S_FILES"
@@ -245,35 +185,17 @@ if [[ -s $TMP/policy-warnings.txt ]]; then note "the policy has warnings:"; cat 
 rm -f -- "$TMP"/check.db*
 
 # ------------------------------------------------------------------ measured commands
-declare -A TIMES=() RSSK=() FAIL=() PHASE=()
+declare -A PHASE=()   # KEY/NAME: seconds of attache's phase NAME in KEY's runs
 PHASES=()
-# run KEY OK_CODES FUNCTION ARGS... — one timed run (wall time to TIMES[KEY]); a command under
-# /usr/bin/time leaves its max RSS in TMP/rss, attache its phase times in TMP/phases.
-run() {
-  local key=$1 ok=$2; shift 2
-  [[ -z ${FAIL[$key]-} ]] || return 0
-  rm -f -- "$TMP/rss" "$TMP/phases"
-  sync
-  local rc=0 t0 t1
-  t0=$EPOCHREALTIME
-  "$@" && rc=0 || rc=$?
-  t1=$EPOCHREALTIME
-  if [[ " $ok " != *" $rc "* ]]; then
-    FAIL[$key]="exit $rc"
-    note "  $key: FAILED (exit $rc); no further runs of it"
-    [[ -s $TMP/phases ]] && tail -n 5 "$TMP/phases" >&2
-    return 0
-  fi
-  local dt extra=""
-  dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  TIMES[$key]+="$dt "
-  if [[ -s $TMP/rss ]]; then
-    local k   # GNU time puts "Command exited with non-zero status 4" above the figure
-    k=$(tail -n 1 "$TMP/rss")
-    if [[ $k =~ ^[0-9]+$ ]]; then
-      RSSK[$key]+="$k "; extra="  max RSS $(mb "$k") MB"
-    fi
-  fi
+# run's hooks (bench/lib.sh): attache writes its phase times (ATTACHE_PLAN_TIMINGS=1) and its
+# errors to TMP/phases; a failed run shows its last lines, a run that counts adds them to PHASE.
+run_before() { rm -f -- "$TMP/phases"; }
+run_failed() {
+  [[ -s $TMP/phases ]] && tail -n 5 "$TMP/phases" >&2
+  return 0
+}
+run_done() {
+  local key=$1
   if [[ -s $TMP/phases ]]; then
     local name secs
     while read -r name secs; do
@@ -281,14 +203,11 @@ run() {
       PHASE[$key/$name]+="$secs "
     done < <(sed -n 's/^plan-phase \(.*\) \([0-9.]*\)$/\1 \2/p' "$TMP/phases" | tr ' ' '_' | sed 's/_\([0-9.]*\)$/ \1/')
   fi
-  note "  $key: ${dt} s$extra"
 }
 
 attache_plan() {   # CATALOG — end to end: load the policy and the catalog, plan, store every decision
   # (run from TMP, where no attache.yaml is: the catalog and the policy are the only inputs)
-  local cmd=("$ATTACHE" plan --quiet --catalog "$1" --policy "$POLICY")
-  [[ -n $TIME_BIN ]] && cmd=("$TIME_BIN" -f %M -o "$TMP/rss" "${cmd[@]}")
-  (cd "$TMP" && ATTACHE_PLAN_TIMINGS=1 "${cmd[@]}" 2>"$TMP/phases")
+  (cd "$TMP" && ATTACHE_PLAN_TIMINGS=1 with_rss "$ATTACHE" plan --quiet --catalog "$1" --policy "$POLICY" 2>"$TMP/phases")
 }
 # The file rows the planner reads (the same columns), in path order.
 FILES_SQL="SELECT r.display_path, f.display_path, f.id, f.kind, f.size, f.mtime_ns, f.sha256, f.mime, f.category,
@@ -324,7 +243,6 @@ warm() {   # read the catalog once so every command starts from the same (warm) 
 }
 
 KEYS=()
-declare -A CMDTEXT=()
 for z in S L; do
   CMDTEXT[$z-first]="attache plan --policy bench/plan-bench.yaml (first plan)"
   CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml (re-plan, diff with the first)"
@@ -348,33 +266,6 @@ done
 rm -f -- "$TMP"/plan.db*
 
 # ------------------------------------------------------------------ results
-median_of() { stats "${TIMES[$1]}" | cut -d' ' -f1; }
-max_rss_k() { tr -s ' ' '\n' <<<"${RSSK[$1]-}" | grep . | sort -n | tail -n 1 || true; }
-MD=""
-# table TITLE REF_KEY KEYS... — ratio = median ÷ the median of REF_KEY
-table() {
-  local title=$1 ref=$2; shift 2
-  local refmed=""
-  [[ -n ${TIMES[$ref]-} ]] && refmed=$(median_of "$ref")
-  printf '\n%s\n' "$title"
-  printf '%-76s %9s %9s %9s %6s %8s\n' command "median s" "min s" "max s" ratio "RSS MB"
-  MD+=$'\n'"### $title"$'\n\n'"| command | median s | min s | max s | ratio | max RSS MB |"$'\n'"|---|---:|---:|---:|---:|---:|"$'\n'
-  local key med min max r k rss
-  for key; do
-    if [[ -n ${FAIL[$key]-} && -z ${TIMES[$key]-} ]]; then
-      printf '%-76s %s\n' "${CMDTEXT[$key]}" "${FAIL[$key]}"
-      MD+="| \`${CMDTEXT[$key]//|/\\|}\` | ${FAIL[$key]} | | | | |"$'\n'
-      continue
-    fi
-    [[ -n ${TIMES[$key]-} ]] || continue
-    read -r med min max < <(stats "${TIMES[$key]}")
-    r=n/a; [[ -n $refmed ]] && r=$(ratio "$med" "$refmed")
-    k=$(max_rss_k "$key"); rss=""; [[ -n $k ]] && rss=$(mb "$k")
-    printf '%-76s %9s %9s %9s %6s %8s\n' "${CMDTEXT[$key]}" "$med" "$min" "$max" "$r" "$rss"
-    MD+="| \`${CMDTEXT[$key]//|/\\|}\` | $med | $min | $max | $r | $rss |"$'\n'
-  done
-}
-
 echo "== attache plan benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs each, warm cache =="
 S_TITLE="Catalog S: $S_N files, $S_REFS references ($CAT_S) — ratio to sqlite3 | sort"
 L_TITLE="Catalog L: $L_N files, $L_REFS references ($CAT_L) — ratio to sqlite3 | sort"
@@ -405,31 +296,26 @@ phase_table S-first "attache's phases, first plan, $S_N files (medians; wall $(m
 phase_table L-first "attache's phases, first plan, $L_N files (medians; wall $(median_of L-first 2>/dev/null || echo n/a) s)"
 phase_table L-replan "attache's phases, re-plan, $L_N files (medians; wall $(median_of L-replan 2>/dev/null || echo n/a) s)"
 
-TARGETS=()
 echo
 growth() {   # KEY LABEL — the L/S ratio of a median
   if [[ -n ${TIMES[L-$1]-} && -n ${TIMES[S-$1]-} ]]; then
-    TARGETS+=("$2: ×$(ratio "$(median_of "L-$1")" "$(median_of "S-$1")") time for ×$(ratio "$L_N" "$S_N") files")
-    printf '%s\n' "${TARGETS[-1]}"
+    target "$2: ×$(ratio "$(median_of "L-$1")" "$(median_of "S-$1")") time for ×$(ratio "$L_N" "$S_N") files"
   fi
 }
 if [[ -n ${TIMES[L-first]-} && -n ${TIMES[L-sort]-} ]]; then
   m=$(median_of L-first)
-  TARGETS+=("plan $L_N files: $m s (target ≤ 10 s) — $(within "$m" 10); $(ratio "$m" "$(median_of L-sort)")× sqlite3 | sort, $(ratio "$m" "$(median_of L-store)")× sqlite3 storing the rows, in the same run")
+  target "plan $L_N files: $m s (target ≤ 10 s) — $(within "$m" 10); $(ratio "$m" "$(median_of L-sort)")× sqlite3 | sort, $(ratio "$m" "$(median_of L-store)")× sqlite3 storing the rows, in the same run"
 else
-  TARGETS+=("plan $L_N files: n/a (attache: ${FAIL[L-first]:-no runs})")
+  target "plan $L_N files: n/a (attache: ${FAIL[L-first]:-no runs})"
 fi
-printf '%s\n' "${TARGETS[-1]}"
 if [[ -n ${TIMES[L-first]-} && -n ${TIMES[S-first]-} ]]; then
   r=$(ratio "$(median_of L-first)" "$(median_of S-first)")
-  TARGETS+=("linear: first plan ×$r time for ×$(ratio "$L_N" "$S_N") files (target ≤ ×12) — $(within "$r" 12)")
-  printf '%s\n' "${TARGETS[-1]}"
+  target "linear: first plan ×$r time for ×$(ratio "$L_N" "$S_N") files (target ≤ ×12) — $(within "$r" 12)"
 fi
 growth replan "re-plan"
 if [[ -n ${PHASE[L-first/planner]-} && -n ${PHASE[S-first/planner]-} ]]; then
   pl=$(stats "${PHASE[L-first/planner]}" | cut -d' ' -f1); ps=$(stats "${PHASE[S-first/planner]}" | cut -d' ' -f1)
-  TARGETS+=("the planner alone (Planner.plan, in process): $ps s → $pl s, ×$(ratio "$pl" "$ps") for ×$(ratio "$L_N" "$S_N") files")
-  printf '%s\n' "${TARGETS[-1]}"
+  target "the planner alone (Planner.plan, in process): $ps s → $pl s, ×$(ratio "$pl" "$ps") for ×$(ratio "$L_N" "$S_N") files"
 fi
 growth sort "peer sqlite3 | sort"
 growth store "peer sqlite3 store"
@@ -438,20 +324,15 @@ if [[ -n $TIME_BIN ]]; then
     lk=$(max_rss_k "L-$phase"); sk=$(max_rss_k "S-$phase")
     [[ -n $lk && -n $sk ]] || continue
     label="first plan"; [[ $phase == replan ]] && label="re-plan"
-    TARGETS+=("peak RSS $label: $(mb "$lk") MB at $L_N files, $(mb "$sk") MB at $S_N files (×$(ratio "$lk" "$sk"); $(awk -v k="$lk" -v n="$L_N" 'BEGIN { printf "%.2f", k * 1024 / n / 1024 }') KiB a file at $L_N)")
-    printf '%s\n' "${TARGETS[-1]}"
+    target "peak RSS $label: $(mb "$lk") MB at $L_N files, $(mb "$sk") MB at $S_N files (×$(ratio "$lk" "$sk"); $(awk -v k="$lk" -v n="$L_N" 'BEGIN { printf "%.2f", k * 1024 / n / 1024 }') KiB a file at $L_N)"
   done
 fi
 
 # ------------------------------------------------------------------ Markdown
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-memg=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
+cpu=$(cpu_model)
+memg=$(mem_total)
 {
-  echo
-  echo "----- Markdown (paste into bench/RESULTS.md) -----"
-  echo
-  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — bench/plan.sh --runs $RUNS"
-  echo
+  md_head
   echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $memg RAM, Linux $(uname -r)"
   echo "- attache: \`$ATTACHE\` ($("$ATTACHE" --version 2>/dev/null | head -n 1)); policy \`${POLICY#"$REPO_ROOT"/}\`"
   echo "- peers: sqlite3 $(sqlite3 --version | cut -d' ' -f1), $(sort --version | head -n 1)"
@@ -459,12 +340,7 @@ memg=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/de
   echo "  L = ten roots \`$CORPUS_L/seed-1…$L_PARTS\` ($L_N files, $L_REFS references to $L_REFD files)"
   echo "- every round plans on a fresh copy of each catalog (first plan, then a re-plan); warm cache."
   echo "  Median of $RUNS runs, rounds interleaved; min/max show the noise."
-  [[ -n $APT_NOTE ]] && echo "- note: $APT_NOTE"
-  printf '%s' "$MD"
-  echo
-  echo "**Targets**"
-  echo
-  for t in "${TARGETS[@]}"; do echo "- $t"; done
+  md_results
   echo
   echo "Plan of catalog S (the summary \`attache plan\` prints):"
   echo
@@ -473,9 +349,4 @@ memg=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/de
   echo '```'
 }
 
-failed=()
-for key in "${!FAIL[@]}"; do failed+=("$key (${FAIL[$key]})"); done
-if ((${#failed[@]})); then
-  note "incomplete: these commands failed: ${failed[*]}"
-  exit 1
-fi
+finish

@@ -11,13 +11,10 @@
 # flat in the number of records). Timings are reported, never asserted. See bench/README.md.
 set -euo pipefail
 export LC_ALL=C.UTF-8
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+BENCH_NAME=refs.sh
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, RUNS/DATA/ATTACHE/SKIP_BUILD defaults, note/die/have
 RECORDS=1000000
-RUNS=3
-DATA=${ATTACHE_BENCH_DATA:-/work/bench-data}
-ATTACHE=""
-SKIP_BUILD=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS=$2; shift 2 ;;
@@ -26,17 +23,17 @@ while [ $# -gt 0 ]; do
     --attache) ATTACHE=$2; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "refs.sh: unknown option $1" >&2; exit 64 ;;
+    *) note "unknown option $1"; exit 64 ;;
   esac
 done
 if [ -z "$ATTACHE" ]; then
   if [ "$SKIP_BUILD" = 0 ]; then (cd "$REPO_ROOT" && swift build -c release --product attache >&2); fi
   ATTACHE="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/attache"
 fi
-[ -x "$ATTACHE" ] || { echo "refs.sh: no attache binary at $ATTACHE" >&2; exit 1; }
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq --no-install-recommends time >/dev/null
+[ -x "$ATTACHE" ] || die "no attache binary at $ATTACHE"
+have /usr/bin/time || apt-get install -y -qq --no-install-recommends time >/dev/null
 
-corpus() { # N → directory
+records_corpus() { # N → directory
   local n=$1 dir="$DATA/refs-$1"
   if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$(sha256sum "$SCRIPT_DIR/make_refs_corpus.py" | cut -c1-64) $n" ]; then
     rm -rf "$dir"
@@ -45,8 +42,8 @@ corpus() { # N → directory
   fi
   echo "$dir"
 }
-BIG=$(corpus "$RECORDS")
-SMALL=$(corpus $((RECORDS / 10)))
+BIG=$(records_corpus "$RECORDS")
+SMALL=$(records_corpus $((RECORDS / 10)))
 PATTERN='(K:|\\\\FILESRV01\\CRM)\\[^"<	]+\.pdf'
 
 now() { date +%s.%N; }
@@ -64,12 +61,12 @@ grep_refs() {
   t0=$(now); grep -oE "$PATTERN" "$1/dump.txt" > /dev/null; t1=$(now)
   echo "$t1 - $t0" | bc -l
 }
-command -v bc >/dev/null || apt-get install -y -qq --no-install-recommends bc >/dev/null
+have bc || apt-get install -y -qq --no-install-recommends bc >/dev/null
 
 A=(); G=()
 for i in $(seq 1 "$RUNS"); do
   A+=("$(fresh_refs "$BIG")"); G+=("$(grep_refs "$BIG")")
-  echo "refs.sh: round $i: attache ${A[-1]} s, grep ${G[-1]} s" >&2
+  note "round $i: attache ${A[-1]} s, grep ${G[-1]} s"
 done
 refs_total=$(cd "$BIG" && "$ATTACHE" list refs --format csv | tail -n +2 | wc -l)
 grep_total=$(grep -oE "$PATTERN" "$BIG/dump.txt" | wc -l)

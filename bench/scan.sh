@@ -10,16 +10,12 @@
 # asserted: the script exits 0 whatever the figures are. See bench/README.md.
 set -euo pipefail
 export LC_ALL=C.UTF-8   # '.' as decimal point in $EPOCHREALTIME, awk and printf
-
-SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd -P)
-REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd -P)
+BENCH_NAME=scan.sh
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, --runs/--data/--attache/--skip-build, helpers
 
 FILES=20000
 RESCAN_FILES=100000
-RUNS=3
-DATA=${ATTACHE_BENCH_DATA:-/work/bench-data}
-ATTACHE=""
-SKIP_BUILD=0
 SEED=1
 SMALL_SCALE=0.02
 
@@ -40,41 +36,17 @@ usage: bash bench/scan.sh [options]
 EOF
 }
 
-die() { echo "scan.sh: $*" >&2; exit 1; }
-note() { echo "scan.sh: $*" >&2; }
-need_int() { [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 wants a positive integer, got '$2'"; }
-
 while (($#)); do
   case $1 in
     --files) need_int "$1" "${2-}"; FILES=$2; shift 2 ;;
     --rescan-files) need_int "$1" "${2-}"; RESCAN_FILES=$2; shift 2 ;;
-    --runs) need_int "$1" "${2-}"; RUNS=$2; shift 2 ;;
-    --data) [[ -n ${2-} ]] || die "--data wants a directory"; DATA=$2; shift 2 ;;
-    --attache) [[ -n ${2-} ]] || die "--attache wants a path"; ATTACHE=$2; shift 2 ;;
-    --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; die "unknown option '$1'" ;;
+    *) common_opt "$@"; shift "$SHIFT" ;;
   esac
 done
 ((RESCAN_FILES >= 10)) || die "--rescan-files must be at least 10"
 GROWTH_FILES=$((RESCAN_FILES / 10))
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/attache-bench.XXXXXX")
-trap 'rm -rf -- "$TMP"' EXIT
-trap 'exit 130' INT TERM
-
-# ------------------------------------------------------------------ helpers
-# Median, min and max of a space-separated list of numbers: "median min max".
-stats() {
-  tr -s ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 }
-    END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-          printf "%.3f %.3f %.3f\n", m, v[1], v[NR] }'
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
-within() { awk -v x="$1" -v t="$2" 'BEGIN { print (x != "n/a" && x <= t) ? "within target" : "OVER target" }'; }
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-human_bytes() { awk -v b="$1" 'BEGIN { printf "%.2f GiB", b / 1073741824 }'; }
-have() { command -v "$1" >/dev/null 2>&1; }
+bench_tmp attache-bench
 
 # ------------------------------------------------------------------ peers
 APT_NOTE=""
@@ -98,53 +70,18 @@ for tool in hashdeep rmlint jdupes; do have "$tool" || missing+=("$tool"); done
 have file || missing+=(file)
 have openssl || missing+=(openssl)
 ((${#missing[@]} == 0)) || apt_install "${missing[@]}" || true
-TIME_BIN=""
-[[ -x /usr/bin/time ]] && TIME_BIN=/usr/bin/time
+find_time
 have openssl || die "openssl is needed: it is the reference for the first scan"
 
 # ------------------------------------------------------------------ attache
-if [[ -z $ATTACHE ]]; then
-  have swift || die "swift not found: pass --attache PATH"
-  if ((SKIP_BUILD == 0)); then
-    note "building attache (release) in $REPO_ROOT"
-    (cd "$REPO_ROOT" && swift build -c release --product attache) >&2
-  fi
-  ATTACHE="$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/attache"
-fi
-[[ -x $ATTACHE ]] || die "attache binary not found or not executable: $ATTACHE"
-ATTACHE=$(cd "$(dirname "$ATTACHE")" && pwd -P)/$(basename "$ATTACHE")
+find_attache
 
 # ------------------------------------------------------------------ corpora
-GENERATOR="$SCRIPT_DIR/../../shared/bench/make_corpus.py"
-[[ -f $GENERATOR ]] || GENERATOR=/work/shared/bench/make_corpus.py
-[[ -f $GENERATOR ]] || die "make_corpus.py not found next to the repository nor in /work/shared/bench"
+find_generator
 have python3 || die "python3 is needed to generate the corpora"
-mkdir -p -- "$DATA"
-DATA=$(cd "$DATA" && pwd -P)
-case "$DATA/" in "$REPO_ROOT/"*) note "warning: --data $DATA is inside the repository" ;; esac
-GEN_SUM=$(sha256sum "$GENERATOR" | cut -d' ' -f1)
+use_data
+DISK_HINT=", or fewer --files"   # corpus's advice when the disk is too small
 
-# corpus DIR BYTES_NEEDED ARGS... — generate DIR unless its stamp says it was made
-# with the same arguments by the same generator.
-corpus() {
-  local dir=$1 need=$2; shift 2
-  local stamp="$dir.stamp" want
-  want=$(printf 'args=%s\ngenerator_sha256=%s' "$*" "$GEN_SUM")
-  if [[ -d $dir && -f $stamp && $(<"$stamp") == "$want" ]]; then
-    note "reusing $dir"; return 0
-  fi
-  local avail
-  avail=$(($(df -Pk -- "$DATA" | awk 'NR == 2 { print $4 }') * 1024))
-  if ((avail < need)); then
-    die "not enough free disk in $DATA for $(basename "$dir"): $(human_bytes "$avail") free, about $(human_bytes "$need") needed (use --data DIR elsewhere, or fewer --files)"
-  fi
-  rm -rf -- "$dir" "$stamp"
-  note "generating $dir ($*)"
-  local t0=$EPOCHREALTIME
-  python3 "$GENERATOR" "$dir" "$@" >&2
-  note "generated in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
-  printf '%s\n' "$want" >"$stamp"
-}
 # Sizes: mean ~460 KB per file at scale 1, ~12 KB on disk at scale 0.02; 10% margin.
 CORPUS_A="$DATA/corpus-$FILES"
 CORPUS_B="$DATA/corpus-$RESCAN_FILES-s$SMALL_SCALE"
@@ -157,11 +94,7 @@ corpus "$CORPUS_G" $((GROWTH_FILES * 14000)) --files "$GROWTH_FILES" --seed "$SE
 # Each is a function taking the corpus as $1, so names with spaces, Cyrillic or
 # Chinese never pass through word splitting.
 attache_scan() {   # CORPUS CATALOG — under GNU time when present, for the max RSS
-  if [[ -n $TIME_BIN ]]; then
-    "$TIME_BIN" -f %M -o "$TMP/rss" "$ATTACHE" scan --catalog "$2" --quiet "$1"
-  else
-    "$ATTACHE" scan --catalog "$2" --quiet "$1"
-  fi
+  with_rss "$ATTACHE" scan --catalog "$2" --quiet "$1"
 }
 openssl_hash() { find "$1" -type f -print0 | xargs -0 -P2 -n 256 openssl dgst -sha256 >/dev/null; }
 hashdeep_hash() { hashdeep -c sha256 -j2 -r "$1" >/dev/null; }
@@ -174,72 +107,15 @@ rmlint_dups() {   # -T df: duplicate files only; -o summary:/dev/null replaces t
 jdupes_dups() { jdupes -r -q "$1" >/dev/null; }
 mkdir -p "$TMP/rmlint-cwd"
 
-declare -A TIMES=() RSSK=() FAIL=() CMDTEXT=()
-# run KEY OK_CODES FUNCTION ARGS... — one timed run; appends the wall time to
-# TIMES[KEY], and the max RSS in KiB to RSSK[KEY] when the command left one in TMP/rss.
-run() {
-  local key=$1 ok=$2; shift 2
-  [[ -z ${FAIL[$key]-} ]] || return 0
-  rm -f -- "$TMP/rss"
-  sync
-  local rc=0 t0 t1
-  t0=$EPOCHREALTIME
-  "$@" && rc=0 || rc=$?
-  t1=$EPOCHREALTIME
-  if [[ " $ok " != *" $rc "* ]]; then
-    FAIL[$key]="exit $rc"
-    note "  $key: FAILED (exit $rc); no further runs of it"
-    return 0
-  fi
-  local dt
-  dt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-  TIMES[$key]+="$dt "
-  local extra=""
-  if [[ -s $TMP/rss ]]; then
-    local k   # GNU time puts "Command exited with non-zero status 3" above the figure
-    k=$(tail -n 1 "$TMP/rss")
-    if [[ $k =~ ^[0-9]+$ ]]; then
-      RSSK[$key]+="$k "; extra="  max RSS $(mb "$k") MB"
-    fi
-  fi
-  note "  $key: ${dt} s$extra"
-}
-
 warm() {   # read the corpus once so every command starts from the same (warm) cache
   local t0=$EPOCHREALTIME
   find "$1" -type f -print0 | xargs -0 -P2 -n 256 cat >/dev/null
-  note "warm-up read of $(basename "$1"): $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s"
+  note "warm-up read of $(basename "$1"): $(since "$t0") s"
 }
 
 corpus_size() {   # "files bytes"
   find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %.0f\n", n, b }'
 }
-
-# table TITLE REF_KEY KEYS... — ratio = median / median of REF_KEY; — prints the text table and appends a Markdown one to MD.
-MD=""
-table() {
-  local title=$1 ref=$2; shift 2
-  local refmed=""
-  [[ -n ${TIMES[$ref]-} ]] && refmed=$(stats "${TIMES[$ref]}" | cut -d' ' -f1)
-  printf '\n%s\n' "$title"
-  printf '%-72s %9s %9s %9s %6s\n' command "median s" "min s" "max s" ratio
-  MD+=$'\n'"| command | median s | min s | max s | ratio |"$'\n'"|---|---:|---:|---:|---:|"$'\n'
-  local key med min max r
-  for key; do
-    if [[ -n ${FAIL[$key]-} && -z ${TIMES[$key]-} ]]; then
-      printf '%-72s %s\n' "${CMDTEXT[$key]}" "${FAIL[$key]}"
-      MD+="| \`${CMDTEXT[$key]//|/\\|}\` | ${FAIL[$key]} | | | |"$'\n'
-      continue
-    fi
-    [[ -n ${TIMES[$key]-} ]] || continue
-    read -r med min max < <(stats "${TIMES[$key]}")
-    r=n/a; [[ -n $refmed ]] && r=$(ratio "$med" "$refmed")
-    printf '%-72s %9s %9s %9s %6s\n' "${CMDTEXT[$key]}" "$med" "$min" "$max" "$r"
-    MD+="| \`${CMDTEXT[$key]//|/\\|}\` | $med | $min | $max | $r |"$'\n'
-  done
-}
-median_of() { stats "${TIMES[$1]}" | cut -d' ' -f1; }
-max_rss_k() { tr -s ' ' '\n' <<<"${RSSK[$1]-}" | grep . | sort -n | tail -n 1 || true; }
 
 CMDTEXT=(
   [attache-scan]="attache scan --catalog TMP/a.db --quiet CORPUS (fresh catalog)"
@@ -277,16 +153,13 @@ for tool in hashdeep rmlint jdupes; do have "$tool" || FAIL[$tool]="not installe
 
 echo "== attache scan benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs each, warm cache =="
 A_TITLE="Corpus A (hashing): $A_FILES files, $(human_bytes "$A_BYTES"), $CORPUS_A — ratio to openssl"
-MD+=$'\n'"### $A_TITLE"$'\n'
 table "$A_TITLE" openssl attache-scan attache-rescan openssl hashdeep file find rmlint jdupes
-TARGETS=()
 if [[ -n ${TIMES[attache-scan]-} && -n ${TIMES[openssl]-} ]]; then
   r=$(ratio "$(median_of attache-scan)" "$(median_of openssl)")
-  TARGETS+=("first scan / openssl = $r (target ≤ 1.20) — $(within "$r" 1.20)")
+  target "first scan / openssl = $r (target ≤ 1.20) — $(within "$r" 1.20)"
 else
-  TARGETS+=("first scan / openssl = n/a (attache scan: ${FAIL[attache-scan]:-no runs}, openssl: ${FAIL[openssl]:-ok})")
+  target "first scan / openssl = n/a (attache scan: ${FAIL[attache-scan]:-no runs}, openssl: ${FAIL[openssl]:-ok})"
 fi
-printf '%s\n' "${TARGETS[-1]}"
 
 # ------------------------------------------------------------------ corpus B: re-scan and memory
 read -r B_FILES B_BYTES < <(corpus_size "$CORPUS_B")
@@ -305,40 +178,35 @@ for ((i = 1; i <= RUNS; i++)); do
 done
 
 B_TITLE="Corpus B (re-scan): $B_FILES files, $(human_bytes "$B_BYTES"), $CORPUS_B — ratio to find -printf"
-MD+=$'\n'"### $B_TITLE"$'\n'
 table "$B_TITLE" B-find B-attache-scan B-attache-rescan B-find
 G_TITLE="Corpus B/10 (memory growth): $G_FILES files, $(human_bytes "$G_BYTES"), $CORPUS_G — ratio to its first scan"
-MD+=$'\n'"### $G_TITLE"$'\n'
 table "$G_TITLE" G-attache-scan G-attache-scan G-attache-rescan
 echo
 if [[ -n ${TIMES[B-attache-rescan]-} && -n ${TIMES[B-find]-} ]]; then
   r=$(ratio "$(median_of B-attache-rescan)" "$(median_of B-find)")
-  TARGETS+=("re-scan / find = $r (target ≤ 2.0) — $(within "$r" 2.0)")
+  target "re-scan / find = $r (target ≤ 2.0) — $(within "$r" 2.0)"
 else
-  TARGETS+=("re-scan / find = n/a (attache re-scan: ${FAIL[B-attache-rescan]:-no runs})")
+  target "re-scan / find = n/a (attache re-scan: ${FAIL[B-attache-rescan]:-no runs})"
 fi
-printf '%s\n' "${TARGETS[-1]}"
 
 if [[ -z $TIME_BIN ]]; then
-  TARGETS+=("peak RSS: n/a (/usr/bin/time missing: install the 'time' package)")
-  printf '%s\n' "${TARGETS[-1]}"
+  target "peak RSS: n/a (/usr/bin/time missing: install the 'time' package)"
 else
   for phase in scan rescan; do
     bk=$(max_rss_k "B-attache-$phase"); gk=$(max_rss_k "G-attache-$phase")
     label="first scan"; [[ $phase == rescan ]] && label="re-scan"
     if [[ -n $bk && -n $gk ]]; then
-      TARGETS+=("peak RSS $label, $B_FILES files: $(mb "$bk") MB (target ≤ 200 MB) — $(within "$(mb "$bk")" 200); $G_FILES files: $(mb "$gk") MB; ×$(ratio "$bk" "$gk") for ×$(ratio "$B_FILES" "$G_FILES") files")
+      target "peak RSS $label, $B_FILES files: $(mb "$bk") MB (target ≤ 200 MB) — $(within "$(mb "$bk")" 200); $G_FILES files: $(mb "$gk") MB; ×$(ratio "$bk" "$gk") for ×$(ratio "$B_FILES" "$G_FILES") files"
     else
-      TARGETS+=("peak RSS $label: n/a (no successful runs)")
+      target "peak RSS $label: n/a (no successful runs)"
     fi
-    printf '%s\n' "${TARGETS[-1]}"
   done
 fi
 
 # ------------------------------------------------------------------ Markdown
-cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+cpu=$(cpu_model)
 shani=no; grep -qw sha_ni /proc/cpuinfo 2>/dev/null && shani=yes
-memg=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo 2>/dev/null || true)
+memg=$(mem_total)
 ver() {   # first line of a version query, colour codes removed; nothing if it fails
   local out
   out=$("$@" 2>&1 </dev/null) || return 0
@@ -346,11 +214,7 @@ ver() {   # first line of a version query, colour codes removed; nothing if it f
   printf '%s' "$out" | sed 's/\x1b\[[0-9;]*m//g'
 }
 {
-  echo
-  echo "----- Markdown (paste into bench/RESULTS.md) -----"
-  echo
-  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — bench/scan.sh --runs $RUNS"
-  echo
+  md_head
   echo "- machine: $(nproc) cores, ${cpu:-unknown CPU} (SHA-NI: $shani), $memg RAM, Linux $(uname -r)"
   av=$(ver "$ATTACHE" --version | tr -d '`')
   echo "- attache: \`$ATTACHE\`${av:+ ($av)}"
@@ -359,19 +223,7 @@ ver() {   # first line of a version query, colour codes removed; nothing if it f
     "$(ver file --version)"
   echo "- warm cache: each corpus is read once before timing; the page cache is not dropped."
   echo "  Median of $RUNS runs, rounds interleaved; min/max show the noise."
-  [[ -n $APT_NOTE ]] && echo "- note: $APT_NOTE"
-  printf '%s' "$MD"
-  echo
-  echo "**Targets**"
-  echo
-  for t in "${TARGETS[@]}"; do echo "- $t"; done
+  md_results
 }
 
-failed=()
-for key in "${!FAIL[@]}"; do
-  [[ ${FAIL[$key]} == "not installed" ]] || failed+=("$key (${FAIL[$key]})")
-done
-if ((${#failed[@]})); then
-  note "incomplete: these commands failed: ${failed[*]}"
-  exit 1
-fi
+finish
