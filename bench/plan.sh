@@ -7,7 +7,7 @@
 # scan.sh) and corpus L (1,000,000 files: ten 100,000-file corpora, seeds 1–10, as ten roots),
 # each scanned, with a CRM table of records pointing at 40% of the files resolved by
 # `attache refs`. Then, R times, interleaved round by round, on a fresh copy of each catalog:
-# `attache plan --policy bench/plan-bench.yaml` (first plan, then a re-plan that also compares
+# `attache plan --policy bench/plan-bench.yaml` (first plan, then a re-plan with --diff that compares
 # with the previous plan), and the peers — `sqlite3 … SELECT files … | sort` (read the file rows
 # and order them) and `sqlite3` writing one decision-like row per file into a new table (store
 # them). Prints medians, ratios to the peers, the 1M/100k time ratio (linearity), peak memory
@@ -205,9 +205,10 @@ run_done() {
   fi
 }
 
-attache_plan() {   # CATALOG — end to end: load the policy and the catalog, plan, store every decision
+attache_plan() {   # CATALOG [OPTION…] — end to end: load the policy and the catalog, plan, store every decision
   # (run from TMP, where no attache.yaml is: the catalog and the policy are the only inputs)
-  (cd "$TMP" && ATTACHE_PLAN_TIMINGS=1 with_rss "$ATTACHE" plan --quiet --catalog "$1" --policy "$POLICY" 2>"$TMP/phases")
+  local catalog=$1; shift
+  (cd "$TMP" && ATTACHE_PLAN_TIMINGS=1 with_rss "$ATTACHE" plan --quiet --catalog "$catalog" --policy "$POLICY" "$@" 2>"$TMP/phases")
 }
 # The file rows the planner reads (the same columns), in path order.
 FILES_SQL="SELECT r.display_path, f.display_path, f.id, f.kind, f.size, f.mtime_ns, f.sha256, f.mime, f.category,
@@ -245,7 +246,7 @@ warm() {   # read the catalog once so every command starts from the same (warm) 
 KEYS=()
 for z in S L; do
   CMDTEXT[$z-first]="attache plan --policy bench/plan-bench.yaml (first plan)"
-  CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml (re-plan, diff with the first)"
+  CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml --diff (re-plan, diff with the first)"
   CMDTEXT[$z-sort]="sqlite3 CATALOG 'SELECT … FROM files …' | sort"
   CMDTEXT[$z-store]="sqlite3: INSERT … SELECT one decision row per file into a new table"
 done
@@ -257,7 +258,7 @@ for ((i = 1; i <= RUNS; i++)); do
     note "round $i/$RUNS, catalog $z"
     fresh_copy "$dir"
     run "$z-first" "0 4" attache_plan "$TMP/plan.db"
-    run "$z-replan" "0 4" attache_plan "$TMP/plan.db"
+    run "$z-replan" "0 4" attache_plan "$TMP/plan.db" --diff
     run "$z-sort" 0 sqlite_sort "$dir/attache.db"
     run "$z-store" 0 sqlite_store "$dir/attache.db" "$TMP/store.db"
     rm -f -- "$TMP"/store.db*

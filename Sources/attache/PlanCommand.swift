@@ -94,7 +94,8 @@ struct PlanCommand: ParsableCommand {
                 }
                 try catalog.replaceOverrides(newOverrides!.map { ($0.fileID, $0.action.rawValue, $0.note) }, from: overrides)
             }
-            let outcome = try PlanStage.run(catalog: catalog, policy: loaded, policyFile: policyPath, now: now, overrides: newOverrides)
+            let outcome = try PlanStage.run(catalog: catalog, policy: loaded, policyFile: policyPath, now: now, overrides: newOverrides,
+                                            compare: diff)
             if let export {
                 let csv = Review.export(outcome, records: try catalog.referencingRecords())
                 do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }

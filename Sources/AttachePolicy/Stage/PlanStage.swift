@@ -9,14 +9,16 @@ public enum PlanStage {
         public var plan: Plan
         /// The file each decision is about (root, path, size, category), by id.
         public var files: FileIndex
-        /// Differences with the previous plan (for --diff).
+        /// Differences with the previous plan (asked with `compare`; nil for the first plan).
         public var diff: PlanDiff?
     }
 
     /// Plans every present file. `overrides` come from the catalog (a reviewed CSV imported
     /// earlier); `now` makes ages reproducible (the caller passes the clock once).
+    /// - Parameter compare: also compare with the previous plan (`Outcome.diff`; reading a
+    ///   million stored decisions again costs most of a second, so only when asked).
     public static func run(catalog: Catalog, policy: Policy, policyFile: String, now: Timestamp, overrides newOverrides: [Override]? = nil,
-                           store: Bool = true) throws(CatalogError) -> Outcome {
+                           store: Bool = true, compare: Bool = false) throws(CatalogError) -> Outcome {
         var clock = PhaseClock()
         // The catalog keeps the newest plans only; the oldest go while this one is made.
         let forgetting = store ? catalog.forgetOldPlansInBackground(keeping: Catalog.plansKept - 1) : nil
@@ -63,7 +65,7 @@ public enum PlanStage {
         }
         clock.lap("planner")
         let files = FileIndex(facts)
-        let previous = try catalog.plans(limit: 1).first
+        let previous = compare ? try catalog.plans(limit: 1).first : nil
         let rows = plan.decisions.map {
             DecisionRow(fileID: $0.fileID, action: $0.action.rawValue, rule: $0.rule, reason: $0.reason, targetPath: $0.targetPath,
                         archivePath: $0.archivePath, duplicateOf: $0.duplicateOf, notes: $0.notes.joined(separator: "; "))
