@@ -364,30 +364,32 @@ extension Catalog {
         }
     }
 
-    /// Starts forgetting old plans on another thread, through a connection of its own, so the
-    /// deletion (a second for a million decisions) runs while the caller reads and plans;
-    /// SQLite's WAL lets the caller read meanwhile, and its next write waits for this one.
+    /// Runs `body` on another thread with a connection of its own to this catalog: SQLite's
+    /// WAL lets it read while this connection reads or writes, and writes wait for each other.
     /// Call `wait()` on the result before the process ends.
-    public func forgetOldPlansInBackground(keeping: Int) -> BackgroundWork {
-        let work = BackgroundWork()
+    public func inBackground<T: Sendable>(_ body: @escaping @Sendable (Catalog) throws(CatalogError) -> T) -> BackgroundWork<T> {
+        let work = BackgroundWork<T>()
         let path = self.path
         work.group.enter()
         Thread.detachNewThread {
             defer { work.group.leave() }
             do throws(CatalogError) {
-                let other = try Catalog(path: path, mustExist: true)
-                _ = try other.forgetOldPlans(keeping: keeping)
+                work.result = .success(try body(try Catalog(path: path, mustExist: true)))
             } catch {
-                work.failure = error
+                work.result = .failure(error)
             }
         }
         return work
     }
 }
 
-/// Work a catalog does on another thread: `wait()` for it, then see `failure`.
-public final class BackgroundWork: @unchecked Sendable {
+/// Work a catalog does on another thread (`Catalog.inBackground`).
+public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
     let group = DispatchGroup()
-    public fileprivate(set) var failure: CatalogError?
-    public func wait() { group.wait() }
+    fileprivate var result: Result<T, CatalogError>?
+    /// Waits for the work; its value or its error.
+    public func wait() -> Result<T, CatalogError> {
+        group.wait()
+        return result ?? .failure(.sqlite(path: "", reason: "background work did not finish"))
+    }
 }

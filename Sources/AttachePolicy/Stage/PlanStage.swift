@@ -21,8 +21,9 @@ public enum PlanStage {
                            store: Bool = true, compare: Bool = false) throws(CatalogError) -> Outcome {
         var clock = PhaseClock()
         // The catalog keeps the newest plans only; the oldest go while this one is made.
-        let forgetting = store ? catalog.forgetOldPlansInBackground(keeping: Catalog.plansKept - 1) : nil
-        defer { forgetting?.wait() }
+        let keep = Catalog.plansKept - 1
+        let forgetting = store ? catalog.inBackground { other throws(CatalogError) in try other.forgetOldPlans(keeping: keep) } : nil
+        defer { _ = forgetting?.wait() }
         let facts = try catalog.planningFacts()
         clock.lap("read catalog")
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
@@ -72,9 +73,13 @@ public enum PlanStage {
         }
         clock.lap("decision rows")
         guard store else { return Outcome(planID: 0, plan: plan, files: FileIndex(facts), diff: nil) }
-        forgetting?.wait()
-        if let failure = forgetting?.failure {
+        if case .failure(let failure)? = forgetting?.wait() {
             plan.warnings.append("older plans could not be removed from the catalog (\(failure)); they take room, nothing else")
+        }
+        // The comparison with the previous plan reads it through a second connection while
+        // this one stores the new plan.
+        let comparing = previous.map { p in
+            catalog.inBackground { other throws(CatalogError) in try other.decisionChanges(plan: p.id, against: rows) }
         }
         clock.lap("forget old plans (wait)")
         let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
@@ -82,10 +87,10 @@ public enum PlanStage {
                                        decisions: rows)
         clock.lap("store plan")
         var diff: PlanDiff? = nil
-        if let previous {
-            // PlanDiff.between(old: catalog.decisions(plan: previous.id), new: rows by id), without
+        if let comparing {
+            // PlanDiff.between(old: the previous plan's decisions, new: rows by id), without
             // holding the previous plan in memory: the catalog walks it beside the new rows.
-            let changes = try catalog.decisionChanges(plan: previous.id, against: rows)
+            let changes = try comparing.wait().get()
             var d = PlanDiff()
             d.newFiles = changes.added
             d.vanishedFiles = changes.vanished
