@@ -78,6 +78,9 @@ struct PlanCommand: ParsableCommand {
             if forgetOverrides { try catalog.replaceOverrides([], from: "") }
             var newOverrides: [Override]? = nil
             if let overrides {
+                guard FileManager.default.fileExists(atPath: overrides) else {
+                    throw Failure("\(overrides): no such file (the review spreadsheet 'attache plan --export' wrote)", exit: .noInput)
+                }
                 let latest = try catalog.plans(limit: 1).first
                 let current = try latest.map { try catalog.decisions(plan: $0.id) } ?? [:]
                 let known = try catalog.presentFileIDs()

@@ -99,6 +99,8 @@ import Testing
         try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
         let unknown = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", review])
         #expect(unknown.exitCode == 65 && unknown.stderr.contains("999999"), "\(unknown)")
+        let missing = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", m.dir + "/nothere.csv"])
+        #expect(missing.exitCode == 66 && missing.stderr.contains("nothere.csv: no such file"), "\(missing)")
     }
 
     @Test func whatMustBeKeptButCannotFitExitsFour() throws {
