@@ -11,19 +11,20 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Decide, file by file, keep / archive / drop under a storage policy — before anything moves.",
         discussion: """
-            The plan is a pure function of the catalog and the policy (policies/*.yaml,
-            Documentation/Policy.md): the same inputs give the same plan. Every file gets exactly
-            one decision with the rule that made it and a reason.
+            The plan is a pure function of the catalog and the policy
+            (policies/*.yaml, Documentation/Policy.md): the same inputs give the
+            same plan. Every file gets one decision, its rule and a reason.
 
             Review loop:
-              attache plan --export review.csv        one row per file, with the records that reference it
+              attache plan --export review.csv    one row per file, with its records
               (the business edits the 'action' column: keep, archive or drop)
-              attache plan --overrides review.csv     their decisions are validated and kept for every re-plan
-              attache plan --diff                     what changed since the previous plan
-              attache plan --forget-overrides         let the policy decide every file again
+              attache plan --overrides review.csv  validated, kept for every re-plan
+              attache plan --diff                 what changed since the last plan
+              attache plan --forget-overrides     the policy decides every file again
 
-            Exit: 0 the plan fits · 4 the files that must be kept exceed the quota · 65 a policy or
-            review CSV error (file:line:column) · 66 no catalog or policy.
+            Exit: 0 the plan fits · 4 the files that must be kept exceed the
+            quota · 65 a policy or review CSV error (file:line:column) ·
+            66 no catalog, policy or review CSV.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -47,10 +48,9 @@ struct PlanCommand: ParsableCommand {
     var quiet = false
 
     @Option(name: .long, help: "text or json (the summary, warnings and, with --diff, the changes, for machines).")
-    var format: OutputFormat = .text
+    var format: SummaryFormat = .text
 
     func validate() throws {
-        guard format == .text || format == .json else { throw ValidationError("plan --format takes text or json") }
         if forgetOverrides && overrides != nil {
             throw ValidationError("--forget-overrides and --overrides together: the reviewed CSV already replaces every earlier decision")
         }
@@ -188,4 +188,9 @@ struct PlanCommand: ParsableCommand {
 enum KeptUntilExit {
     nonisolated(unsafe) private static var kept: [Any] = []
     static func keep(_ value: Any) { kept.append(value) }
+}
+
+/// What a summary can be printed as: for people or for machines.
+enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }
