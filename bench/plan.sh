@@ -246,7 +246,7 @@ warm() {   # read the catalog once so every command starts from the same (warm) 
 KEYS=()
 for z in S L; do
   CMDTEXT[$z-first]="attache plan --policy bench/plan-bench.yaml (first plan)"
-  CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml --diff (re-plan, diff with the first)"
+  CMDTEXT[$z-replan]="attache plan --policy bench/plan-bench.yaml --diff (re-plan)"
   CMDTEXT[$z-sort]="sqlite3 CATALOG 'SELECT … FROM files …' | sort"
   CMDTEXT[$z-store]="sqlite3: INSERT … SELECT one decision row per file into a new table"
 done

@@ -10,22 +10,30 @@ struct Attache: ParsableCommand {
         commandName: "attache",
         abstract: "Move a legacy CRM's file attachments to their new home without losing one.",
         discussion: """
-            A migration is described by one manifest, attache.yaml (write one with 'attache init').
-            Each stage reads it and meets the others in one catalog (a SQLite file):
+            A migration is described by one manifest, attache.yaml (write one with
+            'attache init'). Each stage reads it and meets the others in one catalog (a
+            SQLite file):
 
-              attache init                  write a commented attache.yaml
-              attache scan                  inventory every file under the roots (hash, type, problems)
-              attache refs                  resolve every path the records hold to a scanned file
-              attache plan                  keep / archive / drop per file under a storage policy
-              attache report                what do we have? totals, types, years, duplicates, problems
-              attache list files|duplicates|problems|refs|missing|orphans --format csv
-              attache explain PATH          one file: its type, the records pointing at it, its twins
-                                            complete, sorted listings for spreadsheets and scripts
+              attache init      write a commented attache.yaml
+              attache scan      inventory every file under the roots (hash, type,
+                                problems)
+              attache refs      resolve every path the records hold to a file
+              attache plan      keep / archive / drop per file under a storage
+                                policy, reviewable in a spreadsheet
+              attache report    what do we have? totals, types, years,
+                                duplicates, problems
+              attache list KIND complete, sorted listings for spreadsheets and
+                                scripts: files, duplicates, problems, refs,
+                                missing, orphans, decisions
+              attache explain PATH
+                                one file: its type, the records pointing at it,
+                                its twins, its decision
 
             For a quick look without a manifest: attache scan /mnt/share && attache report
 
-            Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 64 usage · 65 bad input
-            · 66 input missing · 130 interrupted (Documentation/ExitCodes.md).
+            Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 64
+            usage · 65 bad input · 66 input missing · 130 interrupted
+            (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
         subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])

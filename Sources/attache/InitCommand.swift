@@ -7,9 +7,10 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Write a commented attache.yaml to start a migration.",
         discussion: """
-            The manifest names the legacy roots (and how the records spell them), the records
-            that point at files, the storage policy and the target. Edit it, then run
-            'attache scan'. An existing file is never overwritten unless --force is given.
+            The manifest names the legacy roots (and how the records spell them), the
+            records that point at files, the storage policy and the target. Edit it, then
+            run 'attache scan'. An existing file is never overwritten unless --force is
+            given.
             """)
 
     @Argument(help: ArgumentHelp("Where to write the manifest.", valueName: "file"))

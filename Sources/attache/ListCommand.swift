@@ -7,28 +7,34 @@ struct ListCommand: ParsableCommand {
         abstract: "Complete, sorted listings for spreadsheets and scripts.",
         discussion: """
             KIND is one of:
-              files        every file present (with --all, gone ones too): root, path, kind, size,
-                           mtime, sha256, mime, category, extension_mismatch, status, problem, problem_detail
-              duplicates   every file that shares its content with another, grouped
-              problems     every recorded problem: root, path, code, severity, detail
-              refs         every path the records hold: source, key, column, raw, status, match, file
-              missing      the references that name no readable file (missing, ambiguous, special, unreadable)
-              orphans      readable files no live record points at (unreferenced, or deleted records only)
-              decisions    the latest plan: action, rule, reason, new path or archive for every file
+              files       every file present (--all: gone ones too): root, path,
+                          kind, size, mtime, sha256, mime, category,
+                          extension_mismatch, status, problem, problem_detail
+              duplicates  every file that shares its content with another, grouped
+              problems    every recorded problem: root, path, code, severity, detail
+              refs        every path the records hold: source, key, column, raw,
+                          status, match, file
+              missing     references that name no readable file (missing,
+                          ambiguous, special, unreadable)
+              orphans     readable files no live record points at (unreferenced,
+                          or referenced by deleted records only)
+              decisions   the latest plan: action, rule, reason, new path or
+                          archive, for every file
 
-            Field names are stable (Documentation/Listings.md). Paths are relative to their root;
-            bytes that are not valid UTF-8 are written as \\xNN.
+            Field names are stable (Documentation/Listings.md). Paths are relative to
+            their root; bytes that are not valid UTF-8 are written as \\xNN.
 
             Examples:
               attache list files --format csv > files.csv
-              attache list problems --format json | jq '.items[] | select(.severity == "error")'
+              attache list problems --format json |
+                jq '.items[] | select(.severity == "error")'
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions }
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "files, duplicates or problems.")
+    @Argument(help: "What to list (above).")
     var kind: Kind
 
     @Option(name: .long, help: "table, csv or json.")

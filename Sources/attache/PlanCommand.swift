@@ -11,9 +11,9 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Decide, file by file, keep / archive / drop under a storage policy — before anything moves.",
         discussion: """
-            The plan is a pure function of the catalog and the policy
-            (policies/*.yaml, Documentation/Policy.md): the same inputs give the
-            same plan. Every file gets one decision, its rule and a reason.
+            The plan is a pure function of the catalog and the policy (policies/*.yaml,
+            Documentation/Policy.md): the same inputs give the same plan. Every file gets
+            one decision, its rule and a reason.
 
             Review loop:
               attache plan --export review.csv    one row per file, with its records
@@ -22,9 +22,9 @@ struct PlanCommand: ParsableCommand {
               attache plan --diff                 what changed since the last plan
               attache plan --forget-overrides     the policy decides every file again
 
-            Exit: 0 the plan fits · 4 the files that must be kept exceed the
-            quota · 65 a policy or review CSV error (file:line:column) ·
-            66 no catalog, policy or review CSV.
+            Exit: 0 the plan fits · 4 the files that must be kept exceed the quota · 65 a
+            policy or review CSV error (file:line:column) · 66 no catalog, policy or
+            review CSV.
             """)
 
     @OptionGroup var common: CommonOptions

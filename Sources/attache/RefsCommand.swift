@@ -11,22 +11,23 @@ struct RefsCommand: ParsableCommand {
         commandName: "refs",
         abstract: "Find every path the legacy records hold and resolve it to a scanned file.",
         discussion: """
-            Reads each source of the manifest (SQLite tables or queries, CSV exports, folders of
-            text or HTML files), builds the paths its records name (a 'file' template from
-            columns) and finds the paths inside free text ('text' columns: UNC paths, drive
-            letters, file:// links, HTML href/src). Each is resolved through the roots' aliases
-            (exact, then case-folded on case-insensitive roots, then Unicode-equivalent) to one
-            status: resolved, missing, ambiguous, special or unreadable.
+            Reads each source of the manifest (SQLite tables or queries, CSV exports,
+            folders of text or HTML files), builds the paths its records name (a 'file'
+            template from columns) and finds the paths inside free text ('text' columns:
+            UNC paths, drive letters, file:// links, HTML href/src). Each is resolved
+            through the roots' aliases (exact, then case-folded on case-insensitive roots,
+            then Unicode-equivalent) to one status: resolved, missing, ambiguous, special
+            or unreadable.
 
-            Sources are opened read-only. A source whose files and definition did not change is
-            not read again; only its references that a re-scan may have changed are resolved
-            again (--force reads everything).
+            Sources are opened read-only. A source whose files and definition did not
+            change is not read again; only its references that a re-scan may have changed
+            are resolved again (--force reads everything).
 
             Then: attache list missing · attache list orphans · attache explain PATH
 
             Exit: 0 every reference resolved · 3 some are not, or records had problems ·
-            65 a source is wrong (unknown table or column, a query that writes) · 66 a source
-            or the catalog is missing.
+            65 a source is wrong (unknown table or column, a query that writes) · 66 a
+            source or the catalog is missing.
             """)
 
     @OptionGroup var common: CommonOptions
@@ -79,7 +80,7 @@ struct RefsCommand: ParsableCommand {
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Everything attache knows about one file: its type, problems, the records that point at it, its duplicates.",
+        abstract: "Everything attache knows about one file: its type, problems, the records that point at it, its duplicates, its decision.",
         discussion: "PATH is the file's path relative to its root (as 'attache list files' shows it), or its absolute path.")
 
     @OptionGroup var common: CommonOptions

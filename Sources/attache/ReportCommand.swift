@@ -6,8 +6,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Summarise the inventory: totals, categories, years, folders, duplicates, problems.",
         discussion: """
-            Reads the catalog only (run 'attache scan' first). --format json gives the same
-            figures for machines, with a version field (Documentation/Listings.md).
+            Reads the catalog only (run 'attache scan' first). --format json gives the
+            same figures for machines, with a version field (Documentation/Listings.md).
             """)
 
     @OptionGroup var common: CommonOptions

@@ -11,22 +11,24 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Inventory every file under the legacy roots into the catalog.",
         discussion: """
-            Walks each root without following symlinks, reads every file once to compute its
-            SHA-256 and its content type (libmagic), and records problems: unreadable files
-            and folders, FIFOs and devices (never opened), broken or looping symlinks, names
-            that are not UTF-8, look-alike names, files that change while read.
+            Walks each root without following symlinks, reads every file once to compute
+            its SHA-256 and its content type (libmagic), and records problems: unreadable
+            files and folders, FIFOs and devices (never opened), broken or looping
+            symlinks, names that are not UTF-8, look-alike names, files that change while
+            read.
 
             The scan is incremental: a re-run reads only files whose size, mtime, ctime or
-            inode changed (and files that could not be read before); files that disappeared
-            are marked gone. Ctrl-C stops it cleanly: what was read is kept, the next run
-            resumes. Legacy files are only ever opened read-only (access times untouched where
-            the system allows).
+            inode changed (and files that could not be read before); files that
+            disappeared are marked gone. Ctrl-C stops it cleanly: what was read is kept,
+            the next run resumes. Legacy files are only ever opened read-only (access
+            times untouched where the system allows).
 
-            With ROOT arguments, no manifest is needed: attache scan /mnt/share
-            writes ./attache.db (or --catalog FILE). Without them, the manifest's roots are scanned.
+            With ROOT arguments, no manifest is needed: attache scan /mnt/share writes
+            ./attache.db (or --catalog FILE). Without them, the manifest's roots are
+            scanned.
 
-            Exit: 0 clean · 3 finished with problems (attache list problems) · 66 a root is
-            missing · 65 bad manifest · 130 interrupted.
+            Exit: 0 clean · 3 finished with problems (attache list problems) · 66 a root
+            is missing · 65 bad manifest · 130 interrupted.
             """)
 
     @OptionGroup var common: CommonOptions
