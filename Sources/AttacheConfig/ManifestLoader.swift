@@ -10,7 +10,7 @@ public enum ManifestLoader {
     ///   cannot be read as a file, `.syntax`, `.schema` or `.tooNewVersion` for its content.
     public static func load(path: String) throws(ManifestError) -> Manifest {
         let bytes: [UInt8]
-        switch ManifestFile.contents(of: path) {
+        switch ConfigFile.contents(of: path) {
         case .success(let b):
             bytes = b
         case .failure(let failure):
@@ -58,7 +58,7 @@ public enum ManifestLoader {
         } catch { throw ManifestError(error) }
     }
 
-    private static func readError(_ failure: ManifestFile.Failure, path: String) -> ManifestError {
+    private static func readError(_ failure: ConfigFile.Failure, path: String) -> ManifestError {
         switch failure {
         case .notFound:
             return ManifestError(kind: .notFound, file: path, message:
@@ -70,7 +70,7 @@ public enum ManifestLoader {
             return ManifestError(kind: .unreadable, file: path, message: "cannot read '\(path)': permission denied")
         case .tooLarge(let size):
             return ManifestError(kind: .unreadable, file: path, message:
-                "'\(path)' is \(ByteCount(size)), too large for a manifest (at most \(ByteCount(ManifestFile.sizeLimit))); "
+                "'\(path)' is \(ByteCount(size)), too large for a manifest (at most \(ByteCount(ConfigFile.sizeLimit))); "
                 + "is it the right file?")
         case .other(let reason):
             return ManifestError(kind: .unreadable, file: path, message: "cannot read '\(path)': \(reason)")

@@ -356,7 +356,7 @@ func day(_ text: String) -> Timestamp { PolicyValues.date(text)! }
 @Suite struct PolicyDocumentationTests {
     static func text() throws -> String {
         let path = examplesFolder().dropLast("policies".count) + "Documentation/Policy.md"
-        guard case .success(let bytes) = PolicyFileReader.contents(of: String(path)) else {
+        guard case .success(let bytes) = ConfigFile.contents(of: String(path)) else {
             throw PolicyError(kind: .notFound, file: String(path), message: "no Policy.md")
         }
         return String(decoding: bytes, as: UTF8.self)

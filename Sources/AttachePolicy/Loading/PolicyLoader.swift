@@ -30,7 +30,7 @@ public enum PolicyLoader {
     /// ``load(path:)`` and the policy's warnings, each at the line and column it concerns.
     public static func loadWithWarnings(path: String) throws(PolicyError) -> (policy: Policy, warnings: [PolicyWarning]) {
         let bytes: [UInt8]
-        switch PolicyFileReader.contents(of: path) {
+        switch ConfigFile.contents(of: path) {
         case .success(let b):
             bytes = b
         case .failure(let failure):
@@ -82,7 +82,7 @@ public enum PolicyLoader {
         return (policy, PolicyAnalysis.warnings(for: policy, sites: decoder.sites))
     }
 
-    private static func readError(_ failure: PolicyFileReader.Failure, path: String) -> PolicyError {
+    private static func readError(_ failure: ConfigFile.Failure, path: String) -> PolicyError {
         switch failure {
         case .notFound:
             return PolicyError(kind: .notFound, file: path, message:
@@ -94,7 +94,7 @@ public enum PolicyLoader {
             return PolicyError(kind: .unreadable, file: path, message: "cannot read '\(path)': permission denied")
         case .tooLarge(let size):
             return PolicyError(kind: .unreadable, file: path, message:
-                "'\(path)' is \(ByteCount(size)), too large for a policy (at most \(ByteCount(PolicyFileReader.sizeLimit))); "
+                "'\(path)' is \(ByteCount(size)), too large for a policy (at most \(ByteCount(ConfigFile.sizeLimit))); "
                 + "is it the right file?")
         case .other(let reason):
             return PolicyError(kind: .unreadable, file: path, message: "cannot read '\(path)': \(reason)")

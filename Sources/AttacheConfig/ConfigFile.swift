@@ -6,10 +6,10 @@ import Darwin
 private let systemRead = Darwin.read
 #endif
 
-/// Reads a manifest's bytes with plain POSIX calls, so that a missing file, a folder and a
-/// refused read are told apart.
-enum ManifestFile {
-    enum Failure: Error, Equatable {
+/// Reads a configuration file's bytes (the manifest, a policy) with plain POSIX calls, so
+/// that a missing file, a folder and a refused read are told apart.
+public enum ConfigFile {
+    public enum Failure: Error, Equatable {
         case notFound
         case isFolder
         case permissionDenied
@@ -17,10 +17,10 @@ enum ManifestFile {
         case other(String)
     }
 
-    /// A manifest is a short text; anything bigger was named by mistake.
-    static let sizeLimit: Int64 = 4 << 20
+    /// A manifest or a policy is a short text; anything bigger was named by mistake.
+    public static let sizeLimit: Int64 = 4 << 20
 
-    static func contents(of path: String) -> Result<[UInt8], Failure> {
+    public static func contents(of path: String) -> Result<[UInt8], Failure> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(failure(errno)) }
         defer { close(fd) }
