@@ -101,8 +101,10 @@ extension Catalog {
     }
 
     /// Stores a plan and its decisions in one transaction; returns the plan id.
+    /// - Parameter afterEachRow: a test seam, called after each decision is written (inside the
+    ///   transaction), so a test can kill the process while a plan is being stored.
     public func storePlan(policyFile: String, policyName: String?, feasible: Bool, summaryJSON: String, warningsJSON: String,
-                          decisions: [DecisionRow]) throws(CatalogError) -> Int64 {
+                          decisions: [DecisionRow], afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64 {
         try write { db in
             let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
             let refs = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = 'completed'")
@@ -132,6 +134,7 @@ extension Catalog {
                 guard rc == SQLITE_DONE else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
                 }
+                afterEachRow?()
             }
             sqlite3_reset(h)
             return plan

@@ -98,7 +98,7 @@ struct PlanCommand: ParsableCommand {
                 try catalog.replaceOverrides(newOverrides!.map { ($0.fileID, $0.action.rawValue, $0.note) }, from: overrides)
             }
             let outcome = try PlanStage.run(catalog: catalog, policy: loaded, policyFile: policyPath, now: now, overrides: newOverrides,
-                                            compare: diff)
+                                            compare: diff, afterEachStoredDecision: PlanCommand.storeFault())
             if let export {
                 let csv = Review.export(outcome, records: try catalog.referencingRecords())
                 do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }
@@ -117,6 +117,23 @@ struct PlanCommand: ParsableCommand {
             if !outcome.plan.summary.feasible { throw ExitStatus(.quotaExceeded) }
         } catch let e as CatalogError {
             throw Failure(e)
+        }
+    }
+
+    /// Test seam (Documentation/Architecture.md): `ATTACHE_FAULT_PLAN_STORE_DELAY_MS=N` sleeps
+    /// N ms after each decision is written, and says on stderr when the first one is, so an
+    /// end-to-end test can kill a plan while it is being stored. Not for users.
+    static func storeFault() -> (() -> Void)? {
+        guard let v = ProcessInfo.processInfo.environment["ATTACHE_FAULT_PLAN_STORE_DELAY_MS"], let ms = UInt32(v), ms > 0 else {
+            return nil
+        }
+        var first = true
+        return {
+            if first {
+                first = false
+                FileHandle.standardError.write(Data("fault seam: storing decisions\n".utf8))
+            }
+            usleep(ms * 1000)
         }
     }
 

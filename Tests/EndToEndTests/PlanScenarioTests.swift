@@ -220,4 +220,29 @@ import Testing
         let diff = try m.run(["plan", "--policy", policy, "--diff"])
         #expect(diff.stdout.contains("Since the previous plan: 0 new, 0 vanished, 0 changed decisions"), "\(diff)")
     }
+
+    @Test func aPlanKilledWhileItIsStoredLeavesThePreviousOne() throws {
+        let m = try Self.prepared()
+        let policy = Self.policies + "/cloud-50gib.yaml"
+        #expect(try m.run(["plan", "--policy", policy]).exitCode == 0)
+        let before = try m.run(["list", "decisions", "--format", "csv"]).stdout
+        // A second plan, slowed down while it writes its decisions, killed in the middle.
+        let child = try CLI.start(["plan", "--policy", policy], cwd: m.dir, env: ["ATTACHE_FAULT_PLAN_STORE_DELAY_MS": "100"])
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while !child.stderrSoFar().contains("fault seam: storing decisions") {
+            guard child.isRunning, Date() < deadline else { Issue.record("the plan was not seen storing: \(child.stderrSoFar())"); break }
+            usleep(2_000)
+        }
+        child.send(SIGKILL)
+        let r = child.wait(timeout: 30)
+        #expect(r.signal == SIGKILL, "\(r)")
+        // The catalog is whole and still holds the first plan, every decision of it.
+        let catalog = try Catalog(path: m.dir + "/attache.db", mustExist: true)
+        #expect(try catalog.integrityCheck() == "ok")
+        #expect(try catalog.plans(limit: 10).map(\.id) == [1])
+        #expect(try m.run(["list", "decisions", "--format", "csv"]).stdout == before)
+        // And the next plan goes through.
+        #expect(try m.run(["plan", "--policy", policy]).exitCode == 0)
+        #expect(try catalog.plans(limit: 10).count == 2)
+    }
 }

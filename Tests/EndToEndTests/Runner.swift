@@ -152,6 +152,11 @@ final class ChildProcess: @unchecked Sendable {
         return fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + $0) }
     }
 
+    /// What the process has written to stderr so far.
+    func stderrSoFar() -> String {
+        String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: outputDir + "/stderr"))) ?? Data(), as: UTF8.self)
+    }
+
     /// Waits for the process to end; after `timeout` seconds it is killed and the result says
     /// so (and the current test records an issue), so a hung command fails instead of hanging.
     func wait(timeout: Double) -> RunResult {

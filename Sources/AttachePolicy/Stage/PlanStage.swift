@@ -15,10 +15,12 @@ public enum PlanStage {
 
     /// Plans every present file. `overrides` come from the catalog (a reviewed CSV imported
     /// earlier); `now` makes ages reproducible (the caller passes the clock once).
+    /// - Parameter afterEachStoredDecision: a test seam (see `Catalog.storePlan`).
     /// - Parameter compare: also compare with the previous plan (`Outcome.diff`; reading a
     ///   million stored decisions again costs most of a second, so only when asked).
     public static func run(catalog: Catalog, policy: Policy, policyFile: String, now: Timestamp, overrides newOverrides: [Override]? = nil,
-                           store: Bool = true, compare: Bool = false) throws(CatalogError) -> Outcome {
+                           store: Bool = true, compare: Bool = false,
+                           afterEachStoredDecision: (() -> Void)? = nil) throws(CatalogError) -> Outcome {
         var clock = PhaseClock()
         // The catalog keeps the newest plans only; the oldest go while this one is made.
         let keep = Catalog.plansKept - 1
@@ -84,7 +86,7 @@ public enum PlanStage {
         clock.lap("forget old plans (wait)")
         let id = try catalog.storePlan(policyFile: policyFile, policyName: policy.name, feasible: plan.summary.feasible,
                                        summaryJSON: PlanText.summaryJSON(plan.summary), warningsJSON: PlanText.jsonList(plan.warnings),
-                                       decisions: rows)
+                                       decisions: rows, afterEachRow: afterEachStoredDecision)
         clock.lap("store plan")
         var diff: PlanDiff? = nil
         if let comparing {
