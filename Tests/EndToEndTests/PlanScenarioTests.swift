@@ -245,4 +245,17 @@ import Testing
         #expect(try m.run(["plan", "--policy", policy]).exitCode == 0)
         #expect(try catalog.plans(limit: 10).count == 2)
     }
+
+    @Test func everyExamplePolicyPlansTheFixtures() throws {
+        let m = try Self.prepared()
+        let files = try listItems(try m.run(["list", "files", "--format", "json"])).count
+        for name in ["cloud-50gib", "sharepoint-online", "keep-everything", "referenced-only"] {
+            let r = try m.run(["plan", "--policy", Self.policies + "/\(name).yaml", "--format", "json"])
+            #expect(r.exitCode == 0, "\(name): \(r)")
+            #expect(!r.stderr.contains("warning"), "\(name) loads without warnings: \(r.stderr)")
+            let decisions = try decisions(m)
+            #expect(decisions.count == files, "\(name)")
+            #expect(decisions.allSatisfy { !($0["reason"] as? String ?? "").isEmpty }, "\(name): every decision explains itself")
+        }
+    }
 }
