@@ -1,3 +1,5 @@
+import AttacheModel
+
 #if canImport(Glibc)
 import Glibc
 private let systemRead = Glibc.read
@@ -48,6 +50,28 @@ public enum ConfigFile {
         case EISDIR: return .isFolder
         case EACCES, EPERM: return .permissionDenied
         default: return .other(String(cString: strerror(code)))
+        }
+    }
+
+    /// The file's bytes, or the error to report: `what` names the kind of file ("manifest",
+    /// "policy"), `whenMissing` says what to do when there is none, `folderExample` is a file
+    /// to suggest when a folder was given.
+    public static func read(_ path: String, what: String, whenMissing: String, folderExample: String) throws(ConfigError) -> [UInt8] {
+        switch contents(of: path) {
+        case .success(let bytes):
+            return bytes
+        case .failure(.notFound):
+            throw ConfigError(kind: .notFound, file: path, message: "no \(what) at '\(path)'; \(whenMissing)")
+        case .failure(.isFolder):
+            throw ConfigError(kind: .unreadable, file: path, message:
+                "'\(path)' is a folder, not a \(what) file; pass the file, e.g. \(folderExample)")
+        case .failure(.permissionDenied):
+            throw ConfigError(kind: .unreadable, file: path, message: "cannot read '\(path)': permission denied")
+        case .failure(.tooLarge(let size)):
+            throw ConfigError(kind: .unreadable, file: path, message:
+                "'\(path)' is \(ByteCount(size)), too large for a \(what) (at most \(ByteCount(sizeLimit))); is it the right file?")
+        case .failure(.other(let reason)):
+            throw ConfigError(kind: .unreadable, file: path, message: "cannot read '\(path)': \(reason)")
         }
     }
 }

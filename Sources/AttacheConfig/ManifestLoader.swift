@@ -9,13 +9,9 @@ public enum ManifestLoader {
     /// - Throws: ``ManifestError``: `.notFound` when there is no file, `.unreadable` when it
     ///   cannot be read as a file, `.syntax`, `.schema` or `.tooNewVersion` for its content.
     public static func load(path: String) throws(ManifestError) -> Manifest {
-        let bytes: [UInt8]
-        switch ConfigFile.contents(of: path) {
-        case .success(let b):
-            bytes = b
-        case .failure(let failure):
-            throw readError(failure, path: path)
-        }
+        let bytes = try ConfigFile.read(path, what: "manifest",
+                                        whenMissing: "run 'attache init' to write one, or pass --manifest FILE",
+                                        folderExample: "--manifest \(path)/\(Manifest.defaultFileName)")
         let root: YAMLNode?
         do { root = try YAMLDocument.parse(bytes: bytes, file: path) } catch { throw ManifestError(error) }
         return try manifest(from: root, file: path)
@@ -56,24 +52,5 @@ public enum ManifestLoader {
         do {
             return try decoder.manifest(from: top, version: version.value, file: absoluteFile)
         } catch { throw ManifestError(error) }
-    }
-
-    private static func readError(_ failure: ConfigFile.Failure, path: String) -> ManifestError {
-        switch failure {
-        case .notFound:
-            return ManifestError(kind: .notFound, file: path, message:
-                "no manifest at '\(path)'; run 'attache init' to write one, or pass --manifest FILE")
-        case .isFolder:
-            return ManifestError(kind: .unreadable, file: path, message:
-                "'\(path)' is a folder, not a manifest file; pass the file, e.g. --manifest \(path)/\(Manifest.defaultFileName)")
-        case .permissionDenied:
-            return ManifestError(kind: .unreadable, file: path, message: "cannot read '\(path)': permission denied")
-        case .tooLarge(let size):
-            return ManifestError(kind: .unreadable, file: path, message:
-                "'\(path)' is \(ByteCount(size)), too large for a manifest (at most \(ByteCount(ConfigFile.sizeLimit))); "
-                + "is it the right file?")
-        case .other(let reason):
-            return ManifestError(kind: .unreadable, file: path, message: "cannot read '\(path)': \(reason)")
-        }
     }
 }

@@ -29,13 +29,9 @@ public enum PolicyLoader {
 
     /// ``load(path:)`` and the policy's warnings, each at the line and column it concerns.
     public static func loadWithWarnings(path: String) throws(PolicyError) -> (policy: Policy, warnings: [PolicyWarning]) {
-        let bytes: [UInt8]
-        switch ConfigFile.contents(of: path) {
-        case .success(let b):
-            bytes = b
-        case .failure(let failure):
-            throw readError(failure, path: path)
-        }
+        let bytes = try ConfigFile.read(path, what: "policy",
+                                        whenMissing: "copy one of the examples in policies/, or pass --policy FILE",
+                                        folderExample: "\(path)/cloud-50gib.yaml")
         let root: YAMLNode?
         do { root = try YAMLDocument.parse(bytes: bytes, file: path) } catch { throw PolicyError(error) }
         return try policy(from: root, file: path)
@@ -80,24 +76,5 @@ public enum PolicyLoader {
         let policy: Policy
         do { policy = try decoder.policy(from: top, version: version.value) } catch { throw PolicyError(error) }
         return (policy, PolicyAnalysis.warnings(for: policy, sites: decoder.sites))
-    }
-
-    private static func readError(_ failure: ConfigFile.Failure, path: String) -> PolicyError {
-        switch failure {
-        case .notFound:
-            return PolicyError(kind: .notFound, file: path, message:
-                "no policy at '\(path)'; copy one of the examples in policies/, or pass --policy FILE")
-        case .isFolder:
-            return PolicyError(kind: .unreadable, file: path, message:
-                "'\(path)' is a folder, not a policy file; pass the file, e.g. \(path)/cloud-50gib.yaml")
-        case .permissionDenied:
-            return PolicyError(kind: .unreadable, file: path, message: "cannot read '\(path)': permission denied")
-        case .tooLarge(let size):
-            return PolicyError(kind: .unreadable, file: path, message:
-                "'\(path)' is \(ByteCount(size)), too large for a policy (at most \(ByteCount(ConfigFile.sizeLimit))); "
-                + "is it the right file?")
-        case .other(let reason):
-            return PolicyError(kind: .unreadable, file: path, message: "cannot read '\(path)': \(reason)")
-        }
     }
 }

@@ -1,8 +1,9 @@
-/// Why a manifest could not be loaded: which file, where in it, and what to do.
+/// Why a manifest or a policy could not be loaded: which file, where in it, and what to do.
+/// (`ManifestError` and `PolicyError` name this type where one kind of file is meant.)
 ///
 /// The command line prints ``description`` and exits with 66 for ``Kind-swift.enum/notFound`` and
-/// ``Kind-swift.enum/unreadable``, and 65 for the others (see Documentation/Manifest.md).
-public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible {
+/// ``Kind-swift.enum/unreadable``, and 65 for the others (see Documentation/ExitCodes.md).
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         /// There is no file at the path.
         case notFound
@@ -10,13 +11,14 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         case unreadable
         /// The file is not valid YAML (or not UTF-8, or repeats a key).
         case syntax
-        /// Valid YAML that is not a valid manifest: unknown key, wrong type, missing value …
+        /// Valid YAML that is not a valid manifest or policy: unknown key, wrong type, missing
+        /// value, bad unit, unknown placeholder, a layout that could escape the target …
         case schema
-        /// The manifest declares a format version newer than this build reads.
+        /// The file declares a format version newer than this build reads.
         case tooNewVersion
     }
 
-    /// The manifest's path as the caller gave it.
+    /// The file's path as the caller gave it.
     public var file: String
     /// 1-based line and column of the offending node, when the problem has a place.
     public var line: Int?
@@ -33,7 +35,7 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
-    /// A located YAML problem as a manifest error.
+    /// A located YAML problem as an error.
     public init(_ diagnostic: YAMLDiagnostic) {
         self.init(kind: diagnostic.kind == .syntax ? .syntax : .schema, file: diagnostic.location.file,
                   line: diagnostic.location.line, column: diagnostic.location.column, message: diagnostic.message)
@@ -50,3 +52,6 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
         return "\(place): error: \(message)"
     }
 }
+
+/// A manifest that could not be loaded.
+public typealias ManifestError = ConfigError
