@@ -52,58 +52,8 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func matchComponent(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        var pi = p.startIndex, si = s.startIndex
-        var starP: Int? = nil, starS = 0
-        while si < s.endIndex {
-            if pi < p.endIndex {
-                let c = p[pi]
-                if c == UInt8(ascii: "*") { starP = pi; starS = si; pi += 1; continue }
-                if c == UInt8(ascii: "?") { pi += 1; si += 1; continue }
-                if c == UInt8(ascii: "["), let (ok, next) = matchSet(p, pi, s[si]) {
-                    if ok { pi = next; si += 1; continue }
-                } else if c == s[si] { pi += 1; si += 1; continue }
-            }
-            guard let sp = starP else { return false }
-            pi = sp + 1; starS += 1; si = starS
-        }
-        while pi < p.endIndex && p[pi] == UInt8(ascii: "*") { pi += 1 }
-        return pi == p.endIndex
+        p.withUnsafeBufferPointer { pp in s.withUnsafeBufferPointer { sp in ComponentGlob.matches(pp, sp) } }
     }
 
-    /// Matches `byte` against the set starting at `start` (`[`); returns (matched, index after `]`).
-    static func matchSet(_ p: ArraySlice<UInt8>, _ start: Int, _ byte: UInt8) -> (Bool, Int)? {
-        var i = start + 1
-        var negate = false
-        if i < p.endIndex && (p[i] == UInt8(ascii: "!") || p[i] == UInt8(ascii: "^")) { negate = true; i += 1 }
-        var matched = false
-        var first = true
-        while i < p.endIndex {
-            let c = p[i]
-            if c == UInt8(ascii: "]") && !first { return (matched != negate, i + 1) }
-            first = false
-            if i + 2 < p.endIndex && p[i + 1] == UInt8(ascii: "-") && p[i + 2] != UInt8(ascii: "]") {
-                if byte >= c && byte <= p[i + 2] { matched = true }
-                i += 3
-            } else {
-                if byte == c { matched = true }
-                i += 1
-            }
-        }
-        return nil
-    }
-
-    static func hasUnclosedSet(_ c: [UInt8]) -> Bool {
-        var i = 0
-        while i < c.count {
-            if c[i] == UInt8(ascii: "[") {
-                guard matchSet(c[...], i, 0) != nil else { return true }
-                var j = i + 1
-                if j < c.count && (c[j] == UInt8(ascii: "!") || c[j] == UInt8(ascii: "^")) { j += 1 }
-                j += 1
-                while j < c.count && c[j] != UInt8(ascii: "]") { j += 1 }
-                i = j + 1
-            } else { i += 1 }
-        }
-        return false
-    }
+    static func hasUnclosedSet(_ c: [UInt8]) -> Bool { !ComponentGlob.setsClosed(c) }
 }

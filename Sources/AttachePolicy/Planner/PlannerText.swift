@@ -128,57 +128,10 @@ extension Planner {
         }
 
         static func match(_ p: UnsafeBufferPointer<UInt8>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
-            var pi = 0, si = 0
-            var starP = -1, starS = 0
-            while si < s.count {
-                if pi < p.count {
-                    let c = p[pi]
-                    if c == UInt8(ascii: "*") { starP = pi; starS = si; pi += 1; continue }
-                    if c == UInt8(ascii: "?") { pi += 1; si += 1; continue }
-                    if c == UInt8(ascii: "["), let (ok, next) = matchSet(p, pi, s[si]) {
-                        if ok { pi = next; si += 1; continue }
-                    } else if c == s[si] { pi += 1; si += 1; continue }
-                }
-                guard starP >= 0 else { return false }
-                pi = starP + 1; starS += 1; si = starS
-            }
-            while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
-            return pi == p.count
+            ComponentGlob.matches(p, s)
         }
 
-        static func matchSet(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ byte: UInt8) -> (Bool, Int)? {
-            var i = start + 1
-            var negate = false
-            if i < p.count && (p[i] == UInt8(ascii: "!") || p[i] == UInt8(ascii: "^")) { negate = true; i += 1 }
-            var matched = false
-            var first = true
-            while i < p.count {
-                let c = p[i]
-                if c == UInt8(ascii: "]") && !first { return (matched != negate, i + 1) }
-                first = false
-                if i + 2 < p.count && p[i + 1] == UInt8(ascii: "-") && p[i + 2] != UInt8(ascii: "]") {
-                    if byte >= c && byte <= p[i + 2] { matched = true }
-                    i += 3
-                } else {
-                    if byte == c { matched = true }
-                    i += 1
-                }
-            }
-            return nil
-        }
-
-        static func setsClosed(_ b: [UInt8]) -> Bool {
-            b.withUnsafeBufferPointer { p in
-                var i = 0
-                while i < p.count {
-                    if p[i] == UInt8(ascii: "[") {
-                        guard let (_, next) = matchSet(p, i, 0) else { return false }
-                        i = next
-                    } else { i += 1 }
-                }
-                return true
-            }
-        }
+        static func setsClosed(_ b: [UInt8]) -> Bool { ComponentGlob.setsClosed(b) }
     }
 }
 
