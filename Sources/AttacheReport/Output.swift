@@ -1,3 +1,4 @@
+import AttacheModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,26 +40,7 @@ public final class FileSink: TextSink {
 /// JSON text, written by hand so key order is fixed and output can stream.
 public enum JSON {
     /// A JSON string literal for `s`, quoted and escaped.
-    public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    public static func string(_ s: String) -> String { JSONText.string(s) }
     public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
     /// An object from ordered (key, already-encoded value) pairs.
     public static func object(_ pairs: [(String, String)]) -> String {
