@@ -1,4 +1,5 @@
 import ArgumentParser
+import AttacheModel
 import Foundation
 
 /// The version attache reports and records in the catalog.
@@ -43,6 +44,11 @@ struct Attache: ParsableCommand {
     static func main() {
         // A Swift program starts in the "C" locale; libarchive needs UTF-8 to write non-ASCII names.
         setlocale(LC_ALL, "C.UTF-8")
+        if let unknown = unknownCommand(in: CommandLine.arguments) {
+            Terminal.error(unknown)
+            Terminal.write("Usage: attache <command> [options]; 'attache --help' lists the commands.\n")
+            Foundation.exit(Exit.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -55,6 +61,31 @@ struct Attache: ParsableCommand {
             // Help, --version and usage errors: ArgumentParser prints them (usage exits 64).
             Attache.exit(withError: error)
         }
+    }
+}
+
+extension Attache {
+    /// The names a first argument may take: every command and `help`.
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+    }
+
+    /// "unknown command 'lst'; did you mean 'list'?" when the first argument is not an option
+    /// and names no command. ArgumentParser alone would answer "2 unexpected arguments".
+    static func unknownCommand(in arguments: [String]) -> String? {
+        guard arguments.count > 1 else { return nil }
+        let first = arguments[1]
+        guard !first.hasPrefix("-"), !commandNames.contains(first) else { return nil }
+        let typed = Array(first.lowercased())
+        var best: (name: String, distance: Int)?
+        for name in commandNames {
+            let distance = editDistance(typed, Array(name))
+            if best == nil || distance < best!.distance { best = (name, distance) }
+        }
+        var message = "unknown command '\(first)'"
+        if let best, best.distance <= max(2, best.name.count / 3) { message += "; did you mean '\(best.name)'?" }
+        else { message += "; the commands are " + commandNames.dropLast().joined(separator: ", ") }
+        return message
     }
 }
 

@@ -44,4 +44,20 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
-extension OutputFormat: ExpressibleByArgument {}
+/// The formats `attache list` offers: exactly those it takes, so a usage error never offers
+/// one the next message refuses.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+    var output: OutputFormat {
+        switch self {
+        case .table: return .table
+        case .csv: return .csv
+        case .json: return .json
+        }
+    }
+}
+
+/// The formats `attache report` offers.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

@@ -38,13 +38,12 @@ struct ListCommand: ParsableCommand {
     var kind: Kind
 
     @Option(name: .long, help: "table, csv or json.")
-    var format: OutputFormat = .table
+    var format: ListFormat = .table
 
     @Flag(name: .long, help: "With 'files': include files that are gone (history).")
     var all = false
 
     func validate() throws {
-        if format == .text { throw ValidationError("list --format takes table, csv or json") }
         if all && kind != .files { throw ValidationError("--all goes with 'list files'") }
     }
 
@@ -53,13 +52,13 @@ struct ListCommand: ParsableCommand {
         var sink = FileSink()
         do {
             switch kind {
-            case .files: try Listing.files(catalog, format: format, includeGone: all, to: &sink)
-            case .duplicates: try Listing.duplicates(catalog, format: format, to: &sink)
-            case .problems: try Listing.problems(catalog, format: format, to: &sink)
-            case .refs: try Listing.references(catalog, format: format, to: &sink)
-            case .missing: try Listing.references(catalog, format: format, onlyUnresolved: true, to: &sink)
-            case .orphans: try Listing.orphans(catalog, format: format, to: &sink)
-            case .decisions: try Listing.decisions(catalog, format: format, to: &sink)
+            case .files: try Listing.files(catalog, format: format.output, includeGone: all, to: &sink)
+            case .duplicates: try Listing.duplicates(catalog, format: format.output, to: &sink)
+            case .problems: try Listing.problems(catalog, format: format.output, to: &sink)
+            case .refs: try Listing.references(catalog, format: format.output, to: &sink)
+            case .missing: try Listing.references(catalog, format: format.output, onlyUnresolved: true, to: &sink)
+            case .orphans: try Listing.orphans(catalog, format: format.output, to: &sink)
+            case .decisions: try Listing.decisions(catalog, format: format.output, to: &sink)
             }
         } catch { throw Failure(error) }
         sink.flush()

@@ -13,13 +13,12 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     @Option(name: .long, help: "text or json.")
-    var format: OutputFormat = .text
+    var format: ReportFormat = .text
 
     @Option(name: .long, help: "How many of the largest files and duplicate groups to show.")
     var top: Int = 10
 
     func validate() throws {
-        guard format == .text || format == .json else { throw ValidationError("report --format takes text or json") }
         guard top >= 0 else { throw ValidationError("--top takes a number ≥ 0") }
     }
 

@@ -44,8 +44,10 @@ import Testing
         let dir = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(Array("x".utf8), to: dir + "/file")
-        #expect(throws: ManifestError.self) { try ManifestLoader.load(path: dir + "/nope/attache.yaml") }
-        do { _ = try ManifestLoader.load(path: dir + "/file/attache.yaml") } catch { #expect(error.kind == .notFound) }
+        let underMissing = #expect(throws: ManifestError.self) { try ManifestLoader.load(path: dir + "/nope/attache.yaml") }
+        #expect(underMissing?.kind == .notFound)
+        let underFile = #expect(throws: ManifestError.self) { try ManifestLoader.load(path: dir + "/file/attache.yaml") }
+        #expect(underFile?.kind == .notFound)
     }
 
     @Test func folderInsteadOfAFile() throws {
@@ -66,20 +68,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(Array("version: 1\n".utf8), to: dir + "/attache.yaml")
         chmod(dir + "/attache.yaml", 0)
-        do { _ = try ManifestLoader.load(path: dir + "/attache.yaml") } catch {
-            #expect(error.kind == .unreadable)
-            #expect(error.message.contains("permission denied"))
-        }
+        let error = #expect(throws: ManifestError.self) { try ManifestLoader.load(path: dir + "/attache.yaml") }
+        #expect(error?.kind == .unreadable)
+        #expect(error?.message.contains("permission denied") == true)
     }
 
     @Test func hugeFileIsRefusedUnread() throws {
         let dir = try scratchFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write([UInt8](repeating: UInt8(ascii: "#"), count: 5 << 20), to: dir + "/attache.yaml")
-        do { _ = try ManifestLoader.load(path: dir + "/attache.yaml") } catch {
-            #expect(error.kind == .unreadable)
-            #expect(error.message.contains("too large for a manifest (at most 4.00 MiB)"), "\(error)")
-        }
+        let error = #expect(throws: ManifestError.self) { try ManifestLoader.load(path: dir + "/attache.yaml") }
+        #expect(error?.kind == .unreadable)
+        #expect(error?.message.contains("too large for a manifest (at most 4.00 MiB)") == true, "\(String(describing: error))")
     }
 
     @Test func invalidUTF8IsLocated() throws {
