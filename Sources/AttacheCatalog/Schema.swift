@@ -172,6 +172,10 @@ enum Schema {
                 ALTER TABLE sources ADD COLUMN fields TEXT NOT NULL DEFAULT ''; -- their names, one per line
                 """)
         }
+        m.registerMigration("v6-plan-policy") { db in
+            // A re-plan without --policy uses the policy of the latest plan: its absolute path.
+            try db.execute(sql: "ALTER TABLE plans ADD COLUMN policy_path TEXT")
+        }
         return m
     }
 }

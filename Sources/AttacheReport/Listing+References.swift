@@ -13,7 +13,7 @@ extension Listing {
     public static func decisions<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
         var writer = RowWriter(kind: "decisions", fields: decisionFields, format: format, right: [2])
         try catalog.forEachLatestDecision { f, d in
-            writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .optional(f.category?.rawValue), .text(d.action),
+            writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .optional(f.category?.rawValue), .text(d.action.rawValue),
                         .text(d.rule), .text(d.reason), .optional(d.targetPath), .optional(d.archivePath), .text(d.notes)], to: &sink)
         }
         writer.finish(to: &sink)

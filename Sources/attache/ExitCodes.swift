@@ -1,5 +1,6 @@
 import AttacheCatalog
 import AttacheConfig
+import AttachePolicy
 import AttacheReferences
 import AttacheScan
 
@@ -69,6 +70,18 @@ struct Failure: Error {
         case .source(let s):
             self.init(e.description, exit: s.kind == .notFound ? .noInput : (s.kind == .unreadable ? .failure : .badInput))
         default: self.init(e.description, exit: .badInput)
+        }
+    }
+
+    init(_ e: PlanError) {
+        switch e {
+        case .noPolicy: self.init(e.description, exit: .usage)
+        case .rememberedPolicyGone, .reviewNotFound: self.init(e.description, exit: .noInput)
+        case .policy(let p): self.init(p)
+        case .unkeptField: self.init(e.description, exit: .badInput, located: true)
+        case .review: self.init(e.description, exit: .badInput)
+        case .reviewOverQuota: self.init(e.description, exit: .quotaExceeded)
+        case .catalog(let c): self.init(c)
         }
     }
 }

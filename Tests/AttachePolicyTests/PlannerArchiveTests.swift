@@ -82,7 +82,7 @@ private typealias F = PlannerFixture
         F.file(5, "five.pdf", size: 1_000, live: 1, activity: F.date(2024)),
     ]
 
-    func policy(quota: Int64, order: [OverflowSettings.Order]? = nil, action: Action = .archive) -> Policy {
+    func policy(quota: Int64, order: [OverflowSettings.Order]? = nil, action: DecisionAction = .archive) -> Policy {
         var target = TargetLimits()
         target.quota = ByteCount(quota)
         var overflow = OverflowSettings(action: action, highWatermark: 0.9, lowWatermark: 0.5)

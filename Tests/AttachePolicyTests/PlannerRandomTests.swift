@@ -253,7 +253,7 @@ enum RandomCatalog {
         var rules: [Rule] = []
         for k in 0..<rng.int(7) {
             rules.append(Rule(name: "rule-\(k)", when: rng.chance(10) ? nil : rng.pick(conditions),
-                              action: rng.pick(Action.allCases), line: 10 + k))
+                              action: rng.pick(DecisionAction.allCases), line: 10 + k))
         }
         let layouts = ["{root}/{relpath}", "{category}/{year}/{name}", "{category}/{year}/{month}/{stem}.{ext}", "{source}/{sha256:2}/{name}",
                        "{root}/{dir}/{name}", "{name}", "x/{year}", "{root}/{dir}/{stem} - {source}.{ext}"]
@@ -263,7 +263,7 @@ enum RandomCatalog {
         let high = 0.5 + Double(rng.int(51)) / 100
         let low = high * Double(50 + rng.int(51)) / 100
         return Policy(
-            target: target, layout: rng.pick(layouts), rules: rules, defaultAction: rng.pick(Action.allCases),
+            target: target, layout: rng.pick(layouts), rules: rules, defaultAction: rng.pick(DecisionAction.allCases),
             duplicates: DuplicatePolicy(keepOne: rng.chance(50), preference: preferences.shuffled(using: &rng)),
             archive: ArchiveSettings(format: rng.pick(ArchiveSettings.Format.allCases),
                                      volumeSize: rng.chance(50) ? ByteCount(Int64(1_000 + rng.int(20_000))) : nil,
@@ -275,7 +275,7 @@ enum RandomCatalog {
 
     static func overrides(_ rng: inout PlannerRandom, files: [PlanFile]) -> [Override] {
         var out: [Override] = []
-        for f in files where rng.chance(6) { out.append(Override(fileID: f.id, action: rng.pick(Action.allCases))) }
+        for f in files where rng.chance(6) { out.append(Override(fileID: f.id, action: rng.pick(DecisionAction.allCases))) }
         if rng.chance(10) { out.append(Override(fileID: 9_999_999, action: .keep)) }
         return out
     }

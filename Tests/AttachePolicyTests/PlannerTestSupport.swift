@@ -44,7 +44,7 @@ enum PlannerFixture {
                         newestRecordActivity: activity, sources: sources)
     }
 
-    static func rule(_ name: String, _ when: Condition?, _ action: Action, line: Int = 0) -> Rule {
+    static func rule(_ name: String, _ when: Condition?, _ action: DecisionAction, line: Int = 0) -> Rule {
         Rule(name: name, when: when, action: action, line: line)
     }
 

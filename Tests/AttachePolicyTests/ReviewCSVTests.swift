@@ -13,7 +13,7 @@ import Testing
     }
 
     func decision(_ id: Int64, _ action: String) -> DecisionRow {
-        DecisionRow(fileID: id, action: action, rule: "r", reason: "", targetPath: nil, archivePath: nil, duplicateOf: nil, notes: "")
+        DecisionRow(fileID: id, action: DecisionAction(rawValue: action)!, rule: "r", reason: "", targetPath: nil, archivePath: nil, duplicateOf: nil, notes: "")
     }
 
     @Test func namesThatLookLikeFormulasStayText() {

@@ -258,4 +258,81 @@ import Testing
             #expect(decisions.allSatisfy { !($0["reason"] as? String ?? "").isEmpty }, "\(name): every decision explains itself")
         }
     }
+
+    /// The README's review loop as written: the demo manifest names no policy, so the re-plan
+    /// uses the policy of the plan before it, and says so.
+    @Test func aReplanUsesThePolicyOfThePlanBefore() throws {
+        let m = try Self.prepared()
+        let noPlanYet = try m.run(["plan"])
+        #expect(noPlanYet.exitCode == 64 && noPlanYet.stderr.contains("--policy"), "\(noPlanYet)")
+        let policy = m.dir + "/cloud.yaml"
+        try FileManager.default.copyItem(atPath: Self.policies + "/cloud-50gib.yaml", toPath: policy)
+        let review = m.dir + "/review.csv"
+        // Relative, as a user types it: remembered as an absolute path.
+        #expect(try m.run(["plan", "--policy", "cloud.yaml", "--export", review]).exitCode == 0)
+        var lines = try String(contentsOfFile: review, encoding: .utf8).components(separatedBy: "\r\n")
+        let i = try #require(lines.firstIndex { $0.contains("Contracts/Acme Trading/Contract 2014.pdf") })
+        lines[i] = lines[i].replacingOccurrences(of: ",keep,keep-referenced,", with: ",archive,keep-referenced,")
+        try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
+
+        let again = try m.run(["plan", "--overrides", review, "--diff"])
+        #expect(again.exitCode == 0, "\(again)")
+        #expect(again.stderr.contains("using the policy of plan 1: \(policy)"), "\(again)")
+        #expect(again.stdout.contains("Applied 1 reviewed decision") && again.stdout.contains("1 changed decisions"), "\(again)")
+        // …and the plan after that remembers it too.
+        #expect(try m.run(["plan"]).stderr.contains("using the policy of plan 2: \(policy)"))
+
+        try FileManager.default.removeItem(atPath: policy)
+        let gone = try m.run(["plan", "--diff"])
+        #expect(gone.exitCode == 66, "\(gone)")
+        #expect(gone.stderr.contains("the policy of plan 3, \(policy), is gone: pass --policy"), "\(gone)")
+        // An explicit policy still wins over the remembered one.
+        let explicit = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"])
+        #expect(explicit.exitCode == 0 && !explicit.stderr.contains("using the policy"), "\(explicit)")
+    }
+
+    /// The review spreadsheet's `references` column and `attache explain` count the same
+    /// references for every file — the fixtures hold references to a symlink and to an
+    /// unreadable file, which are named by a record but not resolved.
+    @Test func theReviewSheetAndExplainCountTheSameReferences() throws {
+        let m = try Self.prepared()
+        let review = m.dir + "/review.csv"
+        #expect(try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--export", review]).exitCode == 0)
+        let rows = parseCSV(try String(contentsOfFile: review, encoding: .utf8).replacingOccurrences(of: "\u{FEFF}", with: ""))
+        let header = try #require(rows.first)
+        let root = try #require(header.firstIndex(of: "root")), path = try #require(header.firstIndex(of: "path"))
+        let refs = try #require(header.firstIndex(of: "references"))
+        var compared = 0, unresolvedSeen = false
+        for row in rows.dropFirst() where row.count == header.count {
+            let file = row[root] + "/" + row[path]
+            guard !row[root].hasPrefix("'"), !row[path].hasPrefix("'") else { continue }   // inert-quoted names
+            let explained = try m.run(["explain", file])
+            #expect(explained.exitCode == 0, "\(explained)")
+            let line = try #require(explained.stdout.split(separator: "\n").first { $0.hasPrefix("  references  ") })
+            let count = line.contains("none") ? 0 : Int(line.dropFirst("  references  ".count).prefix { $0.isNumber }) ?? -1
+            #expect(String(count) == row[refs], "\(file): the review sheet says \(row[refs]), explain says \(count)")
+            if count > 0 && (explained.stdout.contains("status      special") || explained.stdout.contains("status      unreadable")) {
+                unresolvedSeen = true
+            }
+            compared += 1
+        }
+        #expect(compared > 10)
+        #expect(unresolvedSeen, "the fixtures should hold a reference to a file that cannot be moved")
+    }
+
+    /// A decision action this build does not know (a newer attache wrote it, or someone edited
+    /// the catalog) is a clear catalog error naming it — never a crash, never a blank listing.
+    @Test func anUnknownStoredActionIsAnErrorThatNamesIt() throws {
+        let m = try Self.prepared()
+        #expect(try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml"]).exitCode == 0)
+        let edit = try CLI.runTool(["/usr/bin/env", "sqlite3", m.dir + "/attache.db",
+                                    "UPDATE decisions SET action = 'maybe' WHERE file_id = (SELECT MIN(file_id) FROM decisions)"])
+        #expect(edit.exitCode == 0, "\(edit)")
+        for args in [["list", "decisions"], ["plan", "--diff"]] {
+            let r = try m.run(args)
+            #expect(r.exitCode == 1, "\(args): \(r)")
+            #expect(r.stderr.contains("decisions.action holds 'maybe'"), "\(args): \(r)")
+        }
+    }
 }
+

@@ -40,7 +40,7 @@ extension PolicyDecoder {
             }
             nameNodes[name] = nameNode
             let actionNode = try m.require("action", expected: "what happens to the files it matches: keep, archive or drop")
-            let action = Action(rawValue: try PolicyValues.choice(actionNode, "'action'", kind: "action",
+            let action = DecisionAction(rawValue: try PolicyValues.choice(actionNode, "'action'", kind: "action",
                                                                   among: PolicyDecoder.actions))!
             var when: Condition? = nil
             var conjuncts: Conjuncts = []
@@ -96,18 +96,7 @@ extension PolicyDecoder {
         func leaf(_ c: Condition) -> (Condition, Conjuncts) { (c, [(c, entry.keyLocation)]) }
         switch key {
         case "all", "any":
-            let example = "\(key): [{referenced: false}, {modified: {before: 7 years}}]"
-            guard case .sequence(let items) = value.content else {
-                throw value.error("expected a list of conditions for \(quoted), found \(value.found); e.g. \(example)")
-            }
-            guard !items.isEmpty else { throw value.error("\(quoted) is an empty list; e.g. \(example)") }
-            var children: [Condition] = []
-            var conjuncts: Conjuncts = []
-            for item in items {
-                let (c, parts) = try condition(item, "each item of \(quoted)")
-                children.append(c)
-                conjuncts += parts
-            }
+            let (children, conjuncts) = try conditions(key, value)
             return key == "all" ? (.all(children), conjuncts) : leaf(.any(children))
         case "not":
             if case .sequence = value.content {
@@ -123,33 +112,13 @@ extension PolicyDecoder {
             }
             return leaf(.name(globs))
         case "path":
-            var globs: [String] = []
-            for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "['**/Backup/**']") {
-                try checkGlob(text, at: item, what: quoted)
-                globs.append(text)
-            }
-            return leaf(.path(globs))
+            return leaf(.path(try paths(value, quoted)))
         case "extension":
             return leaf(.fileExtension(try extensions(value)))
         case "category":
-            let names = Category.allCases.map(\.rawValue)
-            var categories: [Category] = []
-            for (_, item) in try PolicyValues.scalarItems(value, quoted, example: "[pdf, image]") {
-                let c = Category(rawValue: try PolicyValues.choice(item, quoted, kind: "category", among: names))!
-                if !categories.contains(c) { categories.append(c) }
-            }
-            return leaf(.category(categories))
+            return leaf(.category(try categories(value, quoted)))
         case "mime":
-            var types: [String] = []
-            for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "['image/*', application/pdf]") {
-                let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !text.contains(" ") else {
-                    throw item.error("'\(text)' in 'mime' is not a MIME type; write type/subtype, e.g. 'application/pdf' or 'image/*'")
-                }
-                try checkGlob(text, at: item, what: quoted)
-                types.append(text.lowercased())
-            }
-            return leaf(.mime(types))
+            return leaf(.mime(try mimeTypes(value, quoted)))
         case "size":
             return leaf(try size(value))
         case "modified":
@@ -165,16 +134,7 @@ extension PolicyDecoder {
         case "extension_mismatch":
             return leaf(.extensionMismatch(try value.bool(quoted)))
         case "status":
-            var statuses: [FileStatus] = []
-            for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "[unreadable, special]") {
-                if text.lowercased() == FileStatus.gone.rawValue {
-                    throw item.error("files that are gone are not planned; 'status' can be: "
-                        + PolicyDecoder.statuses.joined(separator: ", "))
-                }
-                let s = FileStatus(rawValue: try PolicyValues.choice(item, quoted, kind: "status", among: PolicyDecoder.statuses))!
-                if !statuses.contains(s) { statuses.append(s) }
-            }
-            return leaf(.status(statuses))
+            return leaf(.status(try statuses(value, quoted)))
         case "problem":
             return leaf(try problem(value))
         default:
@@ -204,6 +164,69 @@ extension PolicyDecoder {
     ]
 
     /// `pdf`, `.PDF`, `[pdf, docx]` → lower-cased, without the dot.
+    /// The children of `all` / `any`, and their conjuncts.
+    private func conditions(_ key: String, _ value: YAMLNode) throws(YAMLDiagnostic) -> ([Condition], Conjuncts) {
+        let quoted = "'\(key)'"
+        let example = "\(key): [{referenced: false}, {modified: {before: 7 years}}]"
+        guard case .sequence(let items) = value.content else {
+            throw value.error("expected a list of conditions for \(quoted), found \(value.found); e.g. \(example)")
+        }
+        guard !items.isEmpty else { throw value.error("\(quoted) is an empty list; e.g. \(example)") }
+        var children: [Condition] = []
+        var conjuncts: Conjuncts = []
+        for item in items {
+            let (c, parts) = try condition(item, "each item of \(quoted)")
+            children.append(c)
+            conjuncts += parts
+        }
+        return (children, conjuncts)
+    }
+
+    private func paths(_ value: YAMLNode, _ quoted: String) throws(YAMLDiagnostic) -> [String] {
+        var globs: [String] = []
+        for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "['**/Backup/**']") {
+            try checkGlob(text, at: item, what: quoted)
+            globs.append(text)
+        }
+        return globs
+    }
+
+    private func categories(_ value: YAMLNode, _ quoted: String) throws(YAMLDiagnostic) -> [Category] {
+        let names = Category.allCases.map(\.rawValue)
+        var categories: [Category] = []
+        for (_, item) in try PolicyValues.scalarItems(value, quoted, example: "[pdf, image]") {
+            let c = Category(rawValue: try PolicyValues.choice(item, quoted, kind: "category", among: names))!
+            if !categories.contains(c) { categories.append(c) }
+        }
+        return categories
+    }
+
+    private func mimeTypes(_ value: YAMLNode, _ quoted: String) throws(YAMLDiagnostic) -> [String] {
+        var types: [String] = []
+        for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "['image/*', application/pdf]") {
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !text.contains(" ") else {
+                throw item.error("'\(text)' in 'mime' is not a MIME type; write type/subtype, e.g. 'application/pdf' or 'image/*'")
+            }
+            try checkGlob(text, at: item, what: quoted)
+            types.append(text.lowercased())
+        }
+        return types
+    }
+
+    private func statuses(_ value: YAMLNode, _ quoted: String) throws(YAMLDiagnostic) -> [FileStatus] {
+        var statuses: [FileStatus] = []
+        for (text, item) in try PolicyValues.scalarItems(value, quoted, example: "[unreadable, special]") {
+            if text.lowercased() == FileStatus.gone.rawValue {
+                throw item.error("files that are gone are not planned; 'status' can be: "
+                    + PolicyDecoder.statuses.joined(separator: ", "))
+            }
+            let s = FileStatus(rawValue: try PolicyValues.choice(item, quoted, kind: "status", among: PolicyDecoder.statuses))!
+            if !statuses.contains(s) { statuses.append(s) }
+        }
+        return statuses
+    }
+
     private func extensions(_ value: YAMLNode) throws(YAMLDiagnostic) -> [String] {
         var out: [String] = []
         for (text, item) in try PolicyValues.scalarItems(value, "'extension'", example: "[pdf, docx]") {

@@ -38,7 +38,7 @@ struct PolicyDecoder {
     static let overflowKeys = ["order", "action", "high_watermark", "low_watermark"]
     static let overflowOrderKeys = ["key", "order"]
     static let limitsKeys = ["too_large", "rename"]
-    static let actions = Action.allCases.map(\.rawValue)
+    static let actions = DecisionAction.allCases.map(\.rawValue)
     /// The word that lifts a profile's limit (`max_path_length: unlimited`).
     static let unlimited = "unlimited"
     /// Archive volumes below this are a unit mistake ('4' meant as 4 GiB).
@@ -88,7 +88,7 @@ struct PolicyDecoder {
         }
         if let node = top.value("rules") { policy.rules = try rules(node) }
         if let node = top.value("default") {
-            policy.defaultAction = Action(rawValue: try PolicyValues.choice(node, "'default'", kind: "action",
+            policy.defaultAction = DecisionAction(rawValue: try PolicyValues.choice(node, "'default'", kind: "action",
                                                                             among: PolicyDecoder.actions))!
         }
         if let node = top.value("duplicates") { policy.duplicates = try duplicates(node) }
@@ -270,7 +270,7 @@ struct PolicyDecoder {
         var o = OverflowSettings()
         if let n = m.value("order") { o.order = try overflowOrder(n) }
         if let n = m.value("action") {
-            let action = Action(rawValue: try PolicyValues.choice(n, "overflow 'action'", kind: "action",
+            let action = DecisionAction(rawValue: try PolicyValues.choice(n, "overflow 'action'", kind: "action",
                                                                   among: PolicyDecoder.actions))!
             guard action != .keep else {
                 throw n.error("overflow 'action' is what happens to the files that do not fit: 'archive' or 'drop', not 'keep'")
@@ -381,7 +381,7 @@ struct PolicyDecoder {
         let m = try node.mapping("'limits'", allowedKeys: PolicyDecoder.limitsKeys)
         var l = LimitHandling()
         if let n = m.value("too_large") {
-            let action = Action(rawValue: try PolicyValues.choice(n, "'too_large'", kind: "action", among: PolicyDecoder.actions))!
+            let action = DecisionAction(rawValue: try PolicyValues.choice(n, "'too_large'", kind: "action", among: PolicyDecoder.actions))!
             guard action != .keep else {
                 throw n.error("'too_large' is for files the target cannot hold as they are: 'archive' (split into volumes) "
                     + "or 'drop', not 'keep'")

@@ -55,9 +55,9 @@ extension Planner.Run {
         // Tallies by stage and category index (no string hashing per file), named at the end.
         var byStage = [PlanSummary.Tally](repeating: .init(), count: rules.count + 6)
         var byCategory = [PlanSummary.Tally](repeating: .init(), count: Category.allCases.count)
-        var byAction = [PlanSummary.Tally](repeating: .init(), count: Action.allCases.count)
+        var byAction = [PlanSummary.Tally](repeating: .init(), count: DecisionAction.allCases.count)
         let categoryIndex = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
-        let actionIndex = Dictionary(uniqueKeysWithValues: Action.allCases.enumerated().map { ($1, $0) })
+        let actionIndex = Dictionary(uniqueKeysWithValues: DecisionAction.allCases.enumerated().map { ($1, $0) })
         var unmovable: [String] = []
         // Reasons are the costly part (words for every file) and independent: shared among the cores.
         let run = self
@@ -89,7 +89,7 @@ extension Planner.Run {
                 unmovable.append("\(Phrase.source(files[i])) (file \(files[i].id)) cannot be moved: \(Phrase.unmovable(files[i])) — dropped, review it")
             }
         }
-        for (k, a) in Action.allCases.enumerated() { summary.byAction[a] = byAction[k] }
+        for (k, a) in DecisionAction.allCases.enumerated() { summary.byAction[a] = byAction[k] }
         for (k, c) in Category.allCases.enumerated() where byCategory[k].files > 0 { summary.byCategory[c.rawValue] = byCategory[k] }
         for k in byStage.indices where byStage[k].files > 0 {
             // Two rules with one name (the loader refuses it) add up under that name.

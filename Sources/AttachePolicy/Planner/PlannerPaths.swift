@@ -113,6 +113,7 @@ extension Planner.Run {
         return out
     }
 
+    /// Step 6: archives get their volume paths, kept files their sanitised, unique target paths.
     mutating func assignPaths() {
         let namer = Namer(limits: policy.target, rename: policy.limits.rename)
         var cache: FolderCache = [:]
@@ -126,12 +127,14 @@ extension Planner.Run {
             case .drop: break
             }
         }
-        var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
-
-        // Archive volumes: grouped, split by size, named.
         let volumes = planVolumes(archivedIndices, namer: namer, cache: &cache)
+        let bases = keptBases(keptIndices, namer: namer)
+        claimPaths(volumes: volumes, kept: keptIndices, bases: bases, namer: namer)
+    }
 
-        // Kept files: their base paths.
+    /// Each kept file's path before collisions: the layout rendered and sanitised, with the
+    /// notes and warnings that says about it.
+    mutating func keptBases(_ kept: [Int], namer: Namer) -> [[String]] {
         let layout = Template(policy.layout)
         if !layout.unknown.isEmpty {
             pathWarnings.append("layout '\(policy.layout)': unknown placeholder " + layout.unknown.map { "{\($0)}" }.joined(separator: ", ")
@@ -139,41 +142,11 @@ extension Planner.Run {
         }
         // Each kept file's path is rendered and sanitised on its own, so the work is shared
         // among the cores; each chunk has its own copies of its files and its own folder cache.
-        let files = self.files, kept = keptIndices, run = self
+        let files = self.files, run = self
         let rendered = Planner.parallelChunks(kept.count, minimumChunk: minimumChunk) { lo, hi -> [KeptBase] in
             let local = kept[lo..<hi].map { files[$0] }
             var cache: FolderCache = [:]
-            var out: [KeptBase] = []
-            out.reserveCapacity(hi - lo)
-            for k in local.indices {
-                var escaped = false
-                var raw = layout.render { Planner.layoutValue($0, local, k, &escaped) }
-                if raw.isEmpty {
-                    if case .single(let n) = Planner.layoutValue(.name, local, k, &escaped) { raw = [n] }
-                }
-                var issues = NameIssues()
-                issues.escaped = escaped
-                var result = KeptBase(segments: run.sanitized(raw, namer: namer, cache: &cache, issues: &issues))
-                result.notes = issues.notes(renamed: namer.rename, namer: namer)
-                if namer.rename {
-                    if let fitted = namer.fit(result.segments) {
-                        if !fitted.note.isEmpty { result.notes.append(fitted.note); result.segments = fitted.segments }
-                    } else {
-                        result.notes.append("flagged: the path cannot be shortened to \(namer.maxPath ?? 0) characters — review it")
-                        result.warning = "\(Phrase.source(local[k])) (file \(local[k].id)): its target path cannot be shortened to "
-                            + "\(namer.maxPath ?? 0) characters"
-                    }
-                } else {
-                    if let m = namer.maxPath, namer.length(result.segments) > m {
-                        result.notes.append("flagged: the path is \(namer.length(result.segments)) characters, the target allows \(m)"
-                                            + " — not shortened (limits.rename is off): review it")
-                        issues.shortened = true
-                    }
-                    result.refused = issues.refused
-                }
-                out.append(result)
-            }
-            return out
+            return local.indices.map { run.keptBase(local, $0, layout: layout, namer: namer, cache: &cache) }
         }
         var bases: [[String]] = []
         bases.reserveCapacity(kept.count)
@@ -189,12 +162,45 @@ extension Planner.Run {
             pathWarnings.append("\(Phrase.count(flagged, "kept file has", "kept files have")) a name or path the target refuses; "
                                 + "limits.rename is off, so they are flagged, not renamed — see their notes")
         }
+        return bases
+    }
 
-        // Every folder any planned path needs is taken as a folder.
+    /// One kept file's rendered, sanitised and (when renaming is on) shortened path.
+    func keptBase(_ local: [PlanFile], _ k: Int, layout: Template, namer: Namer, cache: inout FolderCache) -> KeptBase {
+        var escaped = false
+        var raw = layout.render { Planner.layoutValue($0, local, k, &escaped) }
+        if raw.isEmpty {
+            if case .single(let n) = Planner.layoutValue(.name, local, k, &escaped) { raw = [n] }
+        }
+        var issues = NameIssues()
+        issues.escaped = escaped
+        var result = KeptBase(segments: sanitized(raw, namer: namer, cache: &cache, issues: &issues))
+        result.notes = issues.notes(renamed: namer.rename, namer: namer)
+        if namer.rename {
+            if let fitted = namer.fit(result.segments) {
+                if !fitted.note.isEmpty { result.notes.append(fitted.note); result.segments = fitted.segments }
+            } else {
+                result.notes.append("flagged: the path cannot be shortened to \(namer.maxPath ?? 0) characters — review it")
+                result.warning = "\(Phrase.source(local[k])) (file \(local[k].id)): its target path cannot be shortened to "
+                    + "\(namer.maxPath ?? 0) characters"
+            }
+        } else {
+            if let m = namer.maxPath, namer.length(result.segments) > m {
+                result.notes.append("flagged: the path is \(namer.length(result.segments)) characters, the target allows \(m)"
+                                    + " — not shortened (limits.rename is off): review it")
+                issues.shortened = true
+            }
+            result.refused = issues.refused
+        }
+        return result
+    }
+
+    /// Every folder any planned path needs is taken as a folder; then archives claim their
+    /// paths, then kept files in path order; the losers are numbered.
+    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [[String]], namer: Namer) {
+        var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
         for v in volumes { reservation.addFolders(of: v.segments) }
         for segs in bases { reservation.addFolders(of: segs) }
-
-        // Archives claim first, then kept files in path order; the losers are numbered.
         for v in volumes {
             var segs = v.segments
             var n = 2
@@ -231,114 +237,6 @@ extension Planner.Run {
             slots[i].notes.append("renamed: '\(basePath)' is taken by \(holder); ' (\(n))' added")
             slots[i].targetPath = segs.joined(separator: "/")
         }
-    }
-
-    struct Volume {
-        var segments: [String]
-        var members: [Int]
-    }
-
-    /// Archive volumes: files grouped by `archive.grouping`, in path order; a new volume when
-    /// the next file would take it over the volume size (or the target's max file size,
-    /// whichever is smaller). A file larger than that gets a volume of its own.
-    mutating func planVolumes(_ archived: [Int], namer: Namer, cache: inout FolderCache) -> [Volume] {
-        guard !archived.isEmpty else { return [] }
-        let settings = policy.archive
-        let grouping = Template(settings.grouping)
-        let naming = Template(settings.naming, archiveNaming: true)
-        if !grouping.unknown.isEmpty {
-            pathWarnings.append("archive grouping '\(settings.grouping)': unknown placeholder "
-                                + grouping.unknown.map { "{\($0)}" }.joined(separator: ", ") + " left as text")
-        }
-        if !naming.unknown.isEmpty {
-            pathWarnings.append("archive naming '\(settings.naming)': unknown placeholder "
-                                + naming.unknown.map { "{\($0)}" }.joined(separator: ", ") + " left as text")
-        }
-        let ext = settings.format.rawValue
-        let capacity: Int64? = {
-            switch (settings.volumeSize?.value, policy.target.maxFileSize?.value) {
-            case (let v?, let m?): return Swift.min(v, m)
-            case (let v?, nil): return v
-            case (nil, let m?): return m
-            case (nil, nil): return nil
-            }
-        }()
-        let byGroup = naming.uses(.group)
-        struct Bucket {
-            var group: [String]
-            var volumes: [[Int]]
-            var bytes: Int64
-        }
-        var buckets: [Bucket] = []
-        var bucketOf: [String: Int] = [:]
-        var oversized = 0
-        for i in archived {
-            let size = files[i].size
-            var escaped = false
-            let raw = grouping.render { Planner.layoutValue($0, files, i, &escaped) }
-            var ignored = NameIssues()
-            let group = sanitizedGroup(raw, namer: namer, cache: &cache, issues: &ignored)
-            let key = byGroup ? (namer.caseInsensitive ? group.joined(separator: "/").lowercased() : group.joined(separator: "/")) : ""
-            let b: Int
-            if let existing = bucketOf[key] { b = existing } else {
-                b = buckets.count
-                bucketOf[key] = b
-                buckets.append(Bucket(group: group, volumes: [[]], bytes: 0))
-            }
-            if let capacity, !buckets[b].volumes[buckets[b].volumes.count - 1].isEmpty, buckets[b].bytes + size > capacity {
-                buckets[b].volumes.append([])
-                buckets[b].bytes = 0
-            }
-            buckets[b].volumes[buckets[b].volumes.count - 1].append(i)
-            buckets[b].bytes += size
-            if let capacity, size > capacity {
-                slots[i].notes.append("larger than the archive volume size (\(Phrase.bytes(size)) > \(Phrase.bytes(capacity))): "
-                                      + "it fills a volume of its own")
-                // Nothing else joins its volume.
-                buckets[b].bytes = capacity
-            }
-            if let max = policy.target.maxFileSize?.value, size > max {
-                slots[i].notes.append("its archive volume may exceed the target's max file size (\(Phrase.bytes(max))) unless it compresses — review it")
-                oversized += 1
-            }
-        }
-        if oversized > 0 {
-            pathWarnings.append("\(Phrase.count(oversized, "archived file is", "archived files are")) larger than the target's max file size; "
-                                + "their archive volumes fit only if they compress — see their notes")
-        }
-        var out: [Volume] = []
-        for bucket in buckets {
-            for (v, members) in bucket.volumes.enumerated() {
-                let number = Planner.volumeNumber(v + 1)
-                var raw = naming.render { field in
-                    switch field {
-                    case .group: return .components(bucket.group)
-                    case .volume: return .single(number)
-                    default: return .single("")
-                    }
-                }
-                if raw.isEmpty { raw = ["archive"] }
-                if !naming.uses(.volume) && v > 0 { raw[raw.count - 1] += "-" + number }
-                var ignored = NameIssues()
-                let reserve = ext.utf16.count + 1
-                var segs = sanitized(raw, namer: namer, cache: &cache, issues: &ignored, reserveOnLast: reserve)
-                if namer.rename, let fitted = namer.fit(segs, reserve: reserve), !fitted.note.isEmpty { segs = fitted.segments }
-                segs[segs.count - 1] += "." + ext
-                out.append(Volume(segments: segs, members: members))
-            }
-        }
-        return out
-    }
-
-    func sanitizedGroup(_ raw: [String], namer: Namer, cache: inout FolderCache, issues: inout NameIssues) -> [String] {
-        var out: [String] = []
-        for r in raw {
-            if let hit = cache[Array(r.utf8)] { out.append(hit.0); continue }
-            let v = namer.sanitize(r)
-            cache[Array(r.utf8)] = v
-            out.append(v.0)
-        }
-        return out
     }
 }
 

@@ -6,7 +6,7 @@ import AttacheModel
 extension Planner {
     enum Phrase {
         /// "kept", "archived", "dropped".
-        static func verb(_ action: Action) -> String {
+        static func verb(_ action: DecisionAction) -> String {
             switch action {
             case .keep: return "kept"
             case .archive: return "archived"

@@ -12,14 +12,16 @@ public enum Review {
     ]
 
     /// The review CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs read it right).
-    public static func export(_ outcome: PlanStage.Outcome, records: [Int64: [String]]) -> String {
+    /// The `references` column counts what `attache explain` counts (``FileReferences``):
+    /// every reference that names the file, from live and deleted records, resolved or not.
+    public static func export(_ outcome: PlanStage.Outcome, references: [Int64: FileReferences]) -> String {
         var out = "\u{FEFF}" + row(columns)
         for d in outcome.plan.decisions {
             guard let f = outcome.files[d.fileID] else { continue }
-            let refs = records[d.fileID] ?? []
+            let refs = references[d.fileID] ?? FileReferences()
             out += row([
                 String(d.fileID), inert(f.rootPath), inert(f.path.display), String(f.stat.size), f.stat.mtime.iso8601,
-                f.category?.rawValue ?? "", String(refs.count), inert(refs.joined(separator: "; ")), d.action.rawValue,
+                f.category?.rawValue ?? "", String(refs.count), inert(refs.records.joined(separator: "; ")), d.action.rawValue,
                 inert(d.rule), inert(d.reason), inert(d.targetPath ?? ""), inert(d.archivePath ?? ""), "",
             ])
         }
@@ -80,13 +82,13 @@ public enum Review {
             }
             guard seen.insert(id).inserted else { throw ImportError(file: path, record: n, message: "file_id \(id) appears twice") }
             let raw = r[actionCol].trimmingWhitespace().lowercased()
-            guard let action = Action(rawValue: raw) else {
-                let guess = Action.allCases.map(\.rawValue).min { editDistance(Array(raw), Array($0)) < editDistance(Array(raw), Array($1)) }
+            guard let action = DecisionAction(rawValue: raw) else {
+                let guess = DecisionAction.allCases.map(\.rawValue).min { editDistance(Array(raw), Array($0)) < editDistance(Array(raw), Array($1)) }
                 let hint = guess.flatMap { editDistance(Array(raw), Array($0)) <= 2 ? "; did you mean '\($0)'?" : nil } ?? ""
                 throw ImportError(file: path, record: n, message: "file_id \(id), column 'action': '\(r[actionCol])' is not one of keep, archive, drop\(hint)")
             }
             let note = noteCol.map { r[$0].trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
-            if plan[id]?.action != action.rawValue || note != nil || plan[id]?.rule == "override" {
+            if plan[id]?.action != action || note != nil || plan[id]?.rule == "override" {
                 out.append(Override(fileID: id, action: action, note: note))
             }
         }

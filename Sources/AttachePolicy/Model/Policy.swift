@@ -3,17 +3,6 @@ import AttacheModel
 // The storage policy as a value (Documentation/Policy.md). Loading/ builds it from YAML with
 // located errors; Planner/ turns it, with the catalog's files, into one decision per file.
 
-/// What happens to a file.
-public enum Action: String, Sendable, Codable, CaseIterable, Comparable {
-    /// Copied into the new storage at its layout path.
-    case keep
-    /// Bundled into an archive (tar.zst by default) that is stored instead.
-    case archive
-    /// Not moved. Only ever by an explicit rule or the business's override — never silently.
-    case drop
-    public static func < (a: Action, b: Action) -> Bool { a.rawValue < b.rawValue }
-}
-
 /// A span of time: "7 years", "18 months", "30 days", or an absolute date "2015-01-01".
 public enum AgeSpec: Sendable, Equatable, Hashable {
     case years(Int), months(Int), days(Int)
@@ -71,10 +60,10 @@ public struct Rule: Sendable, Equatable {
     public var name: String
     /// nil matches every file (a catch-all).
     public var when: Condition?
-    public var action: Action
+    public var action: DecisionAction
     /// Where the rule is in the policy file, for warnings.
     public var line: Int
-    public init(name: String, when: Condition?, action: Action, line: Int = 0) {
+    public init(name: String, when: Condition?, action: DecisionAction, line: Int = 0) {
         self.name = name; self.when = when; self.action = action; self.line = line
     }
 }
@@ -154,13 +143,13 @@ public struct OverflowSettings: Sendable, Equatable {
     }
     /// The order files leave the kept set (first = first to go).
     public var order: [Order]
-    public var action: Action
+    public var action: DecisionAction
     /// Kept bytes may fill the quota up to this fraction …
     public var highWatermark: Double
     /// … and once over it, files leave until kept bytes are at or below this fraction.
     public var lowWatermark: Double
     public init(order: [Order] = [Order(key: .recordActivity, descending: false), Order(key: .size, descending: true)],
-                action: Action = .archive, highWatermark: Double = 0.9, lowWatermark: Double = 0.85) {
+                action: DecisionAction = .archive, highWatermark: Double = 0.9, lowWatermark: Double = 0.85) {
         self.order = order; self.action = action; self.highWatermark = highWatermark; self.lowWatermark = lowWatermark
     }
 }
@@ -169,11 +158,11 @@ public struct OverflowSettings: Sendable, Equatable {
 public struct LimitHandling: Sendable, Equatable {
     /// A file larger than `maxFileSize`: archive (split into volumes) or drop — a decision with
     /// rule "limits", never silence.
-    public var tooLarge: Action
+    public var tooLarge: DecisionAction
     /// A name the target refuses (characters, reserved, too long): renamed to a safe name
     /// (true), or flagged for review with its action unchanged (false).
     public var rename: Bool
-    public init(tooLarge: Action = .archive, rename: Bool = true) { self.tooLarge = tooLarge; self.rename = rename }
+    public init(tooLarge: DecisionAction = .archive, rename: Bool = true) { self.tooLarge = tooLarge; self.rename = rename }
 }
 
 /// A whole storage policy.
@@ -188,7 +177,7 @@ public struct Policy: Sendable, Equatable {
     public var layout: String
     public var rules: [Rule]
     /// The action for files no rule matches.
-    public var defaultAction: Action
+    public var defaultAction: DecisionAction
     public var duplicates: DuplicatePolicy
     public var archive: ArchiveSettings
     public var overflow: OverflowSettings
@@ -198,7 +187,7 @@ public struct Policy: Sendable, Equatable {
     public var recordFields: [RecordFieldUse] = []
 
     public init(version: Int = currentVersion, file: String? = nil, name: String? = nil, target: TargetLimits = TargetLimits(),
-                layout: String = "{root}/{relpath}", rules: [Rule] = [], defaultAction: Action = .keep,
+                layout: String = "{root}/{relpath}", rules: [Rule] = [], defaultAction: DecisionAction = .keep,
                 duplicates: DuplicatePolicy = DuplicatePolicy(), archive: ArchiveSettings = ArchiveSettings(),
                 overflow: OverflowSettings = OverflowSettings(), limits: LimitHandling = LimitHandling()) {
         self.version = version; self.file = file; self.name = name; self.target = target; self.layout = layout
@@ -224,107 +213,3 @@ public struct RecordFieldUse: Sendable, Equatable {
     }
 }
 
-// MARK: - Planner input and output
-
-/// One catalogued file as the planner sees it (assembled from the catalog by the caller).
-public struct PlanFile: Sendable, Equatable {
-    public var id: Int64
-    /// The root's display path, and a short name for layouts (its last component).
-    public var root: String
-    public var rootName: String
-    public var path: RawPath
-    public var size: Int64
-    public var mtime: Timestamp
-    public var category: Category?
-    public var mime: String?
-    public var sha256: ContentHash?
-    public var status: FileStatus
-    public var problem: ProblemCode?
-    public var extensionMismatch: Bool
-    /// Resolved references from live records, and from soft-deleted ones.
-    public var liveReferences: Int
-    public var deletedReferences: Int
-    /// The newest `modified` time among referencing records (nil: none known).
-    public var newestRecordActivity: Timestamp?
-    /// Names of the sources whose records reference it, sorted.
-    public var sources: [String]
-    /// Values of the record columns a policy names (`{record.COLUMN}`), from the records that
-    /// reference the file; a column no record gives a value is absent.
-    public var record: [String: String] = [:]
-
-    public init(id: Int64, root: String, rootName: String, path: RawPath, size: Int64, mtime: Timestamp, category: Category?,
-                mime: String?, sha256: ContentHash?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool,
-                liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String],
-                record: [String: String] = [:]) {
-        self.record = record
-        self.id = id; self.root = root; self.rootName = rootName; self.path = path; self.size = size; self.mtime = mtime
-        self.category = category; self.mime = mime; self.sha256 = sha256; self.status = status; self.problem = problem
-        self.extensionMismatch = extensionMismatch; self.liveReferences = liveReferences; self.deletedReferences = deletedReferences
-        self.newestRecordActivity = newestRecordActivity; self.sources = sources
-    }
-}
-
-/// The business's decision for one file, from a reviewed CSV.
-public struct Override: Sendable, Equatable {
-    public var fileID: Int64
-    public var action: Action
-    public var note: String?
-    public init(fileID: Int64, action: Action, note: String? = nil) { self.fileID = fileID; self.action = action; self.note = note }
-}
-
-/// One file's decision: exactly one per file, with the rule that made it and why.
-public struct Decision: Sendable, Equatable {
-    public var fileID: Int64
-    public var action: Action
-    /// The rule's name, or "default", "duplicates", "overflow", "limits", "override".
-    public var rule: String
-    /// For people: "archived: overflow — last record activity 2013, 180 MB".
-    public var reason: String
-    /// keep: the path below the target root (sanitised, unique).
-    public var targetPath: String?
-    /// archive: the archive's path below the target root.
-    public var archivePath: String?
-    /// drop by "duplicates": the file kept instead.
-    public var duplicateOf: Int64?
-    /// Notes on what was changed to fit the target ("renamed: ':' is not allowed", "path shortened").
-    public var notes: [String]
-    public init(fileID: Int64, action: Action, rule: String, reason: String, targetPath: String? = nil, archivePath: String? = nil,
-                duplicateOf: Int64? = nil, notes: [String] = []) {
-        self.fileID = fileID; self.action = action; self.rule = rule; self.reason = reason; self.targetPath = targetPath
-        self.archivePath = archivePath; self.duplicateOf = duplicateOf; self.notes = notes
-    }
-}
-
-/// Totals of a plan.
-public struct PlanSummary: Sendable, Equatable {
-    public struct Tally: Sendable, Equatable {
-        public var files = 0
-        public var bytes: Int64 = 0
-        public init() {}
-    }
-    public var byAction: [Action: Tally] = [:]
-    public var byRule: [String: Tally] = [:]
-    public var byCategory: [String: Tally] = [:]
-    /// Bytes of every file considered, and bytes kept (what lands on the target as files).
-    public var totalBytes: Int64 = 0
-    public var keptBytes: Int64 = 0
-    /// Archives are compressed later; planned at their input size (an upper bound).
-    public var archivedBytes: Int64 = 0
-    public var quota: ByteCount?
-    /// The bytes that must be kept (rules and overrides say keep, overflow may not move them).
-    public var mustKeepBytes: Int64 = 0
-    /// false when the must-keep set alone exceeds the quota (exit 4).
-    public var feasible: Bool = true
-    public init() {}
-}
-
-/// A plan: one decision per file, in file-id order, and its summary.
-public struct Plan: Sendable, Equatable {
-    public var decisions: [Decision]
-    public var summary: PlanSummary
-    /// Warnings for people (a rule that matched nothing, an override that was ignored).
-    public var warnings: [String]
-    public init(decisions: [Decision], summary: PlanSummary, warnings: [String]) {
-        self.decisions = decisions; self.summary = summary; self.warnings = warnings
-    }
-}

@@ -1,0 +1,84 @@
+// A plan as a value: what the planner returns, the catalog stores (`plans`, `decisions`)
+// and AttacheReport renders. No I/O here.
+
+/// Totals of a plan.
+public struct PlanSummary: Sendable, Equatable {
+    /// Files and their bytes.
+    public struct Tally: Sendable, Equatable {
+        public var files = 0
+        public var bytes: Int64 = 0
+        public init() {}
+        public init(files: Int, bytes: Int64) { self.files = files; self.bytes = bytes }
+    }
+    public var byAction: [DecisionAction: Tally] = [:]
+    /// By the rule that decided (a rule's name, or "default", "duplicates", …).
+    public var byRule: [String: Tally] = [:]
+    /// By category raw value.
+    public var byCategory: [String: Tally] = [:]
+    /// Bytes of every file considered, and bytes kept (what lands on the target as files).
+    public var totalBytes: Int64 = 0
+    public var keptBytes: Int64 = 0
+    /// Archives are compressed later; planned at their input size (an upper bound).
+    public var archivedBytes: Int64 = 0
+    public var quota: ByteCount?
+    /// The bytes that must be kept (rules and overrides say keep, overflow may not move them).
+    public var mustKeepBytes: Int64 = 0
+    /// false when the must-keep set alone exceeds the quota (exit 4).
+    public var feasible: Bool = true
+    public init() {}
+}
+
+extension PlanSummary {
+    /// The summary as one JSON object, keys in a fixed order: the form the catalog stores
+    /// (`plans.summary`) and `attache plan --format json` prints (Documentation/Policy.md).
+    public var jsonText: String {
+        func tally(_ t: Tally) -> String { "{\"files\":\(t.files),\"bytes\":\(t.bytes)}" }
+        func group(_ d: [String: Tally]) -> String {
+            "{" + d.keys.sorted().map { JSONText.string($0) + ":" + tally(d[$0]!) }.joined(separator: ",") + "}"
+        }
+        var actions: [String: Tally] = [:]
+        for (k, v) in byAction { actions[k.rawValue] = v }
+        return "{\"total_bytes\":\(totalBytes),\"kept_bytes\":\(keptBytes),\"archived_bytes\":\(archivedBytes),"
+            + "\"quota\":\(quota.map { String($0.value) } ?? "null"),\"must_keep_bytes\":\(mustKeepBytes),\"feasible\":\(feasible),"
+            + "\"by_action\":\(group(actions)),\"by_rule\":\(group(byRule)),\"by_category\":\(group(byCategory))}"
+    }
+}
+
+/// A plan: one decision per file, in file-id order, and its summary.
+public struct Plan: Sendable, Equatable {
+    public var decisions: [Decision]
+    public var summary: PlanSummary
+    /// Warnings for people (a rule that matched nothing, an override that was ignored).
+    public var warnings: [String]
+    public init(decisions: [Decision], summary: PlanSummary, warnings: [String]) {
+        self.decisions = decisions; self.summary = summary; self.warnings = warnings
+    }
+}
+
+/// What changed between two plans: the trial-then-cut-over view.
+public struct PlanDiff: Sendable, Equatable {
+    /// Files decided now that the previous plan did not have, by id.
+    public var newFiles: [Int64] = []
+    /// Files the previous plan decided that are no longer there, by id.
+    public var vanishedFiles: [Int64] = []
+    /// Files whose action, target or archive changed: (id, old, new).
+    public var changed: [(Int64, DecisionRow, DecisionRow)] = []
+
+    public init() {}
+
+    public static func == (a: PlanDiff, b: PlanDiff) -> Bool {
+        a.newFiles == b.newFiles && a.vanishedFiles == b.vanishedFiles && a.changed.map(\.0) == b.changed.map(\.0)
+    }
+
+    /// The diff of two plans held in memory (the plan stage compares through the catalog instead).
+    public static func between(old: [Int64: DecisionRow], new: [Int64: DecisionRow]) -> PlanDiff {
+        var d = PlanDiff()
+        for id in new.keys.sorted() {
+            guard let o = old[id] else { d.newFiles.append(id); continue }
+            let n = new[id]!
+            if n.movesDifferently(from: o) { d.changed.append((id, o, n)) }
+        }
+        d.vanishedFiles = old.keys.filter { new[$0] == nil }.sorted()
+        return d
+    }
+}

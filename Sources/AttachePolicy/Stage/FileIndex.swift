@@ -1,0 +1,41 @@
+import AttacheCatalog
+import AttacheModel
+import Foundation
+
+/// The catalogued files of a plan, looked up by id. The catalog gives them in id order, so a
+/// binary search finds one — no table of a million entries to build.
+public struct FileIndex: Sendable {
+    private let facts: [PlanningFacts]
+
+    init(_ facts: [PlanningFacts]) {
+        var sorted = true
+        for k in facts.indices.dropFirst() where facts[k - 1].file.id >= facts[k].file.id { sorted = false; break }
+        self.facts = sorted ? facts : facts.sorted { $0.file.id < $1.file.id }
+    }
+
+    public subscript(id: Int64) -> FileRecord? {
+        var lo = 0, hi = facts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let m = facts[mid].file.id
+            if m == id { return facts[mid].file }
+            if m < id { lo = mid + 1 } else { hi = mid }
+        }
+        return nil
+    }
+}
+
+/// `ATTACHE_PLAN_TIMINGS=1` prints each phase's wall time to stderr (`plan-phase NAME SECONDS`),
+/// for bench/plan.sh; without it the clock does nothing.
+struct PhaseClock {
+    private let on = ProcessInfo.processInfo.environment["ATTACHE_PLAN_TIMINGS"] == "1"
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap(_ phase: String) {
+        guard on else { return }
+        let t = DispatchTime.now().uptimeNanoseconds
+        FileHandle.standardError.write(Data("plan-phase \(phase) \(String(format: "%.3f", Double(t - last) / 1e9))\n".utf8))
+        last = DispatchTime.now().uptimeNanoseconds
+    }
+}
+

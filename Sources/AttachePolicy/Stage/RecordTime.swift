@@ -1,0 +1,32 @@
+import AttacheModel
+
+/// Times as CRMs write them in `modified` columns.
+public enum RecordTime {
+    /// "2014-03-11", "2014-03-11 09:15:00", "2014-03-11T09:15:00Z", "2022-03-04T10:00:00.000Z",
+    /// or seconds since 1970; read as UTC. nil when it is none of those.
+    public static func parse(_ text: String) -> Timestamp? {
+        let t = text.trimmingWhitespace()
+        if let secs = Int64(t), secs > 0 { return Timestamp(nanoseconds: secs * 1_000_000_000) }
+        let digits = Array(t.utf8)
+        func num(_ a: Int, _ n: Int) -> Int? {
+            guard digits.count >= a + n else { return nil }
+            var v = 0
+            for i in a..<(a + n) { let c = digits[i]; guard c >= 48 && c <= 57 else { return nil }; v = v * 10 + Int(c - 48) }
+            return v
+        }
+        guard let y = num(0, 4), digits.count >= 10, digits[4] == 45, let mo = num(5, 2), digits[7] == 45, let d = num(8, 2),
+              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        var h = 0, mi = 0, s = 0
+        if digits.count >= 19, digits[10] == 32 || digits[10] == 84, let hh = num(11, 2), let mm = num(14, 2), let ss = num(17, 2) {
+            h = hh; mi = mm; s = ss
+        }
+        // Days from civil (Howard Hinnant).
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Timestamp(seconds: days * 86400 + h * 3600 + mi * 60 + s, nanoseconds: 0)
+    }
+}

@@ -1,0 +1,99 @@
+import AttacheCatalog
+import AttacheModel
+
+/// A plan for people (text) and machines (JSON): what `attache plan` prints.
+///
+/// The files a plan speaks of are looked up with a `file` function (the plan stage's index of
+/// the catalogued files, then the vanished ones a diff names), so this formatter needs no
+/// stage's types.
+public enum PlanRendering {
+    /// The summary: totals by action, rule and category, the quota, the warnings.
+    public static func summary(_ plan: Plan, policyFile: String) -> String {
+        let s = plan.summary
+        var out = "Plan for \(policyFile): \(groupedDigits(Int64(plan.decisions.count))) files, \(ByteCount(s.totalBytes))\n"
+        func line(_ label: String, _ t: PlanSummary.Tally) -> String {
+            "  " + label.padding(toLength: 28, withPad: " ", startingAt: 0) + leftPad(groupedDigits(Int64(t.files)), 10)
+                + leftPad(ByteCount(t.bytes).description, 12)
+        }
+        out += "\nBy action\n"
+        for a in DecisionAction.allCases { if let t = s.byAction[a] { out += line(a.rawValue, t) + "\n" } }
+        out += "\nBy rule (first match wins)\n"
+        for r in s.byRule.keys.sorted() { out += line(r, s.byRule[r]!) + "\n" }
+        out += "\nBy category\n"
+        for c in s.byCategory.keys.sorted() { out += line(c, s.byCategory[c]!) + "\n" }
+        out += "\nQuota\n" + quota(s)
+        if !plan.warnings.isEmpty {
+            out += "\nWarnings\n"
+            for w in plan.warnings { out += "  \(w)\n" }
+        }
+        return out
+    }
+
+    static func quota(_ s: PlanSummary) -> String {
+        guard let q = s.quota else { return "  no quota set; kept files take \(ByteCount(s.keptBytes))\n" }
+        let pct = q.value > 0 ? formatFixed(Double(s.keptBytes) * 100 / Double(q.value), digits: 1) : "-"
+        var out = "  quota \(q); everything would take \(ByteCount(s.totalBytes)); kept files take \(ByteCount(s.keptBytes)) "
+            + "(\(pct)%), headroom \(ByteCount(q.value - s.keptBytes))\n"
+        out += "  archives hold \(ByteCount(s.archivedBytes)) before compression; must-keep files alone take \(ByteCount(s.mustKeepBytes))\n"
+        if !s.feasible { out += "  CANNOT FIT: the files that must be kept exceed the quota by \(ByteCount(s.mustKeepBytes - q.value))\n" }
+        return out
+    }
+
+    /// The changes since the previous plan, for people: at most `limit` lines of each kind.
+    public static func changes(_ diff: PlanDiff?, file: (Int64) -> FileRecord?, limit: Int = 100) -> String {
+        guard let d = diff else { return "\nNo previous plan to compare with.\n" }
+        func name(_ id: Int64) -> String { file(id).map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)" }
+        func more(_ n: Int) -> String { n > limit ? "  … and \(n - limit) more (attache plan --diff --format json lists them all)\n" : "" }
+        var out = "\nSince the previous plan: \(d.newFiles.count) new, \(d.vanishedFiles.count) vanished, "
+            + "\(d.changed.count) changed decisions\n"
+        for id in d.newFiles.prefix(limit) { out += "  new       \(name(id))\n" }
+        out += more(d.newFiles.count)
+        for id in d.vanishedFiles.prefix(limit) { out += "  vanished  \(name(id))\n" }
+        out += more(d.vanishedFiles.count)
+        for (id, o, n) in d.changed.prefix(limit) {
+            out += "  changed   \(name(id)): \(o.action.rawValue) (\(o.rule)) → \(n.action.rawValue) (\(n.rule))"
+            if o.targetPath != n.targetPath, let t = n.targetPath { out += ", now at \(t)" }
+            if o.archivePath != n.archivePath, let a = n.archivePath { out += ", now in \(a)" }
+            out += "\n"
+        }
+        out += more(d.changed.count)
+        return out
+    }
+
+    /// `{"version":1,"plan":id,"policy":…,"files":n,"summary":{…},"warnings":[…],"diff":{…}}`;
+    /// `diff` is present only when `withDiff` (null for the first plan). Documentation/Policy.md.
+    public static func json(planID: Int64, plan: Plan, policyFile: String, withDiff: Bool, diff: PlanDiff?,
+                            file: (Int64) -> FileRecord?) -> String {
+        var out = "{\"version\":1,\"plan\":\(planID),\"policy\":\(str(policyFile)),\"files\":\(plan.decisions.count),"
+            + "\"summary\":\(plan.summary.jsonText),\"warnings\":[\(plan.warnings.map(JSONText.string).joined(separator: ","))]"
+        if withDiff {
+            if let d = diff {
+                func ref(_ id: Int64) -> String { fileJSON(id, file) + "}" }
+                let changed = d.changed.map { id, old, new in
+                    fileJSON(id, file) + ",\"old\":\(decisionJSON(old)),\"new\":\(decisionJSON(new))}"
+                }
+                out += ",\"diff\":{\"new\":[\(d.newFiles.map(ref).joined(separator: ","))],"
+                    + "\"vanished\":[\(d.vanishedFiles.map(ref).joined(separator: ","))],"
+                    + "\"changed\":[\(changed.joined(separator: ","))]}"
+            } else {
+                out += ",\"diff\":null"
+            }
+        }
+        return out + "}"
+    }
+
+    /// A file's object without its closing brace (callers add fields).
+    static func fileJSON(_ id: Int64, _ file: (Int64) -> FileRecord?) -> String {
+        guard let f = file(id) else { return "{\"file_id\":\(id)" }
+        return "{\"file_id\":\(id),\"root\":\(str(f.rootPath)),\"path\":\(str(f.path.display))"
+    }
+
+    static func decisionJSON(_ d: DecisionRow) -> String {
+        "{\"action\":\(str(d.action.rawValue)),\"rule\":\(str(d.rule)),\"target_path\":\(str(d.targetPath)),"
+            + "\"archive_path\":\(str(d.archivePath))}"
+    }
+
+    static func str(_ s: String?) -> String { s.map(JSONText.string) ?? "null" }
+
+    static func leftPad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
+}
