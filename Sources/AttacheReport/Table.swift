@@ -74,7 +74,9 @@ public struct Table {
                 let last = i == cells.count - 1
                 parts.append(columns[i].rightAligned ? pad + c : (last ? c : c + pad))
             }
-            return parts.joined(separator: "  ") + "\n"
+            var text = parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }  // an empty last cell leaves no trailing blanks
+            return text + "\n"
         }
         sink.write(line(columns.map(\.header)))
         sink.write(line(widths.map { String(repeating: "-", count: $0) }))

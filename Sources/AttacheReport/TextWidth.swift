@@ -68,10 +68,12 @@ enum TextWidth {
     /// `text` broken into lines of at most `width` columns at spaces; continuation lines start
     /// with `indent`. A word longer than a line is cut in the middle.
     static func wrap(_ text: String, width: Int, indent: String) -> [String] {
-        var lines: [String] = [], line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-            let candidate = line.isEmpty ? word : line + " " + word
-            if of(candidate) <= width || line.isEmpty {
+        // The text's own indentation stays on its first line.
+        let lead = String(text.prefix { $0 == " " })
+        var lines: [String] = [], line = lead
+        for word in text.dropFirst(lead.count).split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = line == lead ? line + word : line + " " + word
+            if of(candidate) <= width || line == lead {
                 line = candidate
             } else {
                 lines.append(line)
