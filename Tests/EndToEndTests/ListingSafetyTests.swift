@@ -100,4 +100,20 @@ import Glibc
         #expect(Array(csv[0].suffix(4)) == ["owner", "group", "uid", "gid"])
         #expect(csv.contains { $0[1] == "theirs.txt" && $0.suffix(4) == ["nobody", groupName, "65534", "65534"] })
     }
+
+    @Test func aCatalogWithoutOwnersGetsThemOnTheNextScanWithoutReadingAgain() throws {
+        let w = try Workspace("owner-upgrade", [.text("a.txt", "a"), .text("b.txt", "b"), .symlink("link", to: "a.txt")])
+        #expect(try w.scan().exitCode == 0)
+        // As a catalog from before migration v5-file-owners: the columns exist, empty.
+        let sql = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE files SET uid=NULL, gid=NULL'); c.commit()"
+        #expect(try CLI.runTool(["/usr/bin/env", "python3", "-c", sql, w.catalog]).exitCode == 0)
+        let before = try w.list("files")
+        #expect(before["a.txt"]?["uid"] is NSNull && before["a.txt"]?["owner"] as? String == "")
+        let again = try w.scan()
+        #expect(again.stdout.contains("0 new, 0 changed, 3 unchanged") && again.stdout.contains("Read 0 files"), "\(again)")
+        let after = try w.list("files")
+        for name in ["a.txt", "b.txt", "link"] {
+            #expect(int(after[name]?["uid"]) == Int(getuid()) && int(after[name]?["gid"]) == Int(getgid()), "\(name): \(after[name] ?? [:])")
+        }
+    }
 }
