@@ -78,6 +78,6 @@ let package = Package(
         .testTarget(name: "AttacheReferencesTests", dependencies: ["AttacheReferences", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]
 )

@@ -71,6 +71,9 @@ extension Catalog {
             mode: UInt32(truncatingIfNeeded: r[i + 6] as Int64))
     }
 
+    /// A uid or gid column: NULL (not recorded yet) is nil.
+    static func owner(_ v: Int64?) -> UInt32? { v.map { UInt32(truncatingIfNeeded: $0) } }
+
     static func fileRecord(_ r: Row) -> FileRecord {
         let path: Data = r[3]
         let stat = fileStat(r, at: 4)
@@ -87,10 +90,15 @@ extension Catalog {
         let whereClause = filter == .present ? "WHERE f.status <> 'gone'" : ""
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
+                SELECT \(Catalog.fileColumns), f.uid, f.gid FROM files f JOIN roots r ON r.id = f.root_id
                 \(whereClause) ORDER BY r.path, f.path
                 """)
-            while let row = try cursor.next() { try body(Catalog.fileRecord(row)) }
+            while let row = try cursor.next() {
+                var f = Catalog.fileRecord(row)
+                f.stat.uid = Catalog.owner(row[18])
+                f.stat.gid = Catalog.owner(row[19])
+                try body(f)
+            }
         }
     }
 

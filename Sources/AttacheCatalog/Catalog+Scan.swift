@@ -21,6 +21,14 @@ public struct PriorFile: Sendable {
     public var hasHash: Bool
 }
 
+/// A file's owner, written for a file the scan did not need to read again.
+public struct OwnerUpdate: Sendable, Equatable {
+    public var id: Int64
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public init(id: Int64, uid: UInt32?, gid: UInt32?) { self.id = id; self.uid = uid; self.gid = gid }
+}
+
 /// One file's new state, written by the scan (insert, or update of the row with the same root and path).
 public struct FileUpdate: Sendable {
     public var rootID: Int64
@@ -164,11 +172,13 @@ extension Catalog {
             var out: [RawPath: PriorFile] = [:]
             let cursor = try Row.fetchCursor(
                 db,
-                sql: "SELECT id, path, kind, size, mtime_ns, ctime_ns, inode, device, mode, status, sha256 IS NOT NULL FROM files WHERE root_id = ?",
+                sql: "SELECT id, path, kind, size, mtime_ns, ctime_ns, inode, device, mode, status, sha256 IS NOT NULL, uid, gid FROM files WHERE root_id = ?",
                 arguments: [rootID])
             while let r = try cursor.next() {
                 let path: Data = r[1]
-                let stat = Catalog.fileStat(r, at: 2)
+                var stat = Catalog.fileStat(r, at: 2)
+                stat.uid = Catalog.owner(r[11])
+                stat.gid = Catalog.owner(r[12])
                 out[RawPath(bytes: [UInt8](path))] = PriorFile(
                     id: r[0], stat: stat, status: FileStatus(rawValue: r[9]) ?? .unreadable, hasHash: r[10])
             }
@@ -177,22 +187,23 @@ extension Catalog {
     }
 
     /// Writes one batch of scan results in a single transaction: file rows (insert or
-    /// update), findings (insert or confirm), and rows to mark gone.
-    public func applyScanBatch(runID: Int64, files: [FileUpdate], findings: [Finding], goneIDs: [Int64]) throws(CatalogError) {
-        if files.isEmpty && findings.isEmpty && goneIDs.isEmpty { return }
+    /// update), findings (insert or confirm), rows to mark gone, and owners of unchanged files.
+    public func applyScanBatch(runID: Int64, files: [FileUpdate], findings: [Finding], goneIDs: [Int64],
+                               owners: [OwnerUpdate] = []) throws(CatalogError) {
+        if files.isEmpty && findings.isEmpty && goneIDs.isEmpty && owners.isEmpty { return }
         try write { db in
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO files (root_id, path, display_path, kind, size, mtime_ns, ctime_ns, inode, device, mode,
                     sha256, mime, category, extension, extension_mismatch, status, problem, problem_detail,
-                    first_seen_run, changed_run, gone_run)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+                    first_seen_run, changed_run, gone_run, uid, gid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
                 ON CONFLICT(root_id, path) DO UPDATE SET
                     kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns, ctime_ns = excluded.ctime_ns,
                     inode = excluded.inode, device = excluded.device, mode = excluded.mode, sha256 = excluded.sha256,
                     mime = excluded.mime, category = excluded.category, extension = excluded.extension,
                     extension_mismatch = excluded.extension_mismatch, status = excluded.status,
                     problem = excluded.problem, problem_detail = excluded.problem_detail,
-                    changed_run = excluded.changed_run, gone_run = NULL
+                    changed_run = excluded.changed_run, gone_run = NULL, uid = excluded.uid, gid = excluded.gid
                 """)
             for f in files {
                 let args: [(any DatabaseValueConvertible)?] = [
@@ -201,6 +212,7 @@ extension Catalog {
                     Int64(bitPattern: f.stat.key.inode), Int64(bitPattern: f.stat.key.device), Int64(f.stat.mode),
                     f.sha256?.hex, f.mime, f.category?.rawValue, f.path.fileExtension, f.extensionMismatch,
                     f.status.rawValue, f.problem?.rawValue, f.problemDetail, runID, runID,
+                    f.stat.uid.map { Int64($0) }, f.stat.gid.map { Int64($0) },
                 ]
                 try upsert.execute(arguments: StatementArguments(args))
             }
@@ -218,6 +230,8 @@ extension Catalog {
             }
             let gone = try db.cachedStatement(sql: "UPDATE files SET status = 'gone', gone_run = ? WHERE id = ?")
             for id in goneIDs { try gone.execute(arguments: [runID, id]) }
+            let owner = try db.cachedStatement(sql: "UPDATE files SET uid = ?, gid = ? WHERE id = ?")
+            for o in owners { try owner.execute(arguments: [o.uid.map { Int64($0) }, o.gid.map { Int64($0) }, o.id]) }
         }
     }
 

@@ -172,6 +172,13 @@ enum Schema {
                 ALTER TABLE sources ADD COLUMN fields TEXT NOT NULL DEFAULT ''; -- their names, one per line
                 """)
         }
+        m.registerMigration("v5-file-owners") { db in
+            // NULL until the next scan records them (an unchanged file gets its owner without a new read).
+            try db.execute(sql: """
+                ALTER TABLE files ADD COLUMN uid INTEGER;       -- the owner's user id (st_uid)
+                ALTER TABLE files ADD COLUMN gid INTEGER;       -- the owner's group id (st_gid)
+                """)
+        }
         m.registerMigration("v6-plan-policy") { db in
             // A re-plan without --policy uses the policy of the latest plan: its absolute path.
             try db.execute(sql: "ALTER TABLE plans ADD COLUMN policy_path TEXT")

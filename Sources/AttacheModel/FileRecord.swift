@@ -34,13 +34,23 @@ public struct FileStat: Hashable, Sendable {
     public var ctime: Timestamp
     public var key: FileKey
     public var mode: UInt32
-    public init(kind: EntryKind, size: Int64, mtime: Timestamp, ctime: Timestamp, key: FileKey, mode: UInt32) {
+    /// The owner's user id; nil when not known (a catalog written before owners were recorded).
+    public var uid: UInt32?
+    /// The owner's group id; nil when not known.
+    public var gid: UInt32?
+    public init(kind: EntryKind, size: Int64, mtime: Timestamp, ctime: Timestamp, key: FileKey, mode: UInt32,
+                uid: UInt32? = nil, gid: UInt32? = nil) {
         self.kind = kind; self.size = size; self.mtime = mtime; self.ctime = ctime; self.key = key; self.mode = mode
+        self.uid = uid; self.gid = gid
     }
     /// Whether a file with this stat must be read again to trust an earlier hash.
     public func differs(from other: FileStat) -> Bool {
         size != other.size || mtime != other.mtime || ctime != other.ctime || key != other.key || kind != other.kind
     }
+    /// Whether only the owner changed (or was not known): the catalog's row needs the new
+    /// owner, not a new read. (A chown changes ctime, so ``differs(from:)`` reads such a file
+    /// again anyway; this catches rows from a catalog that did not record owners yet.)
+    public func ownerDiffers(from other: FileStat) -> Bool { uid != other.uid || gid != other.gid }
 }
 
 /// One catalogued file as the listings and reports see it.

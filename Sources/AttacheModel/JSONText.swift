@@ -1,5 +1,5 @@
-/// JSON text pieces written by hand (reports and plan summaries stream JSON with a fixed key
-/// order, so they do not go through an encoder).
+/// The JSON string escaper ``JSONWriter`` uses (output streams with a fixed key order, so it
+/// does not go through an encoder).
 public enum JSONText {
     /// A JSON string literal for `s`, quoted and escaped (control characters as `\uXXXX`).
     public static func string(_ s: String) -> String {

@@ -9,45 +9,67 @@ extension Listing {
     public static let orphanFields = ["root", "path", "size", "mtime", "sha256", "category", "why"]
     public static let decisionFields = ["root", "path", "size", "category", "action", "rule", "reason", "target_path", "archive_path", "notes"]
 
+    static let decisionTable: [ListingColumn] = [
+        .root(), .path(), .number("size"), .field("action", shortening: .never), .field("rule", minWidth: 8),
+        ListingColumn(column: Table.Column("target", shortening: .middle, minWidth: 16)) { r in
+            r["target_path"].isEmpty ? r["archive_path"] : r["target_path"]
+        },
+        .field("reason", minWidth: 16),
+    ]
+    static func referenceTable(onlyUnresolved: Bool) -> [ListingColumn] {
+        [
+            .field("source", minWidth: 10), .field("key", minWidth: 8), .field("status", shortening: .never),
+            .field("raw", shortening: .middle, minWidth: 20),
+            onlyUnresolved
+                ? .field("reason", minWidth: 16)
+                : ListingColumn(column: Table.Column("file", shortening: .middle, minWidth: 20)) { r in
+                    r["file_path"].isEmpty ? "" : r.label("file_root") + " " + r["file_path"]
+                },
+        ]
+    }
+    static let orphanTable: [ListingColumn] = [
+        .root(), .path(), .number("size"), .date(), .field("category", minWidth: 8), .field("why", shortening: .never),
+    ]
+
     /// Every decision of the latest plan.
     public static func decisions<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: "decisions", fields: decisionFields, format: format, right: [2])
+        var writer = RowWriter(kind: "decisions", fields: decisionFields, table: decisionTable, format: format, sink: sink)
         try catalog.forEachLatestDecision { f, d in
             writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .optional(f.category?.rawValue), .text(d.action.rawValue),
-                        .text(d.rule), .text(d.reason), .optional(d.targetPath), .optional(d.archivePath), .text(d.notes)], to: &sink)
+                        .text(d.rule), .text(d.reason), .optional(d.targetPath), .optional(d.archivePath), .text(d.notes)])
         }
-        writer.finish(to: &sink)
+        sink = writer.finish()
     }
 
     /// Every reference (`missing`: only those that name no file — missing, ambiguous, special or unreadable).
     public static func references<S: TextSink>(_ catalog: Catalog, format: OutputFormat, onlyUnresolved: Bool = false,
                                                to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: onlyUnresolved ? "missing" : "refs", fields: referenceFields, format: format, right: [6, 7])
+        var writer = RowWriter(kind: onlyUnresolved ? "missing" : "refs", fields: referenceFields,
+                               table: referenceTable(onlyUnresolved: onlyUnresolved), format: format, sink: sink)
         let statuses = onlyUnresolved ? ["missing", "ambiguous", "special", "unreadable"] : []
         try catalog.forEachReference(status: statuses) { r in
             writer.row([
                 .text(r.source), .text(r.recordKey), .text(r.recordPosition), .text(r.column), .text(r.kind), .text(r.raw),
-                r.spanStart.map { .int(Int64($0)) } ?? .optional(nil), r.spanEnd.map { .int(Int64($0)) } ?? .optional(nil),
-                .text(r.style), .text(r.status), .optional(r.match), .optional(r.reason), .optional(r.fileRoot),
-                .optional(r.filePath?.display), .bool(r.deleted), .optional(r.modified),
-            ], to: &sink)
+                .int(r.spanStart), .int(r.spanEnd), .text(r.style), .text(r.status), .optional(r.match), .optional(r.reason),
+                .optional(r.fileRoot), .optional(r.filePath?.display), .bool(r.deleted), .optional(r.modified),
+            ])
         }
-        writer.finish(to: &sink)
+        sink = writer.finish()
     }
 
     /// Readable files no live record needs: `unreferenced` (no reference resolves to them) and
     /// `deleted-records-only` (every reference comes from a soft-deleted record).
     public static func orphans<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: "orphans", fields: orphanFields, format: format, right: [2])
+        var writer = RowWriter(kind: "orphans", fields: orphanFields, table: orphanTable, format: format, sink: sink)
         var rows: [(FileRecord, String)] = []
         try catalog.forEachOrphan { rows.append(($0, "unreferenced")) }
         try catalog.forEachOrphan(onlyDeleted: true) { rows.append(($0, "deleted-records-only")) }
         rows.sort { ($0.0.rootPath, $0.0.path) < ($1.0.rootPath, $1.0.path) }
         for (f, why) in rows {
             writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .text(f.stat.mtime.iso8601),
-                        .optional(f.sha256?.hex), .optional(f.category?.rawValue), .text(why)], to: &sink)
+                        .optional(f.sha256?.hex), .optional(f.category?.rawValue), .text(why)])
         }
-        writer.finish(to: &sink)
+        sink = writer.finish()
     }
 }
 

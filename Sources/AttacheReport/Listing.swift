@@ -16,112 +16,68 @@ public enum Listing {
 
     public static let fileFields = [
         "root", "path", "kind", "size", "mtime", "sha256", "mime", "category", "extension_mismatch", "status",
-        "problem", "problem_detail",
+        "problem", "problem_detail", "owner", "group", "uid", "gid",
     ]
     public static let duplicateFields = ["group", "sha256", "size", "copies", "reclaimable", "root", "path", "mtime"]
     public static let problemFields = ["root", "path", "code", "severity", "detail", "first_run", "last_run"]
+    /// The `duplicates` listing's JSON version: 2 since `reclaimable` is given once per group.
+    public static let duplicatesJSONVersion = 2
 
-    /// Lists files (present ones unless `includeGone`).
-    public static func files<S: TextSink>(_ catalog: Catalog, format: OutputFormat, includeGone: Bool = false, to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: "files", fields: fileFields, format: format, right: [3])
+    static let fileTable: [ListingColumn] = [
+        .root(), .path(), .number("size"), .date(), .field("category", minWidth: 8), .field("status", shortening: .never),
+        .field("owner", minWidth: 5), .field("problem", minWidth: 8),
+    ]
+    static let duplicateTable: [ListingColumn] = [
+        .number("group"), .number("copies"), .number("size"), .number("reclaimable"),
+        ListingColumn(column: Table.Column("sha256", shortening: .never)) { String($0["sha256"].prefix(12)) },
+        .root(), .path(),
+    ]
+    static let problemTable: [ListingColumn] = [
+        .root(), .path(), .field("code", shortening: .never), .field("severity", shortening: .never), .field("detail", minWidth: 16),
+    ]
+
+    /// Lists files (present ones unless `includeGone`); `owners` names their uid and gid
+    /// (names are empty without it, or when the system knows none).
+    public static func files<S: TextSink>(_ catalog: Catalog, format: OutputFormat, includeGone: Bool = false,
+                                          owners: (any OwnerNaming)? = nil, to sink: inout S) throws(CatalogError) {
+        var writer = RowWriter(kind: "files", fields: fileFields, table: fileTable, format: format, sink: sink)
         try catalog.forEachFile(includeGone ? .all : .present) { f in
             writer.row([
                 .text(f.rootPath), .text(f.path.display), .text(f.stat.kind.rawValue), .int(f.stat.size),
                 .text(f.stat.mtime.iso8601), .optional(f.sha256?.hex), .optional(f.mime), .optional(f.category?.rawValue),
                 .bool(f.extensionMismatch), .text(f.status.rawValue), .optional(f.problem?.rawValue), .optional(f.problemDetail),
-            ], to: &sink)
+                .text(f.stat.uid.flatMap { owners?.user($0) } ?? ""), .text(f.stat.gid.flatMap { owners?.group($0) } ?? ""),
+                .int(f.stat.uid), .int(f.stat.gid),
+            ])
         }
-        writer.finish(to: &sink)
+        sink = writer.finish()
     }
 
-    /// Lists every file that has a same-content twin, group by group.
+    /// Lists every file that has a same-content twin, group by group. The group's figures
+    /// (`reclaimable`) are on its first row only, so summing the column gives the saving.
     public static func duplicates<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: "duplicates", fields: duplicateFields, format: format, right: [0, 2, 3, 4])
+        var writer = RowWriter(kind: "duplicates", fields: duplicateFields, table: duplicateTable, format: format,
+                               version: duplicatesJSONVersion, sink: sink)
         for (i, g) in try catalog.duplicateGroups().enumerated() {
-            for f in g.files {
+            for (n, f) in g.files.enumerated() {
                 writer.row([
-                    .int(Int64(i + 1)), .text(g.sha256.hex), .int(g.size), .int(Int64(g.files.count)), .int(g.reclaimable),
+                    .int(i + 1), .text(g.sha256.hex), .int(g.size), .int(g.files.count), n == 0 ? .int(g.reclaimable) : .null,
                     .text(f.rootPath), .text(f.path.display), .text(f.stat.mtime.iso8601),
-                ], to: &sink)
+                ])
             }
         }
-        writer.finish(to: &sink)
+        sink = writer.finish()
     }
 
     /// Lists every current finding.
     public static func problems<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
-        var writer = RowWriter(kind: "problems", fields: problemFields, format: format, right: [5, 6])
+        var writer = RowWriter(kind: "problems", fields: problemFields, table: problemTable, format: format, sink: sink)
         for p in try catalog.findings() {
             writer.row([
                 .text(p.rootPath), .text(p.path.isEmpty ? "." : p.path.display), .text(p.code.rawValue),
                 .text(p.code.severity.rawValue), .text(p.detail), .int(p.firstRun), .int(p.lastRun),
-            ], to: &sink)
+            ])
         }
-        writer.finish(to: &sink)
-    }
-}
-
-/// A typed cell: how it is written depends on the format (JSON numbers and booleans stay typed).
-enum Cell {
-    case text(String), int(Int64), bool(Bool), optional(String?)
-    var plain: String {
-        switch self {
-        case .text(let s): return s
-        case .int(let i): return String(i)
-        case .bool(let b): return b ? "true" : "false"
-        case .optional(let s): return s ?? ""
-        }
-    }
-    var json: String {
-        switch self {
-        case .text(let s): return JSON.string(s)
-        case .int(let i): return String(i)
-        case .bool(let b): return b ? "true" : "false"
-        case .optional(let s): return JSON.optional(s)
-        }
-    }
-}
-
-/// Writes rows in one format, streaming for CSV and JSON.
-struct RowWriter {
-    let kind: String
-    let fields: [String]
-    let format: OutputFormat
-    var table: Table
-    var count = 0
-
-    init(kind: String, fields: [String], format: OutputFormat, right: Set<Int>) {
-        self.kind = kind; self.fields = fields; self.format = format
-        table = Table(headers: fields, rightAligned: right)
-    }
-
-    mutating func row<S: TextSink>(_ cells: [Cell], to sink: inout S) {
-        switch format {
-        case .csv:
-            if count == 0 { sink.write(CSV.row(fields)) }
-            sink.write(CSV.row(cells.map(\.plain)))
-        case .json:
-            if count == 0 { sink.write("{\"listing\":\(JSON.string(kind)),\"version\":\(Listing.jsonVersion),\"items\":[\n") } else { sink.write(",\n") }
-            sink.write(JSON.object(Array(zip(fields, cells.map(\.json)))))
-        case .table, .text:
-            table.add(cells.map { c in
-                // One line per row at a terminal: control characters in names are shown escaped.
-                String(c.plain.unicodeScalars.map { $0.value < 0x20 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())
-            })
-        }
-        count += 1
-    }
-
-    mutating func finish<S: TextSink>(to sink: inout S) {
-        switch format {
-        case .csv:
-            if count == 0 { sink.write(CSV.row(fields)) }
-        case .json:
-            if count == 0 { sink.write("{\"listing\":\(JSON.string(kind)),\"version\":\(Listing.jsonVersion),\"items\":[") }
-            sink.write("\n]}\n")
-        case .table, .text:
-            table.render(to: &sink)
-            sink.write("\(count) \(kind)\n")
-        }
+        sink = writer.finish()
     }
 }

@@ -3,19 +3,6 @@ import AttacheModel
 import Glibc
 #endif
 
-/// Where formatted text goes. Formatters write pieces as they go, so a listing of a
-/// million files never sits whole in memory.
-public protocol TextSink {
-    mutating func write(_ text: String)
-}
-
-/// Collects text in a string (tests, small outputs).
-public struct StringSink: TextSink {
-    public private(set) var text = ""
-    public init() {}
-    public mutating func write(_ s: String) { text += s }
-}
-
 /// Buffered writes to a file descriptor (standard output by default).
 public final class FileSink: TextSink {
     private var buffer: [UInt8] = []
@@ -25,6 +12,7 @@ public final class FileSink: TextSink {
         buffer.append(contentsOf: s.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
+    /// Writes what is buffered (retrying interrupted writes).
     public func flush() {
         var off = 0
         while off < buffer.count {
@@ -37,7 +25,9 @@ public final class FileSink: TextSink {
     deinit { flush() }
 }
 
-/// JSON text, written by hand so key order is fixed and output can stream.
+/// JSON pieces as strings: kept only so code written against it still builds while it moves
+/// to ``JSONWriter`` (the one JSON writer), then to be removed.
+@available(*, deprecated, message: "write JSON with AttacheModel's JSONWriter")
 public enum JSON {
     /// A JSON string literal for `s`, quoted and escaped.
     public static func string(_ s: String) -> String { JSONText.string(s) }
@@ -45,47 +35,5 @@ public enum JSON {
     /// An object from ordered (key, already-encoded value) pairs.
     public static func object(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-}
-
-/// RFC 4180 CSV fields: quoted when they hold a comma, quote, CR or LF (or start with a space).
-public enum CSV {
-    public static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ") {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-    public static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}
-
-/// Aligned columns for people at a terminal. Buffers its rows to size the columns.
-public struct Table {
-    public var headers: [String]
-    public var rightAligned: Set<Int>
-    var rows: [[String]] = []
-    public init(headers: [String], rightAligned: Set<Int> = []) { self.headers = headers; self.rightAligned = rightAligned }
-    public mutating func add(_ row: [String]) { rows.append(row) }
-    public func render<S: TextSink>(to sink: inout S) {
-        var widths = headers.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
-            for (i, c) in cells.enumerated() {
-                let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
-                let last = i == cells.count - 1
-                parts.append(rightAligned.contains(i) ? pad + c : (last ? c : c + pad))
-            }
-            return parts.joined(separator: "  ") + "\n"
-        }
-        sink.write(line(headers))
-        sink.write(line(widths.map { String(repeating: "-", count: $0) }))
-        for r in rows { sink.write(line(r)) }
     }
 }

@@ -8,6 +8,8 @@ enum Differ {
         var work: [WorkItem] = []
         var updates: [FileUpdate] = []
         var goneIDs: [Int64] = []
+        /// Unchanged files whose owner changed or was not recorded yet: written without a new read.
+        var owners: [OwnerUpdate] = []
         var newCount = 0, changedCount = 0, unchangedCount = 0
     }
 
@@ -21,6 +23,7 @@ enum Differ {
             if e.stat.kind == .regular {
                 if let b = before, b.status == .ok, b.hasHash, !e.stat.differs(from: b.stat) {
                     r.unchangedCount += 1
+                    if e.stat.ownerDiffers(from: b.stat) { r.owners.append(OwnerUpdate(id: b.id, uid: e.stat.uid, gid: e.stat.gid)) }
                     continue
                 }
                 if isNew { r.newCount += 1 } else { r.changedCount += 1 }
@@ -30,6 +33,7 @@ enum Differ {
                 // Symlinks, FIFOs, sockets, devices: listed, never opened.
                 if let b = before, b.status == .special, !e.stat.differs(from: b.stat) {
                     r.unchangedCount += 1
+                    if e.stat.ownerDiffers(from: b.stat) { r.owners.append(OwnerUpdate(id: b.id, uid: e.stat.uid, gid: e.stat.gid)) }
                     continue
                 }
                 if isNew { r.newCount += 1 } else { r.changedCount += 1 }

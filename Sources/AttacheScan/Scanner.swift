@@ -99,7 +99,8 @@ public enum Scanner {
                 counts.changed += diff.changedCount
                 counts.unchanged += diff.unchangedCount
                 counts.gone += diff.goneIDs.count
-                try catalog.applyScanBatch(runID: runID, files: diff.updates, findings: visitor.findings, goneIDs: diff.goneIDs)
+                try catalog.applyScanBatch(runID: runID, files: diff.updates, findings: visitor.findings, goneIDs: diff.goneIDs,
+                                           owners: diff.owners)
                 work.append(contentsOf: diff.work)
             }
 

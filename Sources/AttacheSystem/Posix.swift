@@ -29,7 +29,7 @@ enum Posix {
             mtime: Timestamp(seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec)),
             ctime: Timestamp(seconds: Int(st.st_ctim.tv_sec), nanoseconds: Int(st.st_ctim.tv_nsec)),
             key: FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)),
-            mode: UInt32(st.st_mode))
+            mode: UInt32(st.st_mode), uid: UInt32(st.st_uid), gid: UInt32(st.st_gid))
     }
 
     /// Calls `body` with a NUL-terminated copy of `bytes`.

@@ -1,4 +1,5 @@
 import AttacheReport
+import AttacheSystem
 import ArgumentParser
 
 struct ListCommand: ParsableCommand {
@@ -9,7 +10,8 @@ struct ListCommand: ParsableCommand {
             KIND is one of:
               files       every file present (--all: gone ones too): root, path,
                           kind, size, mtime, sha256, mime, category,
-                          extension_mismatch, status, problem, problem_detail
+                          extension_mismatch, status, problem, problem_detail,
+                          owner, group, uid, gid
               duplicates  every file that shares its content with another, grouped
               problems    every recorded problem: root, path, code, severity, detail
               refs        every path the records hold: source, key, column, raw,
@@ -22,7 +24,10 @@ struct ListCommand: ParsableCommand {
                           archive, for every file
 
             Field names are stable (Documentation/Listings.md). Paths are relative to
-            their root; bytes that are not valid UTF-8 are written as \\xNN.
+            their root; bytes that are not valid UTF-8 are written as \\xNN. The table
+            shows the main fields, fitted to 120 columns (roots as [1], [2]…, long paths
+            shortened in the middle); csv and json hold every field, complete. In csv, text
+            that a spreadsheet would run as a formula (=, +, -, @) starts with '.
 
             Examples:
               attache list files --format csv > files.csv
@@ -52,7 +57,7 @@ struct ListCommand: ParsableCommand {
         var sink = FileSink()
         do {
             switch kind {
-            case .files: try Listing.files(catalog, format: format.output, includeGone: all, to: &sink)
+            case .files: try Listing.files(catalog, format: format.output, includeGone: all, owners: OwnerNames(), to: &sink)
             case .duplicates: try Listing.duplicates(catalog, format: format.output, to: &sink)
             case .problems: try Listing.problems(catalog, format: format.output, to: &sink)
             case .refs: try Listing.references(catalog, format: format.output, to: &sink)

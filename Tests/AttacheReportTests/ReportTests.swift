@@ -4,6 +4,9 @@ import AttacheScan
 import AttacheTestSupport
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import AttacheReport
 
 /// Scans a small tree and returns its catalog.
@@ -12,24 +15,6 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
     let c = try Catalog(path: s.join("attache.db"))
     _ = try Scanner.run(catalog: c, options: ScanOptions(roots: [ScanRoot(path: s.join("share"))], workers: 2))
     return c
-}
-
-@Suite struct FormatTests {
-    @Test func csvQuotesOnlyWhatNeedsIt() {
-        #expect(CSV.field("plain") == "plain")
-        #expect(CSV.field("a,b") == "\"a,b\"")
-        #expect(CSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
-        #expect(CSV.field("two\nlines") == "\"two\nlines\"")
-        #expect(CSV.field(" padded") == "\" padded\"")
-        #expect(CSV.row(["a", "b,c"]) == "a,\"b,c\"\r\n")
-    }
-
-    @Test func jsonEscapesControlCharactersAndKeepsUnicode() throws {
-        let s = JSON.string("Счёт \"№5\"\n\t\u{1}")
-        #expect(s == "\"Счёт \\\"№5\\\"\\n\\t\\u0001\"")
-        let back = try JSONSerialization.jsonObject(with: Data(s.utf8), options: [.fragmentsAllowed]) as? String
-        #expect(back == "Счёт \"№5\"\n\t\u{1}")
-    }
 }
 
 @Suite(.timeLimit(.minutes(1))) struct ListingTests {
@@ -55,7 +40,7 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
         }
         #expect(paths == ["\"a/copy, \"\"final\"\".pdf\"", "a/logo.png", "b/invoice.pdf", "pipe", "z\\xFF.txt"]) // byte order
         #expect(lines[2].contains(",regular,\(Fixtures.png.count),2008-01-10T21:20:00Z,"))
-        #expect(lines[2].hasSuffix(",image/png,image,false,ok,,"))
+        #expect(lines[2].hasSuffix(",image/png,image,false,ok,,,,,\(getuid()),\(getgid())"), "without names, owner and group are empty")
         #expect(lines[4].contains(",fifo,0,") && lines[4].contains(",special,special-file,fifo"))
     }
 
@@ -95,11 +80,83 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
                                     .file("e1", []), .file("e2", [])], in: s)
         var out = StringSink()
         try Listing.duplicates(c, format: .csv, to: &out)
-        let rows = out.text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.split(separator: ",").map(String.init) }
+        let rows = out.text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         // Group 1 frees 5000 bytes, group 2 frees 200; empty files are not duplicates.
         #expect(rows.map { $0[0] } == ["1", "1", "2", "2", "2"])
         #expect(rows.map { $0[6] } == ["b1", "b2", "s1", "s2", "s3"])
-        #expect(rows[0][4] == "5000" && rows[2][4] == "200")
+        // The group's saving is on its first row only, so the column sums to the total.
+        #expect(rows.map { $0[4] } == ["5000", "", "200", "", ""])
+        var json = StringSink()
+        try Listing.duplicates(c, format: .json, to: &json)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any])
+        #expect(doc["version"] as? Int == 2)
+        let items = try #require(doc["items"] as? [[String: Any]])
+        #expect(items.compactMap { $0["reclaimable"] as? Int } == [5000, 200])
+        #expect(items[1]["reclaimable"] is NSNull)
+    }
+
+    @Test func tablesShowRootsOnceAndFitTheWidth() throws {
+        let s = Scratch("wide")
+        let deep = String(repeating: "Very Long Folder Name/", count: 8) + "Договор поставки №12 — финальная версия.pdf"
+        let c = try scannedCatalog([.file(deep, Fixtures.pdf), .file("short.pdf", Fixtures.png)], in: s)
+        var table = StringSink()
+        try Listing.files(c, format: .table, to: &table)
+        let lines = table.text.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "[1] " + s.join("share"), "the legend names the root once")
+        #expect(table.text.components(separatedBy: s.join("share")).count == 2, "the root is not repeated on rows")
+        for l in lines { #expect(TextWidth.of(l) <= 120, "\(TextWidth.of(l)) columns: \(l)") }
+        let row = try #require(lines.first { $0.hasPrefix("[1]") && $0.contains("…") })
+        #expect(row.contains("/Договор поставки №12 — финальная версия.pdf"), "the file name is kept: \(row)")
+        var csv = StringSink()
+        try Listing.files(c, format: .csv, to: &csv)
+        #expect(csv.text.contains(s.join("share") + "," + deep + ","), "CSV keeps the complete path")
+    }
+
+    @Test func ownersAreNamedByTheGivenNaming() throws {
+        struct Names: OwnerNaming {
+            func user(_ uid: UInt32) -> String? { uid == getuid() ? "alice" : nil }
+            func group(_ gid: UInt32) -> String? { nil }
+        }
+        let s = Scratch("owners")
+        let c = try scannedCatalog([.text("a.txt", "a")], in: s)
+        var out = StringSink()
+        try Listing.files(c, format: .json, owners: Names(), to: &out)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.text.utf8)) as? [String: Any])
+        let item = try #require((doc["items"] as? [[String: Any]])?.first)
+        #expect(item["owner"] as? String == "alice" && item["group"] as? String == "")
+        #expect(item["uid"] as? Int == Int(getuid()) && item["gid"] as? Int == Int(getgid()))
+    }
+}
+
+@Suite struct TextWidthTests {
+    @Test func widthsCountTerminalColumns() {
+        #expect(TextWidth.of("abc") == 3)
+        #expect(TextWidth.of("合同.pdf") == 8)
+        #expect(TextWidth.of("Cafe\u{301}") == 4)
+    }
+
+    @Test func pathsAreShortenedInTheMiddleKeepingTheFileName() {
+        let p = "customers/Acme Trading/2015/Old/Copy of Contract.docx"
+        let short = TextWidth.trimMiddle(p, width: 30)
+        #expect(TextWidth.of(short) <= 30)
+        #expect(short.hasPrefix("cust") && short.hasSuffix("/Copy of Contract.docx") && short.contains("…"))
+        #expect(TextWidth.trimMiddle("short.pdf", width: 30) == "short.pdf")
+        let name = TextWidth.trimMiddle(String(repeating: "x", count: 50) + ".pdf", width: 20)
+        #expect(TextWidth.of(name) == 20 && name.hasSuffix(".pdf"))
+        #expect(TextWidth.trimEnd("a long reason text", width: 8) == "a long …")
+    }
+
+    @Test func aTableGivesWayOnItsWidestTextColumnAndKeepsNumbers() {
+        var t = Table([.init("size", right: true, shortening: .never), .init("path", shortening: .middle, minWidth: 10),
+                       .init("note", minWidth: 6)], maxWidth: 40)
+        t.add(["123456789", String(repeating: "p/", count: 30) + "file.pdf", "a note that is far too long"])
+        var out = StringSink()
+        t.render(to: &out)
+        let lines = out.text.split(separator: "\n")
+        for l in lines { #expect(TextWidth.of(l) <= 40, "\(l)") }
+        #expect(lines[2].hasPrefix("123456789  "))
+        #expect(lines[2].contains("file.pdf"))
     }
 }
 

@@ -119,7 +119,7 @@ import Testing
         let csv = try CLI.run(["list", "files", "--format", "csv", "--catalog", w.catalog], cwd: w.scratch.path)
         #expect(csv.exitCode == 0, "\(csv)")
         #expect(csv.stdout.hasPrefix(
-            "root,path,kind,size,mtime,sha256,mime,category,extension_mismatch,status,problem,problem_detail\r\n"),
+            "root,path,kind,size,mtime,sha256,mime,category,extension_mismatch,status,problem,problem_detail,owner,group,uid,gid\r\n"),
             "the documented header, CRLF line ends: \(csv)")
         let records = parseCSV(csv.stdout)
         let header = try #require(records.first)

@@ -11,37 +11,33 @@ public enum Review {
         "target_path", "archive_path", "note",
     ]
 
-    /// The review CSV (RFC 4180, UTF-8 with a byte-order mark so spreadsheet programs read it right).
+    /// The review CSV, written by the shared ``CSVWriter``: RFC 4180, UTF-8 with a byte-order
+    /// mark so spreadsheet programs read it right, and text that a spreadsheet would run as a
+    /// formula (a file named `=HYPERLINK(…).pdf`) guarded with a leading `'`. The import reads
+    /// only `file_id` (a number), `action` and `note`, which the guard never changes.
     /// The `references` column counts what `attache explain` counts (``FileReferences``):
     /// every reference that names the file, from live and deleted records, resolved or not.
     public static func export(_ outcome: PlanStage.Outcome, references: [Int64: FileReferences]) -> String {
-        var out = "\u{FEFF}" + row(columns)
+        var csv = CSVWriter(byteOrderMark: true)
+        var out = StringSink()
+        csv.header(columns, to: &out)
         for d in outcome.plan.decisions {
             guard let f = outcome.files[d.fileID] else { continue }
             let refs = references[d.fileID] ?? FileReferences()
-            out += row([
-                String(d.fileID), inert(f.rootPath), inert(f.path.display), String(f.stat.size), f.stat.mtime.iso8601,
-                f.category?.rawValue ?? "", String(refs.count), inert(refs.records.joined(separator: "; ")), d.action.rawValue,
-                inert(d.rule), inert(d.reason), inert(d.targetPath ?? ""), inert(d.archivePath ?? ""), "",
-            ])
+            csv.row([
+                .int(d.fileID), .text(f.rootPath), .text(f.path.display), .int(f.stat.size), .text(f.stat.mtime.iso8601),
+                .text(f.category?.rawValue ?? ""), .int(Int64(refs.count)), .text(refs.records.joined(separator: "; ")), .text(d.action.rawValue),
+                .text(d.rule), .text(d.reason), .text(d.targetPath ?? ""), .text(d.archivePath ?? ""), "",
+            ], to: &out)
         }
-        return out
+        return out.text
     }
 
-    /// Text a spreadsheet program would run as a formula (it starts with `=`, `+`, `-`, `@`, a
-    /// tab or a carriage return — a file named `=HYPERLINK(…).pdf`) gets a leading `'`, which
-    /// spreadsheets show as text. Only informative columns are written this way; the import
-    /// reads `file_id`, `action` and `note`.
-    static func inert(_ text: String) -> String {
-        guard let c = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(c) else { return text }
-        return "'" + text
-    }
+    /// `text` as a spreadsheet shows it as text (``CSVWriter/inert(_:)``).
+    static func inert(_ text: String) -> String { CSVWriter.inert(text) }
 
-    static func row(_ fields: [String]) -> String {
-        fields.map { f in
-            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + f.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : f
-        }.joined(separator: ",") + "\r\n"
-    }
+    /// One CSV row of text fields (``CSVWriter``).
+    static func row(_ fields: [String]) -> String { CSVWriter().line(fields.map(FieldValue.text)) }
 
     /// A problem with a reviewed CSV: where and what.
     public struct ImportError: Error, Sendable, CustomStringConvertible {

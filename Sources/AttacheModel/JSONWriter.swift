@@ -1,0 +1,95 @@
+/// The one JSON writer for everything the tool writes: objects and arrays are written as they
+/// go (a listing of millions of rows never sits in memory), keys in the order they are given
+/// (so output is stable and diffable), strings escaped by ``JSONText``.
+///
+/// ```swift
+/// var w = JSONWriter(StringSink())
+/// w.beginObject()
+/// w.field("listing", "files")
+/// w.beginArray("items", oneItemPerLine: true)
+/// w.value(.integer(1))
+/// w.endArray()
+/// w.endObject()
+/// let text = w.finish().text   // {"listing":"files","items":[\n1\n]}\n
+/// ```
+/// Misuse (a key inside an array, a value without a key inside an object, unbalanced ends)
+/// is a programming error and traps.
+public struct JSONWriter<Sink: TextSink> {
+    /// Where the text goes; ``finish()`` hands it back.
+    public private(set) var sink: Sink
+
+    private struct Level {
+        var isArray: Bool
+        var count = 0
+        var oneItemPerLine: Bool
+    }
+    private var levels: [Level] = []
+
+    public init(_ sink: Sink) { self.sink = sink }
+
+    /// Opens an object: the top-level value, an array element (`key` nil) or a field's value.
+    public mutating func beginObject(_ key: String? = nil) {
+        prefix(key)
+        sink.write("{")
+        levels.append(Level(isArray: false, oneItemPerLine: false))
+    }
+
+    /// Closes the innermost object.
+    public mutating func endObject() {
+        precondition(levels.last?.isArray == false, "endObject without an open object")
+        levels.removeLast()
+        sink.write("}")
+    }
+
+    /// Opens an array. With `oneItemPerLine`, each element starts on its own line (a listing
+    /// stays readable by line-oriented tools, and a diff shows one changed row).
+    public mutating func beginArray(_ key: String? = nil, oneItemPerLine: Bool = false) {
+        prefix(key)
+        sink.write("[")
+        levels.append(Level(isArray: true, oneItemPerLine: oneItemPerLine))
+    }
+
+    /// Closes the innermost array.
+    public mutating func endArray() {
+        guard let top = levels.popLast(), top.isArray else { preconditionFailure("endArray without an open array") }
+        sink.write(top.oneItemPerLine ? "\n]" : "]")
+    }
+
+    /// Writes `key: value` in the open object.
+    public mutating func field(_ key: String, _ value: FieldValue) {
+        prefix(key)
+        sink.write(value.json)
+    }
+
+    /// Writes `key: [values…]` in the open object.
+    public mutating func field(_ key: String, array values: [FieldValue]) {
+        beginArray(key)
+        for v in values { value(v) }
+        endArray()
+    }
+
+    /// Writes an element of the open array (or the top-level value).
+    public mutating func value(_ value: FieldValue) {
+        prefix(nil)
+        sink.write(value.json)
+    }
+
+    /// Ends the document with a line break and hands back the sink.
+    public mutating func finish() -> Sink {
+        precondition(levels.isEmpty, "finish with \(levels.count) open object(s) or array(s)")
+        sink.write("\n")
+        return sink
+    }
+
+    private mutating func prefix(_ key: String?) {
+        guard let i = levels.indices.last else {
+            precondition(key == nil, "a key outside any object")
+            return
+        }
+        precondition(levels[i].isArray == (key == nil), levels[i].isArray ? "a key inside an array" : "a value without a key inside an object")
+        if levels[i].count > 0 { sink.write(",") }
+        if levels[i].oneItemPerLine { sink.write("\n") }
+        levels[i].count += 1
+        if let key { sink.write(JSONText.string(key) + ":") }
+    }
+}
