@@ -1,20 +1,8 @@
+import AttacheModel
+
 /// The shared vocabulary of the references stage: how a path is spelled in a record, and
 /// what a record source yields. Grammar/ parses spellings; Sources/ reads records; the
 /// resolver (Resolver.swift) matches spellings to catalogued files.
-
-/// How a path was written.
-public enum PathStyle: String, Sendable, Codable, CaseIterable {
-    /// `\\SERVER\share\dir\file.pdf` (also `\\server.corp.local\…`, and `//server/share/…`).
-    case unc
-    /// `K:\dir\file.pdf` or `K:/dir/file.pdf`.
-    case drive
-    /// `file:///K:/dir/file.pdf`, `file://server/share/file.pdf`, `file:///var/www/…` (percent-decoded).
-    case fileURL = "file-url"
-    /// `/var/www/vtigercrm/storage/…` — absolute POSIX.
-    case posix
-    /// `.\scans\x.pdf`, `scans/x.pdf`, `storage/2014/x.pdf` — relative to a source's `base`.
-    case relative
-}
 
 /// A path as a record spells it, taken apart. Components are decoded text (HTML entities and
 /// percent-escapes already decoded); `.` components are dropped; `..` is kept as a component

@@ -18,7 +18,7 @@ public struct ReferencesResult: Sendable {
     public var sources: [SourceOutcome]
     /// References of unchanged sources resolved again because files changed.
     public var resolvedAgain: Int
-    public var byStatus: [String: Int]
+    public var byStatus: [ReferenceStatus: Int]
     public var orphans: Int
     public var droppedSources: [String]
 }
@@ -160,7 +160,7 @@ public enum ReferencesEngine {
             for ref in stale {
                 guard let spelling = PathGrammar.parse(ref.pathText), let plan = plans[ref.sourceID] else { continue }
                 let r = resolver.resolve(spelling, base: plan.base.flatMap(PathGrammar.parse))
-                updates.append((ref.id, row(for: r, record: SourceRecord(key: [], fields: [:], position: ""), column: "", kind: "",
+                updates.append((ref.id, row(for: r, record: SourceRecord(key: [], fields: [:], position: ""), column: "", kind: .composed,
                                             raw: "", pathText: ref.pathText, span: nil, style: ref.style)))
             }
             try catalog.updateResolutions(updates, run: run)
@@ -181,19 +181,19 @@ public enum ReferencesEngine {
             switch t.expand(record.fields) {
             case .success(let text):
                 if let spelling = PathGrammar.parse(text) {
-                    rows.append(row(for: resolver.resolve(spelling, base: base), record: record, column: "file", kind: "composed",
-                                    raw: text, pathText: text, span: nil, style: spelling.style.rawValue))
+                    rows.append(row(for: resolver.resolve(spelling, base: base), record: record, column: "file", kind: .composed,
+                                    raw: text, pathText: text, span: nil, style: spelling.style))
                 } else {
                     rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
-                                             column: "file", kind: "composed", raw: text, pathText: text, spanStart: nil, spanEnd: nil,
-                                             style: "none", status: ReferenceStatus.missing.rawValue, match: nil,
+                                             column: "file", kind: .composed, raw: text, pathText: text, spanStart: nil, spanEnd: nil,
+                                             style: nil, status: .missing, match: nil,
                                              reason: "not a file path (a web link?)", rootID: nil, fileID: nil, candidates: 0,
                                              deleted: record.deleted, modified: record.modified))
                 }
             case .failure(let empty):
                 rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
-                                         column: "file", kind: "composed", raw: "", pathText: "", spanStart: nil, spanEnd: nil,
-                                         style: "none", status: ReferenceStatus.missing.rawValue, match: nil,
+                                         column: "file", kind: .composed, raw: "", pathText: "", spanStart: nil, spanEnd: nil,
+                                         style: nil, status: .missing, match: nil,
                                          reason: "column '\(empty.column)' is empty", rootID: nil, fileID: nil, candidates: 0,
                                          deleted: record.deleted, modified: record.modified))
             }
@@ -201,9 +201,9 @@ public enum ReferencesEngine {
         for column in plan.textColumns {
             guard let text = record.fields[column], !text.isEmpty else { continue }
             for found in PathGrammar.extract(from: text, posixPrefixes: posixPrefixes) {
-                rows.append(row(for: resolver.resolve(found.spelling, base: base), record: record, column: column, kind: "embedded",
+                rows.append(row(for: resolver.resolve(found.spelling, base: base), record: record, column: column, kind: .embedded,
                                 raw: found.raw, pathText: render(found.spelling), span: (found.start, found.end),
-                                style: found.spelling.style.rawValue))
+                                style: found.spelling.style))
             }
         }
         if !plan.fields.isEmpty && !rows.isEmpty {
@@ -222,11 +222,11 @@ public enum ReferencesEngine {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func row(for r: Resolution, record: SourceRecord, column: String, kind: String, raw: String, pathText: String,
-                    span: (Int, Int)?, style: String) -> ReferenceRow {
+    static func row(for r: Resolution, record: SourceRecord, column: String, kind: ReferenceKind, raw: String, pathText: String,
+                    span: (Int, Int)?, style: PathStyle?) -> ReferenceRow {
         ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position, column: column, kind: kind,
-                     raw: raw, pathText: pathText, spanStart: span?.0, spanEnd: span?.1, style: style, status: r.status.rawValue,
-                     match: r.match?.rawValue, reason: r.reason, rootID: r.rootID, fileID: r.fileID, candidates: r.candidates,
+                     raw: raw, pathText: pathText, spanStart: span?.0, spanEnd: span?.1, style: style, status: r.status,
+                     match: r.match, reason: r.reason, rootID: r.rootID, fileID: r.fileID, candidates: r.candidates,
                      deleted: record.deleted, modified: record.modified)
     }
 

@@ -13,7 +13,7 @@ public struct InventoryData: Sendable {
 
     public struct ReferenceFigures: Sendable {
         public var sources: Int
-        public var byStatus: [String: Int]
+        public var byStatus: [ReferenceStatus: Int]
         public var orphans: Int
         public var orphanBytes: Int64
         public var deletedOnly: Int
@@ -102,14 +102,14 @@ public enum InventoryReport {
         if let r = d.references {
             out.write("\nReferences (\(count(r.sources, "source")))\n")
             var rt = Table(headers: ["status", "references"], rightAligned: [1])
-            for k in ["resolved", "missing", "ambiguous", "special", "unreadable"] where (r.byStatus[k] ?? 0) > 0 {
-                rt.add([k, groupedDigits(Int64(r.byStatus[k]!))])
+            for k in ReferenceStatus.allCases where (r.byStatus[k] ?? 0) > 0 {
+                rt.add([k.rawValue, groupedDigits(Int64(r.byStatus[k]!))])
             }
             rt.render(to: &out)
             out.write("  orphans: \(count(r.orphans, "file")) (\(ByteCount(r.orphanBytes))) no record points at — attache list orphans\n")
             out.write("  referenced only by deleted records: \(count(r.deletedOnly, "file"))\n")
             if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
-            if r.byStatus.contains(where: { $0.key != "resolved" && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
+            if r.byStatus.contains(where: { $0.key.isUnresolved && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
         }
 
         let total = s.problems.values.reduce(0, +)
@@ -195,7 +195,7 @@ public enum InventoryReport {
         if let r = d.references {
             pairs.append(("references", JSON.object([
                 ("sources", String(r.sources)),
-                ("by_status", JSON.object(r.byStatus.keys.sorted().map { ($0, String(r.byStatus[$0]!)) })),
+                ("by_status", JSON.object(r.byStatus.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, String(r.byStatus[$0]!)) })),
                 ("orphans", String(r.orphans)), ("orphan_bytes", String(r.orphanBytes)),
                 ("referenced_only_by_deleted_records", String(r.deletedOnly)), ("source_problems", String(r.sourceProblems)),
             ])))

@@ -23,12 +23,12 @@ extension Listing {
     public static func references<S: TextSink>(_ catalog: Catalog, format: OutputFormat, onlyUnresolved: Bool = false,
                                                to sink: inout S) throws(CatalogError) {
         var writer = RowWriter(kind: onlyUnresolved ? "missing" : "refs", fields: referenceFields, format: format, right: [6, 7])
-        let statuses = onlyUnresolved ? ["missing", "ambiguous", "special", "unreadable"] : []
+        let statuses = onlyUnresolved ? ReferenceStatus.unresolvedCases : []
         try catalog.forEachReference(status: statuses) { r in
             writer.row([
-                .text(r.source), .text(r.recordKey), .text(r.recordPosition), .text(r.column), .text(r.kind), .text(r.raw),
+                .text(r.source), .text(r.recordKey), .text(r.recordPosition), .text(r.column), .text(r.kind.rawValue), .text(r.raw),
                 r.spanStart.map { .int(Int64($0)) } ?? .optional(nil), r.spanEnd.map { .int(Int64($0)) } ?? .optional(nil),
-                .text(r.style), .text(r.status), .optional(r.match), .optional(r.reason), .optional(r.fileRoot),
+                .text(PathStyle.name(r.style)), .text(r.status.rawValue), .optional(r.match?.rawValue), .optional(r.reason), .optional(r.fileRoot),
                 .optional(r.filePath?.display), .bool(r.deleted), .optional(r.modified),
             ], to: &sink)
         }
@@ -70,7 +70,7 @@ public enum Explanation {
                 out.write("  references  \(refs.count)" + (live == refs.count ? "" : " (\(refs.count - live) from deleted records)") + "\n")
                 for r in refs {
                     out.write("    \(r.source) \(r.recordKey) (\(r.recordPosition)) \(r.column): \(r.raw)")
-                    out.write(" [\(r.kind), \(r.match ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
+                    out.write(" [\(r.kind.rawValue), \(r.match?.rawValue ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
                 }
             }
             if let (policy, d) = try catalog.latestDecision(fileID: f.id) {

@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar {
     typealias Buffer = UnsafeBufferPointer<UInt8>
 

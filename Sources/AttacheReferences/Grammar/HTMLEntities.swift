@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar {
     /// HTML character references: `&name;`, `&#NNN;`, `&#xHH;`. The trailing `;` is required
     /// (so `AT&T` or `R&D` in plain text stay as written); unknown names stay as written.

@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar {
     /// Whether a spelling found in text is worth reporting: it names something below a root
     /// (at least one component), a UNC path has its share, a host has no spaces.

@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar {
     /// What kind of path a trigger started; decides the stops and the expected style.
     enum Kind {

@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar.Extractor {
     /// At `<`: a start tag has its attributes read — the values of `href`, `src` and
     /// `background` are candidates as a whole, other values are scanned as text; an end tag is

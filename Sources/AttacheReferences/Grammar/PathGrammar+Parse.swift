@@ -1,3 +1,5 @@
+import AttacheModel
+
 extension PathGrammar {
     /// Where a spelling comes from; the rules differ slightly.
     enum Mode {

@@ -1,3 +1,5 @@
+import AttacheModel
+
 /// The path grammar: how legacy records spell a file, and where a path starts and ends
 /// inside free text. Pure functions over UTF-8 bytes — no Foundation, no regular expressions.
 ///
