@@ -1,4 +1,5 @@
 import AttacheModel
+import AttacheRecords
 
 /// A root as the resolver sees it: its id, its path on this machine, how records spell it.
 public struct ResolverRoot: Sendable {

@@ -1,5 +1,6 @@
 import AttacheConfig
 import AttacheModel
+import AttacheRecords
 import Testing
 @testable import AttacheReferences
 

@@ -1,5 +1,5 @@
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 @Suite("Text decoding")
 struct SourceEncodingTests {

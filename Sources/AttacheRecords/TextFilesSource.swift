@@ -1,3 +1,5 @@
+import AttacheModel
+import AttacheSystem
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,11 +38,11 @@ public struct TextFilesSource: RecordSource, Sendable {
         func fail(_ kind: SourceError.Kind, _ message: String) -> SourceError {
             SourceError(kind: kind, source: name, file: folder, position: nil, message: message, fatal: true)
         }
-        switch SourceFiles.followedKind(of: folder) {
+        switch RawFile.kind(of: RawPath(folder), followLinks: true) {
         case .failure(let e) where e.code == ENOENT || e.code == ENOTDIR:
             throw fail(.notFound, "no folder at this path")
         case .failure(let e):
-            throw fail(.unreadable, "cannot read the folder: \(e.message)")
+            throw fail(.unreadable, "cannot read the folder: \(e)")
         case .success(.directory):
             break
         case .success:
@@ -57,17 +59,30 @@ public struct TextFilesSource: RecordSource, Sendable {
     /// Reads every file; see the type's description.
     public func forEachRecord(_ body: (SourceRecord) throws -> Void, problem: (SourceError) -> Void) throws {
         let root = Array(folder.utf8)
-        guard let listing = SourceFolderListing.read(root) else {
+        let listing: [DirectoryEntry]
+        switch Self.listing(root) {
+        case .success(let entries): listing = entries
+        case .failure(let e):
             throw SourceError(kind: .unreadable, source: name, file: folder, position: nil,
-                              message: "cannot list the folder: \(SourceErrno(errno).message)", fatal: true)
+                              message: "cannot list the folder: \(e)", fatal: true)
         }
         try walk(listing, relative: [], root: root, body: body, problem: problem)
     }
 
-    private func walk(_ listing: [SourceFolderListing.Entry], relative: [UInt8], root: [UInt8],
+    /// A folder's entries, hidden ones (`.name`) left out, sorted so that a depth-first walk
+    /// lists relative paths in byte order: a folder sorts as its name followed by `/`.
+    private static func listing(_ path: [UInt8]) -> Result<[DirectoryEntry], PosixError> {
+        RawFile.list(RawPath(bytes: path)).map { all in
+            func sortKey(_ e: DirectoryEntry) -> [UInt8] { e.kind == .directory ? e.name.bytes + [UInt8(ascii: "/")] : e.name.bytes }
+            return all.filter { $0.name.bytes.first != UInt8(ascii: ".") }
+                .sorted { sortKey($0).lexicographicallyPrecedes(sortKey($1)) }
+        }
+    }
+
+    private func walk(_ listing: [DirectoryEntry], relative: [UInt8], root: [UInt8],
                       body: (SourceRecord) throws -> Void, problem: (SourceError) -> Void) throws {
         for entry in listing {
-            let relativeBytes = relative.isEmpty ? entry.name : relative + [UInt8(ascii: "/")] + entry.name
+            let relativeBytes = relative.isEmpty ? entry.name.bytes : relative + [UInt8(ascii: "/")] + entry.name.bytes
             let fullBytes = root + [UInt8(ascii: "/")] + relativeBytes
             let full = String(decoding: fullBytes, as: UTF8.self)
             func report(_ kind: SourceError.Kind, _ message: String, position: String? = nil) {
@@ -75,19 +90,18 @@ public struct TextFilesSource: RecordSource, Sendable {
                                     fatal: false))
             }
             guard let relativePath = String(validating: relativeBytes, as: UTF8.self) else {
-                report(.undecodable, "the name is not UTF-8 (\(Self.escaped(entry.name))); skipped — rename it in UTF-8")
+                report(.undecodable, "the name is not UTF-8 (\(Self.escaped(entry.name.bytes))); skipped — rename it in UTF-8")
                 continue
             }
             switch entry.kind {
             case .directory:
-                guard let inner = SourceFolderListing.read(fullBytes) else {
-                    report(.unreadable, "cannot list this folder: \(SourceErrno(errno).message); skipped")
-                    continue
+                switch Self.listing(fullBytes) {
+                case .success(let inner): try walk(inner, relative: relativeBytes, root: root, body: body, problem: problem)
+                case .failure(let e): report(.unreadable, "cannot list this folder: \(e); skipped")
                 }
-                try walk(inner, relative: relativeBytes, root: root, body: body, problem: problem)
             case .symlink:
                 report(.unreadable, "a symbolic link; links are not followed, skipped")
-            case .other:
+            case .fifo, .socket, .charDevice, .blockDevice, .other:
                 report(.unreadable, "not a regular file (a FIFO, socket or device); never opened, skipped")
             case .regular:
                 guard let bytes = read(fullBytes, report: report) else { continue }
@@ -103,19 +117,17 @@ public struct TextFilesSource: RecordSource, Sendable {
     }
 
     private func read(_ path: [UInt8], report: (SourceError.Kind, String, String?) -> Void) -> [UInt8]? {
-        let opened = (path.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer {
-            SourceFiles.openRegular(cPath: $0.baseAddress!, followLinks: false)
-        }
+        let opened = RawFile.openRegular(RawPath(bytes: path), followLinks: false)
         switch opened {
         case .failure(let e):
-            report(.unreadable, "cannot open the file: \(e.message); skipped", nil)
+            report(.unreadable, "cannot open the file: \(e); skipped", nil)
             return nil
         case .success(let fd):
             defer { close(fd) }
-            switch SourceFiles.readAll(fd) {
+            switch RawFile.readAll(fd) {
             case .success(let bytes): return bytes
             case .failure(let e):
-                report(.unreadable, "cannot read the file: \(e.message); skipped", nil)
+                report(.unreadable, "cannot read the file: \(e); skipped", nil)
                 return nil
             }
         }

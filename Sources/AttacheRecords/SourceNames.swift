@@ -1,7 +1,7 @@
 import AttacheModel
 
 /// Finds a declared name among the names that exist, and suggests a close one when it is not there.
-enum SourceNames {
+public enum SourceNames {
     /// The index of `name` in `names`: exact first; with `caseInsensitive`, then a unique
     /// case-insensitive match (SQL identifiers).
     static func index(of name: String, in names: [String], caseInsensitive: Bool) -> Int? {
@@ -26,12 +26,12 @@ enum SourceNames {
     }
 
     /// " Did you mean 'x'?" or "".
-    static func didYouMean(_ name: String, among names: [String]) -> String {
+    public static func didYouMean(_ name: String, among names: [String]) -> String {
         closest(to: name, among: names).map { " Did you mean '\($0)'?" } ?? ""
     }
 
     /// `a, b, c` (at most `limit` names, then "… and N more").
-    static func list(_ names: [String], limit: Int = 40) -> String {
+    public static func list(_ names: [String], limit: Int = 40) -> String {
         if names.isEmpty { return "(none)" }
         let shown = names.prefix(limit).joined(separator: ", ")
         return names.count > limit ? shown + ", … and \(names.count - limit) more" : shown

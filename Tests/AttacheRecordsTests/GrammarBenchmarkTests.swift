@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// A deterministic generator (SplitMix64) so random inputs are reproducible from the printed seed.
 struct GrammarRandom: RandomNumberGenerator {

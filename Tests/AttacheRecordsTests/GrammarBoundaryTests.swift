@@ -1,5 +1,5 @@
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// Where a path ends in plain text: names with spaces, punctuation, quotes and other scripts.
 @Suite struct GrammarBoundaryTests {

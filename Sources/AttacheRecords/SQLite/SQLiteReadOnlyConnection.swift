@@ -1,3 +1,5 @@
+import AttacheModel
+import AttacheSystem
 import GRDBSQLite
 #if canImport(Glibc)
 import Glibc
@@ -32,16 +34,16 @@ final class SQLiteReadOnlyConnection {
         func fail(_ kind: SourceError.Kind, _ message: String) -> SourceError {
             SourceError(kind: kind, source: source, file: path, position: nil, message: message, fatal: true)
         }
-        switch SourceFiles.followedKind(of: path) {
+        switch RawFile.kind(of: RawPath(path), followLinks: true) {
         case .failure(let e) where e.code == ENOENT || e.code == ENOTDIR:
             throw fail(.notFound, "no database at this path")
         case .failure(let e):
-            throw fail(.unreadable, "cannot read the database: \(e.message)")
+            throw fail(.unreadable, "cannot read the database: \(e)")
         case .success(.directory):
             throw fail(.unreadable, "this is a folder, not a SQLite database")
         case .success(.regular), .success(.symlink):
             break
-        case .success(.other):
+        case .success:
             throw fail(.unreadable, "this is not a regular file, so not a SQLite database")
         }
         let header = try Self.readHeader(path, fail: fail)
@@ -136,15 +138,17 @@ final class SQLiteReadOnlyConnection {
     private static func readHeader(_ path: String, fail: (SourceError.Kind, String) -> SourceError)
         throws(SourceError) -> [UInt8] {
         let fd: Int32
-        switch SourceFiles.openRegular(path, followLinks: true) {
+        switch RawFile.openRegular(RawPath(path), followLinks: true) {
         case .success(let opened): fd = opened
-        case .failure(let e): throw fail(.unreadable, "cannot read the database: \(e.message)")
+        case .failure(let e): throw fail(.unreadable, "cannot read the database: \(e)")
         }
         defer { close(fd) }
-        var header = [UInt8](repeating: 0, count: 100)
-        let n = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, 100) }
-        guard n >= 0 else { throw fail(.unreadable, "cannot read the database: \(SourceErrno(errno).message)") }
-        header.removeSubrange(n...)
+        let header: [UInt8]
+        switch RawFile.readPrefix(fd, count: 100) {
+        case .success(let read): header = read
+        case .failure(let e): throw fail(.unreadable, "cannot read the database: \(e)")
+        }
+        let n = header.count
         let magic = Array("SQLite format 3\0".utf8)
         guard n == 0 || (n == 100 && Array(header.prefix(16)) == magic) else {
             throw fail(.unreadable, "this is not a SQLite database (it does not start with the SQLite header)")

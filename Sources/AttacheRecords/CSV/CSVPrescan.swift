@@ -1,3 +1,5 @@
+import AttacheSystem
+
 /// Follows the quoting of a CSV text exactly as yaslab/CSV.swift's `CSVReader` parses it
 /// (RFC 4180, with its recovery from a stray quote after a closing quote), byte by byte, to
 /// tell whether the text ends inside a quoted field — CSV.swift silently ends the field at
@@ -56,9 +58,7 @@ struct CSVPrescan {
         var scanner = CSVQuoteScanner(delimiter: delimiter)
         var toSkip = skip
         var failure: CSVPrescanFailure?
-        let readError: SourceErrno?
-        do {
-            readError = try SourceFiles.forEachChunk(fd) { chunk in
+        let readError = RawFile.forEachChunk(fd) { chunk in
                 for byte in chunk {
                     if toSkip > 0 { toSkip -= 1; continue }
                     if let bad = validator.feed(byte) {
@@ -69,9 +69,6 @@ struct CSVPrescan {
                     if headerOnly && scanner.recordsEnded > 0 { return false }
                 }
                 return true
-            }
-        } catch {
-            readError = nil
         }
         if let readError { return .failure(.read(readError)) }
         if let failure { return .failure(failure) }
@@ -91,5 +88,5 @@ struct CSVPrescan {
 
 enum CSVPrescanFailure: Error {
     case invalidUTF8(offset: Int, line: Int)
-    case read(SourceErrno)
+    case read(PosixError)
 }

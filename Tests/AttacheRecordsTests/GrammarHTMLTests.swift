@@ -1,5 +1,5 @@
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// Paths in HTML: link attributes (entities decoded, exact raw spans) and text between tags.
 @Suite struct GrammarHTMLTests {

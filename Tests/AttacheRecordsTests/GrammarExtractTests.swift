@@ -1,5 +1,5 @@
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// Helpers shared by the grammar's extraction tests.
 enum GrammarCheck {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 @Suite("SQLite record source")
 final class SourceSQLiteTests {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDBSQLite
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// The legacy database is opened read-only: prove it, byte for byte, for rollback-journal and
 /// WAL databases, and for queries that try to write.

@@ -1,27 +1,5 @@
 import AttacheConfig
 
-/// What a source reads once a preset is expanded: the same shape as a hand-written source.
-public struct SourcePlan: Sendable, Equatable {
-    public enum Input: Sendable, Equatable {
-        case sqlite(database: String, table: String?, query: String?)
-        case csv(file: String, delimiter: Character?, encoding: String?)
-        case textFiles(folder: String, encoding: String?)
-    }
-    public var name: String
-    public var input: Input
-    public var key: [String]
-    public var template: RecordTemplate?
-    public var textColumns: [String]
-    /// What relative paths resolve against (a manifest `base`, or a preset's root).
-    public var base: String?
-    public var deleted: String?
-    public var modified: String?
-    /// For presets: the variant chosen and why (shown by `attache refs`).
-    public var note: String?
-    /// Columns kept with every reference (`fields:`), for policy layouts (`{record.COLUMN}`).
-    public var fields: [String] = []
-}
-
 /// Built-in knowledge of how common CRMs store attachments (Documentation/Presets.md).
 ///
 /// A preset needs the CRM's database (`database:`) and the root holding its files (`root:`):

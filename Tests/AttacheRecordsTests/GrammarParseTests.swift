@@ -1,5 +1,5 @@
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// `PathGrammar.parse`: one path as a column or an alias spells it.
 @Suite struct GrammarParseTests {

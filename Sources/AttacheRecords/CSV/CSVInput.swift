@@ -1,3 +1,5 @@
+import AttacheModel
+import AttacheSystem
 import CSV
 import Foundation
 
@@ -16,18 +18,16 @@ struct CSVInput {
         }
         let fd = try openFile(file, fail: fail)
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 4)
-        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, 0) }
-        head.removeSubrange(max(0, n)...)
+        let head = (try? RawFile.readPrefix(fd, count: 4).get()) ?? []
         let bom = TextDecoding.byteOrderMark(in: head)
         let scalar = Unicode.Scalar(delimiter)
 
         if bom.map({ $0.encoding != "UTF-8" }) ?? (declared.map { !TextDecoding.isUTF8($0) } ?? false) {
             // Another encoding: decode the whole file, then parse the text.
             let bytes: [UInt8]
-            switch SourceFiles.readAll(fd) {
+            switch RawFile.readAll(fd) {
             case .success(let read): bytes = read
-            case .failure(let e): throw fail(.unreadable, "cannot read the file: \(e.message)")
+            case .failure(let e): throw fail(.unreadable, "cannot read the file: \(e)")
             }
             let text: String
             switch TextDecoding.decode(bytes, declared: declared) {
@@ -49,7 +49,7 @@ struct CSVInput {
             switch CSVPrescan.scanFile(fd, skip: bom?.length ?? 0, delimiter: delimiter, headerOnly: headerOnly) {
             case .success(let result): return result
             case .failure(.invalidUTF8(let offset, let line)): throw undecodable(offset: offset, line: line)
-            case .failure(.read(let e)): throw fail(.unreadable, "cannot read the file: \(e.message)")
+            case .failure(.read(let e)): throw fail(.unreadable, "cannot read the file: \(e)")
             }
         }
         // The whole file before reading records; the header alone when only the header is wanted.
@@ -84,7 +84,7 @@ struct CSVInput {
 
     private static func openFile(_ file: String, fail: (SourceError.Kind, String, String?) -> SourceError)
         throws(SourceError) -> Int32 {
-        switch SourceFiles.openRegular(file, followLinks: true) {
+        switch RawFile.openRegular(RawPath(file), followLinks: true) {
         case .success(let fd):
             return fd
         case .failure(let e) where e.code == ENOENT || e.code == ENOTDIR:
@@ -92,7 +92,7 @@ struct CSVInput {
         case .failure(let e) where e.code == EISDIR:
             throw fail(.unreadable, "this is a folder, not a CSV file", nil)
         case .failure(let e):
-            throw fail(.unreadable, "cannot read the CSV file: \(e.message)", nil)
+            throw fail(.unreadable, "cannot read the CSV file: \(e)", nil)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GRDBSQLite
 import Testing
-@testable import AttacheReferences
+@testable import AttacheRecords
 
 /// Fixtures for the record-source tests: scratch folders, SQLite databases built with the C
 /// API, files written byte for byte, and a fingerprint (SHA-256, mtime, sibling files) to
