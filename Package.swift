@@ -1,11 +1,17 @@
 // swift-tools-version:6.0
 // attache — moves a legacy CRM's file attachments to their new home without losing one.
 //
-// Layering (dependencies point down; stages meet only in the catalog):
-//   attache (executable) → AttacheScan, AttacheReport, AttacheConfig
-//   AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
+// Layering (dependencies point down; stages never import each other, they meet in the catalog):
+//   attache (executable) → the stages, and the modules below them
+//   stages: AttacheScan, AttacheReferences, AttachePolicy, AttacheReport
+//     AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
+//     AttacheReferences → AttacheRecords, AttacheCatalog, AttacheConfig, AttacheModel
+//     AttachePolicy → AttacheCatalog, AttacheConfig, AttacheModel, CSV
+//     AttacheReport → AttacheCatalog, AttacheModel
+//   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
 //   AttacheCatalog → GRDB, AttacheModel
-//   AttacheSystem → CMagic, CArchive, swift-crypto, AttacheModel
+//   AttacheSystem → CMagic, CFTS, swift-crypto, AttacheModel
+//   AttacheConfig → Yams, AttacheModel
 import PackageDescription
 
 let package = Package(
@@ -26,7 +32,8 @@ let package = Package(
         .executableTarget(
             name: "attache",
             dependencies: [
-                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheReferences", "AttachePolicy", "AttacheReport",
+                "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheRecords", "AttacheReferences", "AttachePolicy",
+                "AttacheReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category.
@@ -49,14 +56,17 @@ let package = Package(
             ]),
         /// The scan stage: walk → compare with the catalog → hash + classify on all cores → catalog.
         .target(name: "AttacheScan", dependencies: ["AttacheModel", "AttacheSystem", "AttacheCatalog"]),
-        /// The references stage: record sources (SQLite, CSV, text/HTML), the path grammar, the resolver.
+        /// The record readers both the references and the rewrite stage use: record sources (read-only SQLite,
+        /// CSV, text/HTML files), presets, text decoding, the path grammar's spelling of a path. Not the catalog.
         .target(
-            name: "AttacheReferences",
+            name: "AttacheRecords",
             dependencies: [
-                "AttacheModel", "AttacheConfig", "AttacheCatalog",
+                "AttacheModel", "AttacheConfig", "AttacheSystem",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
+        /// The references stage: plans and checks sources, resolves what they hold to catalogued files, stores it.
+        .target(name: "AttacheReferences", dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheRecords"]),
         /// Storage policies: the policy model, YAML loading with located errors, the pure planner.
         .target(
             name: "AttachePolicy",
@@ -75,7 +85,13 @@ let package = Package(
         .testTarget(
             name: "AttacheScanTests",
             dependencies: ["AttacheScan", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
-        .testTarget(name: "AttacheReferencesTests", dependencies: ["AttacheReferences", "AttacheScan", "AttacheTestSupport"]),
+        .testTarget(
+            name: "AttacheRecordsTests",
+            dependencies: ["AttacheRecords", "AttacheTestSupport", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        .testTarget(
+            name: "AttacheReferencesTests",
+            dependencies: ["AttacheReferences", "AttacheRecords", "AttacheCatalog", "AttacheScan", "AttacheTestSupport",
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),

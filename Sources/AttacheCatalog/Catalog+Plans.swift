@@ -17,25 +17,10 @@ public struct PlanRecord: Sendable {
     public var warningsJSON: String
 }
 
-/// A value the catalog holds that this build does not know (a newer attache wrote it, or
-/// the file was edited by hand): reported, never a crash.
-struct UnknownStoredValue: Error, CustomStringConvertible {
-    var column: String
-    var value: String
-    var known: [String]
-    var description: String {
-        "the column \(column) holds '\(value)', which this attache does not know (it knows \(known.joined(separator: ", "))): "
-            + "was the catalog written by a newer attache?"
-    }
-}
-
 extension Catalog {
     /// A stored raw value as its type; an unknown value is an error naming it.
     static func decoded<T: RawRepresentable & CaseIterable>(_ raw: String, column: String) throws -> T where T.RawValue == String {
-        guard let v = T(rawValue: raw) else {
-            throw UnknownStoredValue(column: column, value: raw, known: T.allCases.map(\.rawValue))
-        }
-        return v
+        try StoredValue.decode(raw, column: column)
     }
 
     /// How many columns `fileColumns` selects (the decision's columns follow them).

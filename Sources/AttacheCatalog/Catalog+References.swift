@@ -3,81 +3,8 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// A source as the catalog remembers it.
-public struct SourceState: Sendable, Equatable {
-    public var id: Int64
-    public var name: String
-    public var kind: String
-    public var location: String
-    public var fingerprint: String
-    public var records: Int
-    public var problems: Int
-    public var extractedRun: Int64?
-}
-
-/// One reference to write.
-public struct ReferenceRow: Sendable {
-    public var recordKey: String
-    public var recordPosition: String
-    public var column: String
-    public var kind: String
-    public var raw: String
-    public var pathText: String
-    public var spanStart: Int?
-    public var spanEnd: Int?
-    public var style: String
-    public var status: String
-    public var match: String?
-    public var reason: String?
-    public var rootID: Int64?
-    public var fileID: Int64?
-    public var candidates: Int
-    public var deleted: Bool
-    public var modified: String?
-    /// The record's kept columns (`fields:` in the manifest) as a JSON object, or nil.
-    public var fields: String?
-
-    public init(recordKey: String, recordPosition: String, column: String, kind: String, raw: String, pathText: String,
-                spanStart: Int?, spanEnd: Int?, style: String, status: String, match: String?, reason: String?,
-                rootID: Int64?, fileID: Int64?, candidates: Int, deleted: Bool, modified: String?, fields: String? = nil) {
-        self.fields = fields
-        self.recordKey = recordKey; self.recordPosition = recordPosition; self.column = column; self.kind = kind
-        self.raw = raw; self.pathText = pathText; self.spanStart = spanStart; self.spanEnd = spanEnd; self.style = style
-        self.status = status; self.match = match; self.reason = reason; self.rootID = rootID; self.fileID = fileID
-        self.candidates = candidates; self.deleted = deleted; self.modified = modified
-    }
-}
-
 /// SQLite's SQLITE_TRANSIENT (a cast of -1, which Swift does not import): copy the bound bytes.
 let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
-
-/// A stored reference to resolve again (its source did not change, the files may have).
-public struct StoredReference: Sendable {
-    public var id: Int64
-    public var sourceID: Int64
-    public var pathText: String
-    public var style: String
-}
-
-/// A stored reference, as listed.
-public struct ReferenceRecord: Sendable {
-    public var source: String
-    public var recordKey: String
-    public var recordPosition: String
-    public var column: String
-    public var kind: String
-    public var raw: String
-    public var spanStart: Int?
-    public var spanEnd: Int?
-    public var style: String
-    public var status: String
-    public var match: String?
-    public var reason: String?
-    public var fileRoot: String?
-    public var filePath: RawPath?
-    public var deleted: Bool
-    public var modified: String?
-}
 
 /// Writes one source's references inside the transaction that replaces them.
 public struct ReferenceWriter {
@@ -100,9 +27,9 @@ public struct ReferenceWriter {
         func int(_ i: Int32, _ v: Int64?) {
             if let v { sqlite3_bind_int64(st, i, v) } else { sqlite3_bind_null(st, i) }
         }
-        int(1, sourceID); text(2, r.recordKey); text(3, r.recordPosition); text(4, r.column); text(5, r.kind); text(6, r.raw)
-        text(7, r.pathText); int(8, r.spanStart.map(Int64.init)); int(9, r.spanEnd.map(Int64.init)); text(10, r.style)
-        text(11, r.status); text(12, r.match); text(13, r.reason); int(14, r.rootID); int(15, r.fileID)
+        int(1, sourceID); text(2, r.recordKey); text(3, r.recordPosition); text(4, r.column); text(5, r.kind.rawValue); text(6, r.raw)
+        text(7, r.pathText); int(8, r.spanStart.map(Int64.init)); int(9, r.spanEnd.map(Int64.init)); text(10, PathStyle.name(r.style))
+        text(11, r.status.rawValue); text(12, r.match?.rawValue); text(13, r.reason); int(14, r.rootID); int(15, r.fileID)
         int(16, Int64(r.candidates)); int(17, r.deleted ? 1 : 0); text(18, r.modified); int(19, runID)
         text(20, r.fields)
         let rc = sqlite3_step(st)
@@ -212,12 +139,14 @@ extension Catalog {
                 SELECT r.id, r.source_id, r.path_text, r.style FROM refs r
                 LEFT JOIN files f ON f.id = r.file_id
                 WHERE r.source_id IN (\(ids)) AND (
-                    r.status <> 'resolved'
+                    r.status <> '\(ReferenceStatus.resolved.rawValue)'
                     OR f.id IS NULL OR f.status = 'gone' OR f.changed_run > ?1 OR COALESCE(f.gone_run, 0) > ?1
-                    OR (r.match <> 'exact' AND EXISTS (SELECT 1 FROM files n WHERE n.root_id = r.root_id AND n.first_seen_run > ?1))
+                    OR (r.match <> '\(MatchKind.exact.rawValue)' AND EXISTS (SELECT 1 FROM files n WHERE n.root_id = r.root_id AND n.first_seen_run > ?1))
                 )
                 ORDER BY r.id
-                """, arguments: [scanRun]).map { StoredReference(id: $0[0], sourceID: $0[1], pathText: $0[2], style: $0[3]) }
+                """, arguments: [scanRun]).map {
+                StoredReference(id: $0[0], sourceID: $0[1], pathText: $0[2], style: try StoredValue.style($0[3], column: "refs.style"))
+            }
         }
     }
 
@@ -228,7 +157,7 @@ extension Catalog {
                 UPDATE refs SET status = ?, match = ?, reason = ?, root_id = ?, file_id = ?, candidates = ?, resolved_run = ? WHERE id = ?
                 """)
             for u in updates {
-                try st.execute(arguments: [u.row.status, u.row.match, u.row.reason, u.row.rootID, u.row.fileID, u.row.candidates, run, u.id])
+                try st.execute(arguments: [u.row.status.rawValue, u.row.match?.rawValue, u.row.reason, u.row.rootID, u.row.fileID, u.row.candidates, run, u.id])
             }
         }
     }
@@ -238,22 +167,26 @@ extension Catalog {
         r.match, r.reason, ro.display_path, f.path, r.deleted, r.modified
         """
 
-    static func referenceRecord(_ r: Row) -> ReferenceRecord {
-        ReferenceRecord(source: r[0], recordKey: r[1], recordPosition: r[2], column: r[3], kind: r[4], raw: r[5],
-                        spanStart: r[6], spanEnd: r[7], style: r[8], status: r[9], match: r[10], reason: r[11], fileRoot: r[12],
+    /// - Throws: ``UnknownStoredValue`` for a kind, style, status or match this build does not know.
+    static func referenceRecord(_ r: Row) throws -> ReferenceRecord {
+        ReferenceRecord(source: r[0], recordKey: r[1], recordPosition: r[2], column: r[3],
+                        kind: try StoredValue.decode(r[4] as String, column: "refs.kind"), raw: r[5],
+                        spanStart: r[6], spanEnd: r[7], style: try StoredValue.style(r[8], column: "refs.style"),
+                        status: try StoredValue.decode(r[9] as String, column: "refs.status"),
+                        match: try StoredValue.decode(r[10] as String?, column: "refs.match"), reason: r[11], fileRoot: r[12],
                         filePath: (r[13] as Data?).map { RawPath(bytes: [UInt8]($0)) }, deleted: r[14], modified: r[15])
     }
 
     /// Every reference (or those with a status), sorted by source, record, column and position in the text.
-    public func forEachReference(status: [String] = [], _ body: (ReferenceRecord) throws -> Void) throws(CatalogError) {
-        let filter = status.isEmpty ? "" : "WHERE r.status IN (" + status.map { "'\($0)'" }.joined(separator: ",") + ")"
+    public func forEachReference(status: [ReferenceStatus] = [], _ body: (ReferenceRecord) throws -> Void) throws(CatalogError) {
+        let filter = status.isEmpty ? "" : "WHERE r.status IN (" + status.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT \(Catalog.referenceColumns) FROM refs r JOIN sources s ON s.id = r.source_id
                 LEFT JOIN files f ON f.id = r.file_id LEFT JOIN roots ro ON ro.id = f.root_id
                 \(filter) ORDER BY s.name, r.record_key, r.column_name, r.span_start, r.id
                 """)
-            while let row = try cursor.next() { try body(Catalog.referenceRecord(row)) }
+            while let row = try cursor.next() { try body(try Catalog.referenceRecord(row)) }
         }
     }
 
@@ -273,10 +206,10 @@ extension Catalog {
     public func forEachOrphan(onlyDeleted: Bool = false, _ body: (FileRecord) throws -> Void) throws(CatalogError) {
         let condition = onlyDeleted
             ? """
-              EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
-              AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved' AND x.deleted = 0)
+              EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
+              AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)' AND x.deleted = 0)
               """
-            : "NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')"
+            : "NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')"
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
@@ -287,19 +220,22 @@ extension Catalog {
     }
 
     /// Reference counts by status, and orphan counts, for reports.
-    public func referenceSummary() throws(CatalogError) -> (byStatus: [String: Int], sources: Int, orphans: Int, orphanBytes: Int64, deletedOnly: Int) {
+    public func referenceSummary() throws(CatalogError)
+        -> (byStatus: [ReferenceStatus: Int], sources: Int, orphans: Int, orphanBytes: Int64, deletedOnly: Int) {
         try read { db in
-            var by: [String: Int] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM refs GROUP BY status") { by[r[0]] = r[1] }
+            var by: [ReferenceStatus: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM refs GROUP BY status") {
+                by[try StoredValue.decode(r[0] as String, column: "refs.status")] = r[1]
+            }
             let sources = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources") ?? 0
             let o = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files f WHERE f.status = 'ok'
-                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
+                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
                 """)!
             let d = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM files f WHERE f.status = 'ok'
-                AND EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved')
-                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = 'resolved' AND x.deleted = 0)
+                AND EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
+                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)' AND x.deleted = 0)
                 """) ?? 0
             return (by, sources, o[0], o[1], d)
         }

@@ -1,29 +1,5 @@
 import AttacheModel
-
-/// How a reference ended.
-public enum ReferenceStatus: String, Sendable, Codable, CaseIterable {
-    /// It names exactly one catalogued, readable file.
-    case resolved
-    /// No such file, an unmapped root (`\\OLDNAS\…`), or a path that climbs out of its root.
-    case missing
-    /// Several files match, none exactly (e.g. `a.pdf` and `A.PDF` on a case-insensitive root): never guessed.
-    case ambiguous
-    /// It names a FIFO, socket, device or symlink: never opened.
-    case special
-    /// It names a file that could not be read.
-    case unreadable
-}
-
-/// How a resolved reference matched its file.
-public enum MatchKind: String, Sendable, Codable {
-    case exact
-    /// Equal once letter case is folded (only on `case_insensitive` roots).
-    case caseFolded = "case"
-    /// Equal under Unicode canonical equivalence (NFC vs NFD).
-    case unicode
-    /// Both.
-    case caseAndUnicode = "case+unicode"
-}
+import AttacheRecords
 
 /// A root as the resolver sees it: its id, its path on this machine, how records spell it.
 public struct ResolverRoot: Sendable {

@@ -86,7 +86,7 @@ extension InventoryReport {
         w.beginObject("references")
         w.field("sources", .int(r.sources))
         w.beginObject("by_status")
-        for k in r.byStatus.keys.sorted() { w.field(k, .int(r.byStatus[k]!)) }
+        for k in r.byStatus.keys.sorted(by: { $0.rawValue < $1.rawValue }) { w.field(k.rawValue, .int(r.byStatus[k]!)) }
         w.endObject()
         w.field("orphans", .int(r.orphans)); w.field("orphan_bytes", .int(r.orphanBytes))
         w.field("referenced_only_by_deleted_records", .int(r.deletedOnly)); w.field("source_problems", .int(r.sourceProblems))

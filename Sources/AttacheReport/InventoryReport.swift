@@ -13,7 +13,7 @@ public struct InventoryData: Sendable {
 
     public struct ReferenceFigures: Sendable {
         public var sources: Int
-        public var byStatus: [String: Int]
+        public var byStatus: [ReferenceStatus: Int]
         public var orphans: Int
         public var orphanBytes: Int64
         public var deletedOnly: Int
@@ -145,14 +145,14 @@ public enum InventoryReport {
     private static func references<S: TextSink>(_ r: InventoryData.ReferenceFigures, to out: inout S) {
         out.write("\nReferences (\(count(r.sources, "source")))\n")
         var rt = Table(headers: ["status", "references"], rightAligned: [1])
-        for k in ["resolved", "missing", "ambiguous", "special", "unreadable"] where (r.byStatus[k] ?? 0) > 0 {
-            rt.add([k, groupedDigits(Int64(r.byStatus[k]!))])
+        for k in ReferenceStatus.allCases where (r.byStatus[k] ?? 0) > 0 {
+            rt.add([k.rawValue, groupedDigits(Int64(r.byStatus[k]!))])
         }
         rt.render(to: &out)
         line("  orphans: \(count(r.orphans, "file")) (\(ByteCount(r.orphanBytes))) no record points at — attache list orphans", to: &out)
         out.write("  referenced only by deleted records: \(count(r.deletedOnly, "file"))\n")
         if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
-        if r.byStatus.contains(where: { $0.key != "resolved" && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
+        if r.byStatus.contains(where: { $0.key.isUnresolved && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
     }
 
     private static func problems<S: TextSink>(_ d: InventoryData, _ v: TextView, to out: inout S) {

@@ -46,12 +46,12 @@ extension Listing {
                                                to sink: inout S) throws(CatalogError) {
         var writer = RowWriter(kind: onlyUnresolved ? "missing" : "refs", fields: referenceFields,
                                table: referenceTable(onlyUnresolved: onlyUnresolved), format: format, sink: sink)
-        let statuses = onlyUnresolved ? ["missing", "ambiguous", "special", "unreadable"] : []
+        let statuses = onlyUnresolved ? ReferenceStatus.unresolvedCases : []
         try catalog.forEachReference(status: statuses) { r in
             writer.row([
-                .text(r.source), .text(r.recordKey), .text(r.recordPosition), .text(r.column), .text(r.kind), .text(r.raw),
-                .int(r.spanStart), .int(r.spanEnd), .text(r.style), .text(r.status), .optional(r.match), .optional(r.reason),
-                .optional(r.fileRoot), .optional(r.filePath?.display), .bool(r.deleted), .optional(r.modified),
+                .text(r.source), .text(r.recordKey), .text(r.recordPosition), .text(r.column), .text(r.kind.rawValue), .text(r.raw),
+                .int(r.spanStart), .int(r.spanEnd), .text(PathStyle.name(r.style)), .text(r.status.rawValue), .optional(r.match?.rawValue),
+                .optional(r.reason), .optional(r.fileRoot), .optional(r.filePath?.display), .bool(r.deleted), .optional(r.modified),
             ])
         }
         sink = writer.finish()
@@ -92,7 +92,7 @@ public enum Explanation {
                 out.write("  references  \(refs.count)" + (live == refs.count ? "" : " (\(refs.count - live) from deleted records)") + "\n")
                 for r in refs {
                     out.write("    \(r.source) \(r.recordKey) (\(r.recordPosition)) \(r.column): \(r.raw)")
-                    out.write(" [\(r.kind), \(r.match ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
+                    out.write(" [\(r.kind.rawValue), \(r.match?.rawValue ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
                 }
             }
             if let (policy, d) = try catalog.latestDecision(fileID: f.id) {

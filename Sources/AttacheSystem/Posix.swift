@@ -12,24 +12,26 @@ enum Posix {
 
     /// Converts a `stat` into attache's value type.
     static func fileStat(_ st: stat) -> FileStat {
-        let fmt = st.st_mode & S_IFMT
-        let kind: EntryKind
-        switch fmt {
-        case S_IFREG: kind = .regular
-        case S_IFDIR: kind = .directory
-        case S_IFLNK: kind = .symlink
-        case S_IFIFO: kind = .fifo
-        case S_IFSOCK: kind = .socket
-        case S_IFCHR: kind = .charDevice
-        case S_IFBLK: kind = .blockDevice
-        default: kind = .other
-        }
-        return FileStat(
-            kind: kind, size: Int64(st.st_size),
+        FileStat(
+            kind: kind(st.st_mode), size: Int64(st.st_size),
             mtime: Timestamp(seconds: Int(st.st_mtim.tv_sec), nanoseconds: Int(st.st_mtim.tv_nsec)),
             ctime: Timestamp(seconds: Int(st.st_ctim.tv_sec), nanoseconds: Int(st.st_ctim.tv_nsec)),
             key: FileKey(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)),
             mode: UInt32(st.st_mode), uid: UInt32(st.st_uid), gid: UInt32(st.st_gid))
+    }
+
+    /// The kind of entry a `stat` mode describes.
+    static func kind(_ mode: mode_t) -> EntryKind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .fifo
+        case S_IFSOCK: return .socket
+        case S_IFCHR: return .charDevice
+        case S_IFBLK: return .blockDevice
+        default: return .other
+        }
     }
 
     /// Calls `body` with a NUL-terminated copy of `bytes`.
@@ -76,6 +78,17 @@ enum Posix {
             dirFD = next
         }
         return .success(dirFD)
+    }
+}
+
+extension Posix {
+    /// Opens `path` like ``open(_:flags:)``, adding `O_NOATIME` so reading leaves the access
+    /// time as it was; the kernel allows that flag only to the file's owner (or
+    /// `CAP_FOWNER`), so on `EPERM` it opens again without it.
+    static func openWithoutAccessTime(_ path: [UInt8], flags: Int32) -> Result<Int32, PosixError> {
+        let opened = open(path, flags: flags | ATTACHE_O_NOATIME)
+        if case .failure(let e) = opened, e.code == EPERM { return open(path, flags: flags) }
+        return opened
     }
 }
 

@@ -51,7 +51,7 @@ struct RefsCommand: ParsableCommand {
         } catch {
             throw Failure(error)
         }
-        let unresolved = result.byStatus.filter { $0.key != "resolved" }.values.reduce(0, +)
+        let unresolved = result.byStatus.filter { $0.key.isUnresolved }.values.reduce(0, +)
         let problems = result.sources.filter(\.extracted).map(\.problems).reduce(0, +)
         if !quiet { print(RefsCommand.summary(result)) }
         if unresolved > 0 || problems > 0 { throw ExitStatus(.finishedWithProblems) }
@@ -67,12 +67,11 @@ struct RefsCommand: ParsableCommand {
         }
         if !r.droppedSources.isEmpty { lines.append("  forgotten (no longer in the manifest): " + r.droppedSources.joined(separator: ", ")) }
         let total = r.byStatus.values.reduce(0, +)
-        let order = ["resolved", "missing", "ambiguous", "special", "unreadable"]
-        let parts = order.compactMap { k in r.byStatus[k].map { "\(groupedDigits(Int64($0))) \(k)" } }
+        let parts = ReferenceStatus.allCases.compactMap { k in r.byStatus[k].map { "\(groupedDigits(Int64($0))) \(k.rawValue)" } }
         lines.insert("References: \(groupedDigits(Int64(total))) — " + parts.joined(separator: ", "), at: 0)
         if r.resolvedAgain > 0 { lines.append("Resolved again after the re-scan: \(plural(r.resolvedAgain, "reference"))") }
         lines.append("Orphans (files no record points at): \(groupedDigits(Int64(r.orphans))) — see: attache list orphans")
-        if total > (r.byStatus["resolved"] ?? 0) { lines.append("Not resolved: attache list missing") }
+        if total > (r.byStatus[.resolved] ?? 0) { lines.append("Not resolved: attache list missing") }
         return lines.joined(separator: "\n")
     }
 }

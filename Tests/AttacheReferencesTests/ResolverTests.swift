@@ -1,5 +1,6 @@
 import AttacheConfig
 import AttacheModel
+import AttacheRecords
 import Testing
 @testable import AttacheReferences
 
@@ -96,26 +97,5 @@ import Testing
         let r = Resolver(roots: [share], files: [IndexedFile(id: 9, rootID: 1, path: bad, status: .ok)], parse: PathGrammar.parse)
         // A record cannot spell those bytes in UTF-8 text: it is missing, not mis-matched.
         #expect(r.resolve(PathGrammar.parse("K:\\Счет.pdf")!, base: nil).status == .missing)
-    }
-}
-
-@Suite struct PresetTests {
-    func spec(_ preset: String) -> SourceSpec {
-        SourceSpec(name: "crm", kind: .preset(name: preset), database: "/db.sqlite", root: "/mnt/crm")
-    }
-
-    @Test func vtigerPicksTheStorednameVariantWhenTheColumnExists() throws {
-        let old = try Presets.plan(spec("vtiger"), preset: "vtiger", columnsOf: { $0 == "vtiger_attachments" ? ["attachmentsid", "name", "path"] : nil }).get()
-        let new = try Presets.plan(spec("vtiger"), preset: "vtiger", columnsOf: { $0 == "vtiger_attachments" ? ["attachmentsid", "name", "path", "storedname"] : nil }).get()
-        guard case .sqlite(_, _, let q1?) = old.input, case .sqlite(_, _, let q2?) = new.input else { Issue.record("not sqlite"); return }
-        #expect(!q1.contains("storedname") && q2.contains("storedname"))
-        #expect(old.base == "/mnt/crm" && old.template?.columns == ["file"])
-    }
-
-    @Test func aDatabaseOfAnotherProductIsAClearError() {
-        guard case .failure(let e) = Presets.plan(spec("odoo"), preset: "odoo", columnsOf: { _ in nil }) else { Issue.record("accepted"); return }
-        #expect(e.message.contains("ir_attachment"))
-        guard case .failure(let u) = Presets.plan(spec("sap"), preset: "sap", columnsOf: { _ in nil }) else { Issue.record("accepted"); return }
-        #expect(u.message.contains("vtiger, suitecrm, odoo, espocrm, salesforce"))
     }
 }

@@ -1,0 +1,77 @@
+import AttacheCatalog
+import AttacheModel
+import AttacheRecords
+import Foundation
+
+/// Records to rows: the references a record holds, resolved, as the catalog stores them.
+extension ReferencesEngine {
+    /// The references one record holds: one per template (composed), and every path found in
+    /// its text columns (embedded).
+    static func extract(_ record: SourceRecord, plan: SourcePlan, base: PathSpelling?, resolver: Resolver,
+                        posixPrefixes: [String]) -> [ReferenceRow] {
+        var rows: [ReferenceRow] = []
+        if let t = plan.template {
+            switch t.expand(record.fields) {
+            case .success(let text):
+                if let spelling = PathGrammar.parse(text) {
+                    rows.append(row(for: resolver.resolve(spelling, base: base), record: record, column: "file", kind: .composed,
+                                    raw: text, pathText: text, span: nil, style: spelling.style))
+                } else {
+                    rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
+                                             column: "file", kind: .composed, raw: text, pathText: text, spanStart: nil, spanEnd: nil,
+                                             style: nil, status: .missing, match: nil,
+                                             reason: "not a file path (a web link?)", rootID: nil, fileID: nil, candidates: 0,
+                                             deleted: record.deleted, modified: record.modified))
+                }
+            case .failure(let empty):
+                rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
+                                         column: "file", kind: .composed, raw: "", pathText: "", spanStart: nil, spanEnd: nil,
+                                         style: nil, status: .missing, match: nil,
+                                         reason: "column '\(empty.column)' is empty", rootID: nil, fileID: nil, candidates: 0,
+                                         deleted: record.deleted, modified: record.modified))
+            }
+        }
+        for column in plan.textColumns {
+            guard let text = record.fields[column], !text.isEmpty else { continue }
+            for found in PathGrammar.extract(from: text, posixPrefixes: posixPrefixes) {
+                rows.append(row(for: resolver.resolve(found.spelling, base: base), record: record, column: column, kind: .embedded,
+                                raw: found.raw, pathText: render(found.spelling), span: (found.start, found.end),
+                                style: found.spelling.style))
+            }
+        }
+        if !plan.fields.isEmpty && !rows.isEmpty {
+            let kept = keptFields(record, plan.fields)
+            for i in rows.indices { rows[i].fields = kept }
+        }
+        return rows
+    }
+
+    /// The record's `fields:` columns as a JSON object (sorted keys; NULL and empty values left
+    /// out), or nil when all are empty.
+    static func keptFields(_ record: SourceRecord, _ names: [String]) -> String? {
+        var kept: [String: String] = [:]
+        for n in names { if let v = record.fields[n], !v.isEmpty { kept[n] = v } }
+        guard !kept.isEmpty, let data = try? JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func row(for r: Resolution, record: SourceRecord, column: String, kind: ReferenceKind, raw: String, pathText: String,
+                    span: (Int, Int)?, style: PathStyle?) -> ReferenceRow {
+        ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position, column: column, kind: kind,
+                     raw: raw, pathText: pathText, spanStart: span?.0, spanEnd: span?.1, style: style, status: r.status,
+                     match: r.match, reason: r.reason, rootID: r.rootID, fileID: r.fileID, candidates: r.candidates,
+                     deleted: record.deleted, modified: record.modified)
+    }
+
+    /// A spelling as plain path text that `PathGrammar.parse` reads back to the same place
+    /// (entities and %-escapes decoded; a `file://` URL as the path it names).
+    static func render(_ s: PathSpelling) -> String {
+        let c = Resolver.canonical(s)
+        switch c.style {
+        case .unc: return "\\\\" + (c.host ?? "") + "\\" + (c.share ?? "") + c.components.map { "\\" + $0 }.joined()
+        case .drive: return "\(c.drive.map(String.init) ?? "C"):" + (c.components.isEmpty ? "\\" : c.components.map { "\\" + $0 }.joined())
+        case .posix, .fileURL: return "/" + c.components.joined(separator: "/")
+        case .relative: return "./" + c.components.joined(separator: "/")
+        }
+    }
+}
