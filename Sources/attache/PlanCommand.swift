@@ -3,6 +3,7 @@ import AttacheConfig
 import AttacheModel
 import AttachePolicy
 import AttacheReport
+import AttacheSystem
 import ArgumentParser
 import Foundation
 
