@@ -8,6 +8,8 @@ enum Differ {
         var work: [WorkItem] = []
         var updates: [FileUpdate] = []
         var goneIDs: [Int64] = []
+        /// Entries written by the comparison itself (special files); files to read are counted
+        /// by the read phase once their result is written (``ReadPhase/Outcome``).
         var newCount = 0, changedCount = 0, unchangedCount = 0
     }
 
@@ -23,9 +25,8 @@ enum Differ {
                     r.unchangedCount += 1
                     continue
                 }
-                if isNew { r.newCount += 1 } else { r.changedCount += 1 }
                 r.work.append(WorkItem(rootID: rootID, path: e.path, absolute: rootPath.appending(e.path), stat: e.stat,
-                                       nameProblem: nameProblem))
+                                       nameProblem: nameProblem, isNew: isNew))
             } else {
                 // Symlinks, FIFOs, sockets, devices: listed, never opened.
                 if let b = before, b.status == .special, !e.stat.differs(from: b.stat) {

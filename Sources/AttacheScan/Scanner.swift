@@ -22,7 +22,7 @@ public enum Scanner {
     /// - Throws: ``ScanError`` when a root is unusable or the catalog fails; problems with
     ///   individual files never throw — they are findings.
     public static func run(
-        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag = CancellationFlag(),
+        catalog: Catalog, options: ScanOptions, cancel: Cancellation = Cancellation(),
         progress: @escaping (ScanProgress) -> Void = { _ in }
     ) throws(ScanError) -> ScanResult {
         // Check every root before writing anything.
@@ -58,7 +58,7 @@ public enum Scanner {
 
     private static func scanRoots(
         _ roots: [(spec: ScanRoot, path: RawPath)], rootIDs: [Int64], runID: Int64, readers: [ContentReader],
-        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag, progress: @escaping (ScanProgress) -> Void
+        catalog: Catalog, options: ScanOptions, cancel: Cancellation, progress: @escaping (ScanProgress) -> Void
     ) throws -> ScanResult {
         do {
             var counts = ScanCounts()
@@ -79,7 +79,9 @@ public enum Scanner {
                     }
                 }
                 // The catalog's rows load on another core while this one walks.
-                let prior = PriorLoader(catalog: catalog, rootID: rootID)
+                let prior = BackgroundJob<[RawPath: PriorFile], CatalogError>(name: "attache-prior-rows") {
+                    () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
+                }
                 do {
                     try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
                 } catch {
@@ -95,6 +97,7 @@ public enum Scanner {
                 let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
+                // Files still to read count as new or changed once their result is written.
                 counts.new += diff.newCount
                 counts.changed += diff.changedCount
                 counts.unchanged += diff.unchangedCount
@@ -107,6 +110,8 @@ public enum Scanner {
                 let outcome = try ReadPhase.run(work: work, readers: readers, catalog: catalog, runID: runID,
                                                 batchSize: options.batchSize, cancel: cancel, progress: progress)
                 counts.read = outcome.filesRead
+                counts.new += outcome.newWritten
+                counts.changed += outcome.changedWritten
                 counts.bytesRead = outcome.bytesRead
                 if outcome.cancelled { status = .interrupted }
             }
@@ -149,64 +154,4 @@ public enum Scanner {
         let len = strlen(resolved)
         return RawPath(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: len)))
     }
-}
-
-/// Loads a root's catalog rows on a thread of its own.
-final class PriorLoader: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[RawPath: PriorFile], CatalogError> = .success([:])
-
-    init(catalog: Catalog, rootID: Int64) {
-        let thread = Thread { [self] in
-            do throws(CatalogError) { result = .success(try catalog.priorFiles(rootID: rootID)) } catch { result = .failure(error) }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() throws(CatalogError) -> [RawPath: PriorFile] {
-        done.wait()
-        return try result.get()
-    }
-}
-
-/// A file that must be read.
-struct WorkItem: Sendable {
-    var rootID: Int64
-    var path: RawPath
-    var absolute: RawPath
-    var stat: FileStat
-    /// The most serious walk-time problem of its name (kept on the row even when the read is fine).
-    var nameProblem: (code: ProblemCode, detail: String)?
-}
-
-/// Gathers what the walk reports.
-struct Collector: WalkVisitor {
-    let rootID: Int64
-    var entries: [WalkEntry] = []
-    var findings: [Finding] = []
-    /// The most serious finding per path, for the `problem` column.
-    var problemByPath: [RawPath: (code: ProblemCode, detail: String)] = [:]
-    /// Folders that could not be listed: what the catalog knew below them is not gone.
-    var unlisted: [RawPath] = []
-    var excludedCount = 0
-    var onProgress: ((Int) -> Void)?
-    let cancel: CancellationFlag
-
-    init(rootID: Int64, cancel: CancellationFlag = CancellationFlag()) { self.rootID = rootID; self.cancel = cancel }
-
-    var shouldStop: Bool { cancel.isCancelled }
-
-    mutating func entry(_ entry: WalkEntry) {
-        entries.append(entry)
-        if entries.count & 1023 == 0 { onProgress?(entries.count) }
-    }
-
-    mutating func finding(_ path: RawPath, _ code: ProblemCode, _ detail: String) {
-        findings.append(Finding(rootID: rootID, path: path, code: code, detail: detail))
-        if let old = problemByPath[path], old.code.severity >= code.severity {} else { problemByPath[path] = (code, detail) }
-        if code == .permissionDenied || code == .ioError || code == .directoryLoop { unlisted.append(path) }
-    }
-
-    mutating func excluded(_ path: RawPath) { excludedCount += 1 }
 }
