@@ -68,30 +68,12 @@ public enum Scanner {
             for (index, root) in roots.enumerated() {
                 if cancel.isCancelled { status = .interrupted; break }
                 let rootID = rootIDs[index]
-                var visitor = Collector(rootID: rootID, cancel: cancel)
-                var lastReport = DispatchTime.now()
-                visitor.onProgress = { found in
-                    let now = DispatchTime.now()
-                    if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 200_000_000 {
-                        lastReport = now
-                        progress(ScanProgress(phase: .walking, entriesFound: counts.seen + found, filesToRead: 0, bytesToRead: 0,
-                                              filesRead: 0, bytesRead: 0, readingSeconds: 0))
-                    }
+                let seenBefore = counts.seen
+                let (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
+                                                         cancel: cancel) { found in
+                    progress(ScanProgress(phase: .walking, entriesFound: seenBefore + found, filesToRead: 0, bytesToRead: 0,
+                                          filesRead: 0, bytesRead: 0, readingSeconds: 0))
                 }
-                // The catalog's rows load on another core while this one walks.
-                let prior = BackgroundJob<[RawPath: PriorFile], CatalogError>(name: "attache-prior-rows") {
-                    () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
-                }
-                do {
-                    try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
-                } catch {
-                    switch error {
-                    case .notFound(let p): throw ScanError.rootNotFound(p)
-                    case .notADirectory(let p): throw ScanError.rootNotADirectory(p)
-                    case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
-                    }
-                }
-                let priorFiles = try prior.wait()
                 // A walk stopped part-way must not be compared: what it did not reach is not gone.
                 if cancel.isCancelled { status = .interrupted; break }
                 let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
@@ -131,6 +113,39 @@ public enum Scanner {
         } catch {
             throw ScanError.catalog(.sqlite(path: catalog.path, reason: "\(error)"))
         }
+    }
+
+    /// Walks one root while its catalog rows load on another thread; `progress` gets the
+    /// entries found so far, a few times a second.
+    private static func walkRoot(
+        _ root: RawPath, rootID: Int64, catalog: Catalog, options: ScanOptions, cancel: Cancellation,
+        progress: @escaping (Int) -> Void
+    ) throws -> (Collector, [RawPath: PriorFile]) {
+        var visitor = Collector(rootID: rootID, cancel: cancel)
+        var lastReport = DispatchTime.now()
+        visitor.onProgress = { found in
+            let now = DispatchTime.now()
+            if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 200_000_000 {
+                lastReport = now
+                progress(found)
+            }
+        }
+        // The catalog's rows load on another core while this one walks.
+        let prior = BackgroundJob<[RawPath: PriorFile], CatalogError>(name: "attache-prior-rows") {
+            () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
+        }
+        do {
+            try Walker(root: root, exclude: options.exclude).walk(&visitor)
+        } catch {
+            // Wait for the loader before leaving: it uses the catalog.
+            _ = try? prior.wait()
+            switch error {
+            case .notFound(let p): throw ScanError.rootNotFound(p)
+            case .notADirectory(let p): throw ScanError.rootNotADirectory(p)
+            case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
+            }
+        }
+        return (visitor, try prior.wait())
     }
 
     /// Checks that every root is an existing folder that can be listed. Call it before
