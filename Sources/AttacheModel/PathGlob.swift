@@ -1,22 +1,30 @@
-/// A shell-style pattern over `/`-separated relative paths, matched on raw bytes.
+/// A shell-style pattern over `/`-separated relative paths, matched on raw bytes: the one
+/// path matcher (the walker's excludes, the manifest, the policy's `path` conditions).
 ///
 /// - `*` matches any run of bytes within one component, `?` one byte, `[abc]` / `[a-z]` /
-///   `[!x]` a byte from a set.
+///   `[!x]` a byte from a set (``ComponentGlob``, the same rules as the planner's name patterns).
 /// - `**` as a whole component matches zero or more components: `**/.snapshot/**`
 ///   matches `.snapshot`, `a/.snapshot` and `a/b/.snapshot/x`.
 /// - A pattern without `/` matches the last component anywhere (`*.tmp`, `Thumbs.db`),
 ///   the way `.gitignore` does.
+/// - Repeated `/` count as one, in the pattern and in the path.
+///
+/// Matching walks the path's bytes in place, component by component, so it allocates nothing:
+/// the walker checks every entry of millions against every pattern.
 public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
-    let components: [[UInt8]]
+    /// Each component's bytes; nil for `**`.
+    let components: [[UInt8]?]
 
     /// - Throws: ``PathGlob/Invalid`` when a `[` set is never closed or the pattern is empty.
     public init(_ pattern: String) throws {
         let trimmed = pattern.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw Invalid(pattern: pattern, reason: "the pattern is empty") }
-        var comps = trimmed.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
-        if !trimmed.contains("/") { comps.insert(Array("**".utf8), at: 0) }
-        for c in comps where PathGlob.hasUnclosedSet(c) {
+        var comps: [[UInt8]?] = trimmed.split(separator: "/", omittingEmptySubsequences: true).map { c in
+            c == "**" ? nil : Array(c.utf8)
+        }
+        if !trimmed.contains("/") { comps.insert(nil, at: 0) }
+        for case let c? in comps where !ComponentGlob.setsClosed(c) {
             throw Invalid(pattern: pattern, reason: "a '[' is never closed by ']'")
         }
         self.pattern = pattern
@@ -32,28 +40,35 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the relative path matches.
     public func matches(_ path: RawPath) -> Bool {
-        let parts = path.bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Array($0) }
-        return PathGlob.match(components[...], parts[...])
+        path.bytes.withUnsafeBufferPointer { matches($0) }
     }
 
-    static func match(_ pat: ArraySlice<[UInt8]>, _ parts: ArraySlice<[UInt8]>) -> Bool {
-        guard let first = pat.first else { return parts.isEmpty }
-        if first == Array("**".utf8) {
-            let rest = pat.dropFirst()
-            var p = parts
+    /// Whether the relative path in `path` (raw bytes) matches.
+    public func matches(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        match(0, path, 0)
+    }
+
+    /// Whether the components from `ci` on match the path from byte `from` on.
+    private func match(_ ci: Int, _ p: UnsafeBufferPointer<UInt8>, _ from: Int) -> Bool {
+        let slash = UInt8(ascii: "/")
+        var pos = from
+        while pos < p.count && p[pos] == slash { pos += 1 }
+        guard ci < components.count else { return pos >= p.count }
+        guard let component = components[ci] else {
+            // `**`: the rest may start here, or after any number of whole components.
+            var q = pos
             while true {
-                if match(rest, p) { return true }
-                if p.isEmpty { return false }
-                p = p.dropFirst()
+                if match(ci + 1, p, q) { return true }
+                if q >= p.count { return false }
+                while q < p.count && p[q] != slash { q += 1 }
+                while q < p.count && p[q] == slash { q += 1 }
             }
         }
-        guard let part = parts.first else { return false }
-        return matchComponent(first[...], part[...]) && match(pat.dropFirst(), parts.dropFirst())
+        guard pos < p.count else { return false }
+        var end = pos
+        while end < p.count && p[end] != slash { end += 1 }
+        let part = UnsafeBufferPointer(rebasing: p[pos..<end])
+        let matched = component.withUnsafeBufferPointer { ComponentGlob.matches($0, part) }
+        return matched && match(ci + 1, p, end)
     }
-
-    static func matchComponent(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        p.withUnsafeBufferPointer { pp in s.withUnsafeBufferPointer { sp in ComponentGlob.matches(pp, sp) } }
-    }
-
-    static func hasUnclosedSet(_ c: [UInt8]) -> Bool { !ComponentGlob.setsClosed(c) }
 }

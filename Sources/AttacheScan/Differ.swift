@@ -8,6 +8,8 @@ enum Differ {
         var work: [WorkItem] = []
         var updates: [FileUpdate] = []
         var goneIDs: [Int64] = []
+        /// Entries written by the comparison itself (special files); files to read are counted
+        /// by the read phase once their result is written (``ReadPhase/Outcome``).
         /// Unchanged files whose owner changed or was not recorded yet: written without a new read.
         var owners: [OwnerUpdate] = []
         var newCount = 0, changedCount = 0, unchangedCount = 0
@@ -26,9 +28,8 @@ enum Differ {
                     if e.stat.ownerDiffers(from: b.stat) { r.owners.append(OwnerUpdate(id: b.id, uid: e.stat.uid, gid: e.stat.gid)) }
                     continue
                 }
-                if isNew { r.newCount += 1 } else { r.changedCount += 1 }
                 r.work.append(WorkItem(rootID: rootID, path: e.path, absolute: rootPath.appending(e.path), stat: e.stat,
-                                       nameProblem: nameProblem))
+                                       nameProblem: nameProblem, isNew: isNew))
             } else {
                 // Symlinks, FIFOs, sockets, devices: listed, never opened.
                 if let b = before, b.status == .special, !e.stat.differs(from: b.stat) {

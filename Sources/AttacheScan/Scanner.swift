@@ -22,7 +22,7 @@ public enum Scanner {
     /// - Throws: ``ScanError`` when a root is unusable or the catalog fails; problems with
     ///   individual files never throw — they are findings.
     public static func run(
-        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag = CancellationFlag(),
+        catalog: Catalog, options: ScanOptions, cancel: Cancellation = Cancellation(),
         progress: @escaping (ScanProgress) -> Void = { _ in }
     ) throws(ScanError) -> ScanResult {
         // Check every root before writing anything.
@@ -58,7 +58,7 @@ public enum Scanner {
 
     private static func scanRoots(
         _ roots: [(spec: ScanRoot, path: RawPath)], rootIDs: [Int64], runID: Int64, readers: [ContentReader],
-        catalog: Catalog, options: ScanOptions, cancel: CancellationFlag, progress: @escaping (ScanProgress) -> Void
+        catalog: Catalog, options: ScanOptions, cancel: Cancellation, progress: @escaping (ScanProgress) -> Void
     ) throws -> ScanResult {
         do {
             var counts = ScanCounts()
@@ -68,33 +68,18 @@ public enum Scanner {
             for (index, root) in roots.enumerated() {
                 if cancel.isCancelled { status = .interrupted; break }
                 let rootID = rootIDs[index]
-                var visitor = Collector(rootID: rootID, cancel: cancel)
-                var lastReport = DispatchTime.now()
-                visitor.onProgress = { found in
-                    let now = DispatchTime.now()
-                    if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 200_000_000 {
-                        lastReport = now
-                        progress(ScanProgress(phase: .walking, entriesFound: counts.seen + found, filesToRead: 0, bytesToRead: 0,
-                                              filesRead: 0, bytesRead: 0, readingSeconds: 0))
-                    }
+                let seenBefore = counts.seen
+                let (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
+                                                         cancel: cancel) { found in
+                    progress(ScanProgress(phase: .walking, entriesFound: seenBefore + found, filesToRead: 0, bytesToRead: 0,
+                                          filesRead: 0, bytesRead: 0, readingSeconds: 0))
                 }
-                // The catalog's rows load on another core while this one walks.
-                let prior = PriorLoader(catalog: catalog, rootID: rootID)
-                do {
-                    try Walker(root: root.path, exclude: options.exclude).walk(&visitor)
-                } catch {
-                    switch error {
-                    case .notFound(let p): throw ScanError.rootNotFound(p)
-                    case .notADirectory(let p): throw ScanError.rootNotADirectory(p)
-                    case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
-                    }
-                }
-                let priorFiles = try prior.wait()
                 // A walk stopped part-way must not be compared: what it did not reach is not gone.
                 if cancel.isCancelled { status = .interrupted; break }
                 let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
+                // Files still to read count as new or changed once their result is written.
                 counts.new += diff.newCount
                 counts.changed += diff.changedCount
                 counts.unchanged += diff.unchangedCount
@@ -108,6 +93,8 @@ public enum Scanner {
                 let outcome = try ReadPhase.run(work: work, readers: readers, catalog: catalog, runID: runID,
                                                 batchSize: options.batchSize, cancel: cancel, progress: progress)
                 counts.read = outcome.filesRead
+                counts.new += outcome.newWritten
+                counts.changed += outcome.changedWritten
                 counts.bytesRead = outcome.bytesRead
                 if outcome.cancelled { status = .interrupted }
             }
@@ -127,6 +114,39 @@ public enum Scanner {
         } catch {
             throw ScanError.catalog(.sqlite(path: catalog.path, reason: "\(error)"))
         }
+    }
+
+    /// Walks one root while its catalog rows load on another thread; `progress` gets the
+    /// entries found so far, a few times a second.
+    private static func walkRoot(
+        _ root: RawPath, rootID: Int64, catalog: Catalog, options: ScanOptions, cancel: Cancellation,
+        progress: @escaping (Int) -> Void
+    ) throws -> (Collector, [RawPath: PriorFile]) {
+        var visitor = Collector(rootID: rootID, cancel: cancel)
+        var lastReport = DispatchTime.now()
+        visitor.onProgress = { found in
+            let now = DispatchTime.now()
+            if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 200_000_000 {
+                lastReport = now
+                progress(found)
+            }
+        }
+        // The catalog's rows load on another core while this one walks.
+        let prior = BackgroundJob<[RawPath: PriorFile], CatalogError>(name: "attache-prior-rows") {
+            () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
+        }
+        do {
+            try Walker(root: root, exclude: options.exclude).walk(&visitor)
+        } catch {
+            // Wait for the loader before leaving: it uses the catalog.
+            _ = try? prior.wait()
+            switch error {
+            case .notFound(let p): throw ScanError.rootNotFound(p)
+            case .notADirectory(let p): throw ScanError.rootNotADirectory(p)
+            case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
+            }
+        }
+        return (visitor, try prior.wait())
     }
 
     /// Checks that every root is an existing folder that can be listed. Call it before
@@ -150,64 +170,4 @@ public enum Scanner {
         let len = strlen(resolved)
         return RawPath(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(resolved).assumingMemoryBound(to: UInt8.self), count: len)))
     }
-}
-
-/// Loads a root's catalog rows on a thread of its own.
-final class PriorLoader: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[RawPath: PriorFile], CatalogError> = .success([:])
-
-    init(catalog: Catalog, rootID: Int64) {
-        let thread = Thread { [self] in
-            do throws(CatalogError) { result = .success(try catalog.priorFiles(rootID: rootID)) } catch { result = .failure(error) }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() throws(CatalogError) -> [RawPath: PriorFile] {
-        done.wait()
-        return try result.get()
-    }
-}
-
-/// A file that must be read.
-struct WorkItem: Sendable {
-    var rootID: Int64
-    var path: RawPath
-    var absolute: RawPath
-    var stat: FileStat
-    /// The most serious walk-time problem of its name (kept on the row even when the read is fine).
-    var nameProblem: (code: ProblemCode, detail: String)?
-}
-
-/// Gathers what the walk reports.
-struct Collector: WalkVisitor {
-    let rootID: Int64
-    var entries: [WalkEntry] = []
-    var findings: [Finding] = []
-    /// The most serious finding per path, for the `problem` column.
-    var problemByPath: [RawPath: (code: ProblemCode, detail: String)] = [:]
-    /// Folders that could not be listed: what the catalog knew below them is not gone.
-    var unlisted: [RawPath] = []
-    var excludedCount = 0
-    var onProgress: ((Int) -> Void)?
-    let cancel: CancellationFlag
-
-    init(rootID: Int64, cancel: CancellationFlag = CancellationFlag()) { self.rootID = rootID; self.cancel = cancel }
-
-    var shouldStop: Bool { cancel.isCancelled }
-
-    mutating func entry(_ entry: WalkEntry) {
-        entries.append(entry)
-        if entries.count & 1023 == 0 { onProgress?(entries.count) }
-    }
-
-    mutating func finding(_ path: RawPath, _ code: ProblemCode, _ detail: String) {
-        findings.append(Finding(rootID: rootID, path: path, code: code, detail: detail))
-        if let old = problemByPath[path], old.code.severity >= code.severity {} else { problemByPath[path] = (code, detail) }
-        if code == .permissionDenied || code == .ioError || code == .directoryLoop { unlisted.append(path) }
-    }
-
-    mutating func excluded(_ path: RawPath) { excludedCount += 1 }
 }

@@ -82,7 +82,8 @@ public struct Walker {
         walkDirectory(fd: fd, relative: RawPath(bytes: []), absoluteLength: root.bytes.count, ancestors: &ancestors, visitor: &visitor)
     }
 
-    /// Lists the folder open at `fd` (which this call closes) and recurses into sub-folders.
+    /// Lists the folder open at `fd` (which this call closes) and visits its entries, recursing
+    /// into sub-folders.
     private func walkDirectory<V: WalkVisitor>(
         fd: Int32, relative: RawPath, absoluteLength: Int, ancestors: inout Set<FileKey>, visitor: inout V
     ) {
@@ -95,6 +96,16 @@ public struct Walker {
         }
         defer { closedir(dir) }
         let dfd = dirfd(dir)
+        let names = listNames(dir, relative: relative, visitor: &visitor)
+        reportLookalikes(names, in: relative, visitor: &visitor)
+        for name in names {
+            visitEntry(name, in: dfd, relative: relative, absoluteLength: absoluteLength, ancestors: &ancestors, visitor: &visitor)
+        }
+    }
+
+    /// The names of an open folder (without `.` and `..`), in byte order. A listing that
+    /// stops on an error is a finding; what was listed is still returned.
+    private func listNames<V: WalkVisitor>(_ dir: OpaquePointer, relative: RawPath, visitor: inout V) -> [[UInt8]] {
         var names: [[UInt8]] = []
         while true {
             errno = 0
@@ -111,66 +122,85 @@ public struct Walker {
             names.append(name)
         }
         names.sort { $0.lexicographicallyPrecedes($1) }
-        reportLookalikes(names, in: relative, visitor: &visitor)
+        return names
+    }
 
-        for name in names {
-            let path = relative.appending(RawPath(bytes: name))
-            if !exclude.isEmpty && exclude.contains(where: { $0.matches(path) }) {
-                visitor.excluded(path)
-                continue
-            }
-            let absLength = absoluteLength + 1 + name.count
-            if String(validating: name, as: UTF8.self) == nil {
-                visitor.finding(path, .nameNotUTF8, "name bytes: \(RawPath.escape(name))")
-            }
-            var st = stat()
-            let rc = Posix.withCString(name) { fstatat(dfd, $0, &st, AT_SYMLINK_NOFOLLOW) }
-            if rc != 0 {
-                let e = attache_errno()
-                if e == ENOENT { continue } // removed while we listed: nothing to record
-                visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot stat: \(Posix.errnoDescription(e))")
-                continue
-            }
-            if absLength >= Posix.pathMax {
-                visitor.finding(path, .pathTooLong, "\(absLength) bytes (PATH_MAX is \(Posix.pathMax))")
-            }
-            let fs = Posix.fileStat(st)
-            switch fs.kind {
-            case .directory:
-                if ancestors.contains(fs.key) {
-                    visitor.finding(path, .directoryLoop, "the folder is one of its own ancestors")
-                    continue
-                }
-                let sub = Posix.withCString(name) { Walker.openFolder(dfd, $0) }
-                if sub < 0 {
-                    let e = attache_errno()
-                    visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot open the folder: \(Posix.errnoDescription(e))")
-                    continue
-                }
-                ancestors.insert(fs.key)
-                walkDirectory(fd: sub, relative: path, absoluteLength: absLength, ancestors: &ancestors, visitor: &visitor)
-                ancestors.remove(fs.key)
-            case .symlink:
-                let target = readLink(dfd, name)
-                var follow = stat()
-                let frc = Posix.withCString(name) { fstatat(dfd, $0, &follow, 0) }
-                let fe = frc == 0 ? 0 : attache_errno()
-                let shown = target.map { $0.display } ?? "?"
-                if fe == ELOOP {
-                    visitor.finding(path, .symlinkLoop, "→ \(shown)")
-                } else if fe == ENOENT || fe == ENOTDIR {
-                    visitor.finding(path, .brokenSymlink, "→ \(shown)")
-                } else {
-                    visitor.finding(path, .symlink, "→ \(shown)")
-                }
-                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: target))
-            case .regular:
-                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
-            default:
-                visitor.finding(path, .specialFile, fs.kind.rawValue)
-                visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
-            }
+    /// One name of the folder open at `dfd`: excluded, or stat'ed (never followed) and
+    /// reported as an entry, a finding, or a folder to enter.
+    private func visitEntry<V: WalkVisitor>(
+        _ name: [UInt8], in dfd: Int32, relative: RawPath, absoluteLength: Int, ancestors: inout Set<FileKey>,
+        visitor: inout V
+    ) {
+        let path = relative.appending(RawPath(bytes: name))
+        if !exclude.isEmpty && exclude.contains(where: { $0.matches(path) }) {
+            visitor.excluded(path)
+            return
         }
+        let absLength = absoluteLength + 1 + name.count
+        if String(validating: name, as: UTF8.self) == nil {
+            visitor.finding(path, .nameNotUTF8, "name bytes: \(RawPath.escape(name))")
+        }
+        var st = stat()
+        let rc = Posix.withCString(name) { fstatat(dfd, $0, &st, AT_SYMLINK_NOFOLLOW) }
+        if rc != 0 {
+            let e = attache_errno()
+            if e == ENOENT { return } // removed while we listed: nothing to record
+            visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot stat: \(Posix.errnoDescription(e))")
+            return
+        }
+        if absLength >= Posix.pathMax {
+            visitor.finding(path, .pathTooLong, "\(absLength) bytes (PATH_MAX is \(Posix.pathMax))")
+        }
+        let fs = Posix.fileStat(st)
+        switch fs.kind {
+        case .directory:
+            enterFolder(name, key: fs.key, in: dfd, path: path, absoluteLength: absLength, ancestors: &ancestors, visitor: &visitor)
+        case .symlink:
+            reportSymlink(name, in: dfd, path: path, stat: fs, visitor: &visitor)
+        case .regular:
+            visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
+        default:
+            visitor.finding(path, .specialFile, fs.kind.rawValue)
+            visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: nil))
+        }
+    }
+
+    /// Opens a sub-folder and walks it, unless it is one of its own ancestors (a loop).
+    private func enterFolder<V: WalkVisitor>(
+        _ name: [UInt8], key: FileKey, in dfd: Int32, path: RawPath, absoluteLength: Int, ancestors: inout Set<FileKey>,
+        visitor: inout V
+    ) {
+        if ancestors.contains(key) {
+            visitor.finding(path, .directoryLoop, "the folder is one of its own ancestors")
+            return
+        }
+        let sub = Posix.withCString(name) { Walker.openFolder(dfd, $0) }
+        if sub < 0 {
+            let e = attache_errno()
+            visitor.finding(path, e == EACCES || e == EPERM ? .permissionDenied : .ioError, "cannot open the folder: \(Posix.errnoDescription(e))")
+            return
+        }
+        ancestors.insert(key)
+        walkDirectory(fd: sub, relative: path, absoluteLength: absoluteLength, ancestors: &ancestors, visitor: &visitor)
+        ancestors.remove(key)
+    }
+
+    /// A symlink is listed with its target and checked with a `stat` (never opened): broken,
+    /// looping, or fine.
+    private func reportSymlink<V: WalkVisitor>(_ name: [UInt8], in dfd: Int32, path: RawPath, stat fs: FileStat, visitor: inout V) {
+        let target = readLink(dfd, name)
+        var follow = stat()
+        let frc = Posix.withCString(name) { fstatat(dfd, $0, &follow, 0) }
+        let fe = frc == 0 ? 0 : attache_errno()
+        let shown = target.map { $0.display } ?? "?"
+        if fe == ELOOP {
+            visitor.finding(path, .symlinkLoop, "→ \(shown)")
+        } else if fe == ENOENT || fe == ENOTDIR {
+            visitor.finding(path, .brokenSymlink, "→ \(shown)")
+        } else {
+            visitor.finding(path, .symlink, "→ \(shown)")
+        }
+        visitor.entry(WalkEntry(path: path, stat: fs, linkTarget: target))
     }
 
     /// Opens a sub-folder read-only without following a symlink, and without updating its

@@ -1,4 +1,5 @@
 import AttacheConfig
+import AttacheSystem
 import ArgumentParser
 import Foundation
 
@@ -24,29 +25,10 @@ struct InitCommand: ParsableCommand {
             throw Failure("\(path) already exists: edit it, or pass --force to replace it with the template", exit: .failure)
         }
         do {
-            try AtomicFile.write(Data(ManifestLoader.template.utf8), to: path)
+            try AtomicFile.write(Array(ManifestLoader.template.utf8), to: path, mode: 0o644)
         } catch {
-            throw Failure("cannot write \(path): \(error)", exit: .failure)
+            throw Failure(error.description, exit: .failure)
         }
         print("Wrote \(path). Edit its roots, then run: attache scan")
-    }
-}
-
-/// Writes a file so that a reader sees either the old content or the new, never half:
-/// write a temporary file beside it, fsync, rename over.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp.path])
-        }
-        let fd = open(tmp.path, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        if rename(tmp.path, url.path) != 0 {
-            let e = errno
-            unlink(tmp.path)
-            throw POSIXError(POSIXErrorCode(rawValue: e) ?? .EIO)
-        }
     }
 }

@@ -1,6 +1,7 @@
 import AttacheModel
 import AttachePolicy
 import AttacheReport
+import AttacheSystem
 import ArgumentParser
 import Foundation
 

@@ -70,24 +70,22 @@ struct ScanCommand: ParsableCommand {
         let catalog: Catalog
         do { catalog = try Catalog(path: common.catalogPath(manifest)) } catch { throw Failure(error) }
 
-        let cancel = CancellationFlag()
-        let interrupts = InterruptHandler(cancel)
-        defer { interrupts.restore() }
-
         let line = ProgressLine(enabled: !quiet)
         let started = Date()
         let options = ScanOptions(roots: scanRoots, exclude: globs, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
                                   faults: ScanCommand.faultsFromEnvironment(), version: attacheVersion)
-        let result: ScanResult
-        do {
-            result = try Scanner.run(catalog: catalog, options: options, cancel: cancel) { p in
-                line.update(ScanCommand.describe(p))
+        let result: ScanResult = try Interrupts.whileRunning("stopping after the current files") { cancel in
+            do throws(ScanError) {
+                let r = try Scanner.run(catalog: catalog, options: options, cancel: cancel) { p in
+                    line.update(ScanCommand.describe(p))
+                }
+                line.clear()
+                return r
+            } catch {
+                line.clear()
+                throw Failure(error)
             }
-        } catch {
-            line.clear()
-            throw Failure(error)
         }
-        line.clear()
         if !quiet { print(ScanCommand.summary(result, seconds: Date().timeIntervalSince(started), catalog: catalog.path)) }
         if result.status == .interrupted { throw ExitStatus(.interrupted) }
         if result.hasProblems { throw ExitStatus(.finishedWithProblems) }
@@ -125,7 +123,8 @@ struct ScanCommand: ParsableCommand {
         let verb = r.status == .interrupted ? "Interrupted" : "Scanned"
         lines.append("\(verb): \(groupedDigits(Int64(c.seen))) entries — \(groupedDigits(Int64(c.new))) new, "
             + "\(groupedDigits(Int64(c.changed))) changed, \(groupedDigits(Int64(c.unchanged))) unchanged, "
-            + "\(groupedDigits(Int64(c.gone))) gone" + (c.excluded > 0 ? ", \(groupedDigits(Int64(c.excluded))) excluded" : ""))
+            + "\(groupedDigits(Int64(c.gone))) gone" + (c.excluded > 0 ? ", \(groupedDigits(Int64(c.excluded))) excluded" : "")
+            + (c.notReadYet > 0 ? ", \(groupedDigits(Int64(c.notReadYet))) not read yet" : ""))
         let rate = seconds > 0 ? " (\(ByteCount(Int64(Double(c.bytesRead) / seconds)))/s)" : ""
         lines.append("Read \(plural(c.read, "file")), \(ByteCount(c.bytesRead)) in \(formatFixed(seconds, digits: 1)) s\(rate) → \(catalog)")
         let errors = r.findings.filter { $0.key.severity == .error }.values.reduce(0, +)
@@ -139,39 +138,6 @@ struct ScanCommand: ParsableCommand {
         }
         if r.status == .interrupted { lines.append("The catalog keeps what was read; run the scan again to finish.") }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Ctrl-C: the first asks the scan to stop at the next file (it commits what it has);
-/// a second one exits at once (the catalog is still consistent: every batch is a transaction).
-final class InterruptHandler: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private var count = 0
-    private let lock = NSLock()
-
-    init(_ cancel: CancellationFlag) {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            src.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.lock.lock(); self.count += 1; let n = self.count; self.lock.unlock()
-                if n == 1 {
-                    cancel.cancel()
-                    Terminal.write("\nattache: stopping after the current files (Ctrl-C again to quit at once)…\n")
-                } else {
-                    _exit(Exit.interrupted.rawValue)
-                }
-            }
-            src.resume()
-            sources.append(src)
-        }
-    }
-
-    func restore() {
-        for s in sources { s.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
     }
 }
 

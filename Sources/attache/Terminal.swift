@@ -1,4 +1,5 @@
 import AttacheModel
+import AttacheSystem
 import Foundation
 
 /// Standard error, and whether there is a person watching it.
@@ -50,3 +51,25 @@ func formatDuration(_ seconds: Double) -> String {
 }
 
 private func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+/// Ctrl-C (and SIGTERM) for every long command, one way: the first signal cancels the work
+/// gracefully (it keeps what it has, the command exits 130); a second one exits 130 at once.
+enum Interrupts {
+    /// Runs `body` with a ``Cancellation`` the first Ctrl-C cancels, writing "attache:
+    /// `stopping`… (Ctrl-C again to quit at once)" to standard error when it does.
+    ///
+    /// A stage that reports the interruption in its result (the scan) returns normally and
+    /// its command throws `ExitStatus(.interrupted)` after the summary; a stage that throws
+    /// ``Cancelled`` ends the command with exit status 130 here.
+    static func whileRunning<T>(_ stopping: String, _ body: (Cancellation) throws -> T) throws -> T {
+        let cancel = Cancellation()
+        let message = "\nattache: \(stopping)… (Ctrl-C again to quit at once)\n"
+        let trap = InterruptTrap(cancelling: cancel, exitCode: Exit.interrupted.rawValue) { Terminal.write(message) }
+        defer { trap.restore() }
+        do {
+            return try body(cancel)
+        } catch is Cancelled {
+            throw ExitStatus(.interrupted)
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct Fixture {
     }
 
     func scan(workers: Int = 2, faults: ReadFaults = ReadFaults(), exclude: [PathGlob] = [],
-              cancel: CancellationFlag = CancellationFlag()) throws -> ScanResult {
+              cancel: Cancellation = Cancellation()) throws -> ScanResult {
         try Scanner.run(catalog: catalog, options: ScanOptions(roots: [ScanRoot(path: root)], exclude: exclude, workers: workers,
                                                                faults: faults, batchSize: 3), cancel: cancel)
     }
@@ -163,7 +163,7 @@ struct Fixture {
 
     @Test func aCancelledScanCommitsWhatItReadAndTheNextRunFinishes() throws {
         let f = try Fixture((0..<30).map { .file("f\($0).bin", Fixtures.bytes(5_000, seed: UInt64($0) + 100)) })
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         let counter = Counter()
         let stopAfterTen = ReadFaults(afterChunk: { _, _ in if counter.increment() == 10 { cancel.cancel() } })
         let r = try f.scan(workers: 1, faults: stopAfterTen, cancel: cancel)
@@ -173,6 +173,11 @@ struct Fixture {
         #expect(partial.values.allSatisfy { $0.status == .ok && $0.sha256 != nil })
         #expect(try f.catalog.integrityCheck() == "ok")
         #expect(try f.catalog.scanRuns().first?.status == "interrupted")
+        // The counts say what was done: new = rows written, the rest not read yet; the run's row agrees.
+        #expect(r.counts.new == partial.count, "\(r.counts)")
+        #expect(r.counts.read == partial.count, "\(r.counts)")
+        #expect(r.counts.notReadYet == 30 - partial.count, "\(r.counts)")
+        #expect(try f.catalog.scanRuns().first?.counts == r.counts)
         let rest = try f.scan()
         #expect(rest.status == .completed)
         #expect(rest.counts.new == 30 - partial.count)
@@ -192,7 +197,7 @@ struct Fixture {
     @Test func aScanStoppedBeforeItsWalkEndsMarksNothingGone() throws {
         let f = try Fixture((0..<10).map { .text("d\($0)/f.txt", "\($0)") })
         _ = try f.scan()
-        let cancel = CancellationFlag()
+        let cancel = Cancellation()
         cancel.cancel()
         let r = try f.scan(cancel: cancel)
         #expect(r.status == .interrupted)

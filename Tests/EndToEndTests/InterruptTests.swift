@@ -83,6 +83,37 @@ import Glibc
         #expect(value(final, "last_scan.status") as? String == "completed")
     }
 
+    /// "An interrupted scan reports '3,000 new' after reading 1,163 files": the summary and the
+    /// run's row count what was written, and say how many files are not read yet.
+    @Test func anInterruptedScanCountsWhatItWroteAndWhatIsLeft() throws {
+        let w = try Self.workspace("counts")
+        let child = try Self.startSlowScanAndWaitForReading(w)
+        child.send(SIGINT)
+        let r = child.wait(timeout: 30)
+        #expect(r.exitCode == 130, "\(r)")
+
+        let written = try w.list("files").values.filter { ($0["sha256"] as? String)?.count == 64 }.count
+        #expect(written >= 2 && written < Self.fileCount, "\(written)")
+        #expect(count(of: "entries", in: r.stdout) == Self.fileCount, "\(r)")
+        #expect(count(of: "new", in: r.stdout) == written, "new counts only files written to the catalog: \(r)")
+        #expect(count(of: "not read yet", in: r.stdout) == Self.fileCount - written, "\(r)")
+        #expect(r.stdout.contains("Read \(written) file"), "\(r)")
+
+        // The run's row says the same.
+        let json = try jsonObject(try CLI.run(["report", "--format", "json", "--catalog", w.catalog], cwd: w.scratch.path))
+        #expect(value(json, "last_scan.status") as? String == "interrupted")
+        #expect(int(value(json, "last_scan.seen")) == Self.fileCount, "\(json)")
+        #expect(int(value(json, "last_scan.new")) == written, "\(json)")
+        #expect(int(value(json, "last_scan.read")) == written, "\(json)")
+        #expect(int(value(json, "last_scan.changed")) == 0 && int(value(json, "last_scan.unchanged")) == 0, "\(json)")
+
+        // A finished scan has nothing left and says nothing about it.
+        let again = try w.scan()
+        #expect(again.exitCode == 0, "\(again)")
+        #expect(count(of: "new", in: again.stdout) == Self.fileCount - written, "\(again)")
+        #expect(!again.stdout.contains("not read yet"), "\(again)")
+    }
+
     @Test func sigkillLeavesACatalogTheNextRunCompletes() throws {
         let w = try Self.workspace("sigkill")
         let child = try Self.startSlowScanAndWaitForReading(w)

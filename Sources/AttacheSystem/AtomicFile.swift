@@ -1,0 +1,174 @@
+import AttacheModel
+import CFTS
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a file so that a reader — or a run after a crash — sees either the old content
+/// or the new, never half: the bytes go to a temporary file in the same folder, which is
+/// fsynced, renamed over the destination, and the folder fsynced (so the rename itself
+/// survives a power cut).
+///
+/// The file gets exactly `mode` (the umask does not apply: callers say what the file must
+/// be). On any error nothing is left behind and an existing file keeps its old content.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` in one piece.
+    public static func write(_ bytes: some Collection<UInt8>, to path: RawPath, mode: mode_t = 0o644,
+                             faults: AtomicFileFaults = AtomicFileFaults()) throws(AtomicFileError) {
+        let writer = try AtomicWriter(path: path, mode: mode, faults: faults)
+        try writer.write(Array(bytes))
+        try writer.commit()
+    }
+
+    /// Writes `bytes` to `path` (a file-system path as text).
+    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: mode_t = 0o644,
+                             faults: AtomicFileFaults = AtomicFileFaults()) throws(AtomicFileError) {
+        try write(bytes, to: RawPath(path), mode: mode, faults: faults)
+    }
+
+    /// Streams a large output: `body` writes through the ``AtomicWriter`` as it goes, and the
+    /// file is committed when `body` returns. When `body` throws, the temporary file is
+    /// removed, the destination is untouched, and the error is rethrown.
+    public static func write<T>(to path: RawPath, mode: mode_t = 0o644, faults: AtomicFileFaults = AtomicFileFaults(),
+                                _ body: (AtomicWriter) throws -> T) throws -> T {
+        let writer = try AtomicWriter(path: path, mode: mode, faults: faults)
+        do {
+            let value = try body(writer)
+            try writer.commit()
+            return value
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+}
+
+/// Test seam: make an atomic write fail at a chosen step, to prove what is left behind.
+public struct AtomicFileFaults: Sendable {
+    /// Called with the temporary file's path after it is written and fsynced, just before
+    /// the rename; an errno returned makes the write fail there.
+    public var beforeRename: (@Sendable (RawPath) -> Int32?)?
+    public init(beforeRename: (@Sendable (RawPath) -> Int32?)? = nil) { self.beforeRename = beforeRename }
+}
+
+/// Why an atomic write failed: which file, at which step, and the system's reason.
+public struct AtomicFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The destination.
+    public let path: String
+    /// What was being done: "create a temporary file beside it", "write", "rename it into place"…
+    public let step: String
+    public let error: PosixError
+
+    public var description: String { "cannot write \(path): \(step) failed: \(error)" }
+}
+
+/// An atomic write in progress: a temporary file beside the destination, written through
+/// ``write(_:)`` and moved into place by ``commit()``. Dropping it without committing (or
+/// ``discard()``) removes the temporary file.
+public final class AtomicWriter {
+    /// The destination.
+    public let path: RawPath
+    /// The temporary file, in the destination's folder (a rename is atomic only within one file system).
+    public let temporaryPath: RawPath
+    private var fd: Int32
+    private let faults: AtomicFileFaults
+    private var finished = false
+    /// Bytes written so far.
+    public private(set) var bytesWritten: Int64 = 0
+
+    /// Creates the temporary file (exclusive, `mode`) beside `path`.
+    public init(path: RawPath, mode: mode_t = 0o644, faults: AtomicFileFaults = AtomicFileFaults()) throws(AtomicFileError) {
+        self.path = path
+        self.faults = faults
+        let (folder, name) = AtomicWriter.split(path)
+        // Short enough for NAME_MAX whatever the destination's name; unique per process and call.
+        let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let stem = Array(name.prefix(180))
+        temporaryPath = folder.appending(RawPath(bytes: Array(".".utf8) + stem + Array(".attache-tmp-\(tag)".utf8)))
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
+        fd = Posix.withCString(temporaryPath.bytes) { Glibc.open($0, flags, mode) }
+        if fd < 0 {
+            finished = true  // nothing of ours to remove (the name may be another's: O_EXCL)
+            throw AtomicFileError(path: path.display, step: "create a temporary file beside it",
+                                  error: PosixError(code: attache_errno()))
+        }
+        // Exactly `mode`, whatever the umask.
+        if fchmod(fd, mode) != 0 {
+            let e = PosixError(code: attache_errno())
+            discard()
+            throw AtomicFileError(path: path.display, step: "set the file's mode", error: e)
+        }
+    }
+
+    deinit { discard() }
+
+    /// Appends `bytes` to the temporary file.
+    public func write(_ bytes: [UInt8]) throws(AtomicFileError) {
+        // withUnsafeBytes rethrows untyped: carry the error out as a value.
+        let failure: AtomicFileError? = bytes.withUnsafeBytes { raw in
+            do throws(AtomicFileError) { try write(raw) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Appends the bytes of `buffer` to the temporary file.
+    public func write(_ buffer: UnsafeRawBufferPointer) throws(AtomicFileError) {
+        guard !finished else { throw fail("write", PosixError(code: EBADF)) }
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                let e = attache_errno()
+                if e == EINTR { continue }
+                throw fail("write", PosixError(code: e))
+            }
+            offset += n
+        }
+        bytesWritten += Int64(buffer.count)
+    }
+
+    /// Makes the written bytes the destination's content: fsync, rename over, fsync the folder.
+    public func commit() throws(AtomicFileError) {
+        guard !finished else { throw AtomicFileError(path: path.display, step: "commit", error: PosixError(code: EBADF)) }
+        if fsync(fd) != 0 { throw fail("flush it to disk (fsync)", PosixError(code: attache_errno())) }
+        if let injected = faults.beforeRename?(temporaryPath) { throw fail("rename it into place", PosixError(code: injected)) }
+        let renamed = Posix.withCString(temporaryPath.bytes) { from in Posix.withCString(path.bytes) { to in rename(from, to) } }
+        if renamed != 0 { throw fail("rename it into place", PosixError(code: attache_errno())) }
+        close(fd)
+        finished = true
+        // The rename is durable once the folder is; some file systems cannot fsync a folder (EINVAL).
+        let folder = AtomicWriter.split(path).folder
+        if case .success(let dfd) = Posix.open(folder.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) {
+            let rc = fsync(dfd)
+            let e = attache_errno()
+            close(dfd)
+            if rc != 0 && e != EINVAL && e != ENOTSUP {
+                throw AtomicFileError(path: path.display, step: "flush its folder to disk (fsync)", error: PosixError(code: e))
+            }
+        }
+    }
+
+    /// Abandons the write: the temporary file is removed, the destination untouched.
+    public func discard() {
+        guard !finished else { return }
+        finished = true
+        close(fd)
+        _ = Posix.withCString(temporaryPath.bytes) { unlink($0) }
+    }
+
+    /// Discards and describes the failure.
+    private func fail(_ step: String, _ error: PosixError) -> AtomicFileError {
+        discard()
+        return AtomicFileError(path: path.display, step: step, error: error)
+    }
+
+    /// The folder (`.` for a bare name) and the last component of `path`.
+    static func split(_ path: RawPath) -> (folder: RawPath, name: [UInt8]) {
+        let b = path.bytes
+        guard let slash = b.lastIndex(of: UInt8(ascii: "/")) else { return (RawPath("."), b) }
+        let folder = slash == 0 ? [UInt8(ascii: "/")] : Array(b[..<slash])
+        return (RawPath(bytes: folder), Array(b[(slash + 1)...]))
+    }
+}
