@@ -24,7 +24,10 @@ public enum PlanRendering {
         out += "\nQuota\n" + quota(s)
         if !plan.warnings.isEmpty {
             out += "\nWarnings\n"
-            for w in plan.warnings { out += "  \(w)\n" }
+            // Wrapped for a terminal (a warning names a file by its absolute path); JSON keeps them whole.
+            for w in plan.warnings {
+                for l in TextWidth.wrap("  " + w, width: InventoryReport.width, indent: "    ") { out += l + "\n" }
+            }
         }
         return out
     }

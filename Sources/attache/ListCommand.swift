@@ -6,6 +6,7 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Complete, sorted listings for spreadsheets and scripts.",
+        usage: "attache list <kind> [--format <format>] [--all]\n  [--manifest <file>] [--catalog <file>]",
         discussion: """
             KIND is one of:
               files       every file present (--all: gone ones too): root, path,

@@ -9,6 +9,7 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Decide, file by file, keep / archive / drop under a storage policy — before anything moves.",
+        usage: "attache plan [--policy <file>] [--export <file>] [--overrides <file>]\n  [--forget-overrides] [--diff] [--format <format>] [--quiet]\n  [--manifest <file>] [--catalog <file>]",
         discussion: """
             The plan is a pure function of the catalog and the policy (policies/*.yaml,
             Documentation/Policy.md): the same inputs give the same plan. Every file gets

@@ -5,6 +5,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Summarise the inventory: totals, categories, years, folders, duplicates, problems.",
+        usage: "attache report [--format <format>] [--top <top>]\n  [--manifest <file>] [--catalog <file>]",
         discussion: """
             Reads the catalog only (run 'attache scan' first). --format json gives the
             same figures for machines, with a version field (Documentation/Listings.md).

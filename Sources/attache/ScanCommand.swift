@@ -10,6 +10,7 @@ struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Inventory every file under the legacy roots into the catalog.",
+        usage: "attache scan [<root> ...] [--exclude <glob> ...] [--workers <workers>]\n  [--quiet] [--manifest <file>] [--catalog <file>]",
         discussion: """
             Walks each root without following symlinks, reads every file once to compute
             its SHA-256 and its content type (libmagic), and records problems: unreadable

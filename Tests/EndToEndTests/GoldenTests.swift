@@ -126,7 +126,8 @@ struct GoldenMask {
                                      "-exec", "touch", "-h", "-d", "@1400000000", "{}", "+"])
         guard fixed.exitCode == 0 else { throw HarnessError("touch: \(fixed)") }
         let mask = GoldenMask(scratch: scratch.path, since: started)
-        let scan = try CLI.run(["scan"], cwd: dir)
+        // One reader: file ids (the review sheet's file_id) follow the walk, so they are the same every run.
+        let scan = try CLI.run(["scan", "--workers", "1"], cwd: dir)
         #expect(scan.exitCode == 3, "the demo has problems on purpose: \(scan)")
         let refs = try CLI.run(["refs"], cwd: dir)
         #expect(refs.exitCode == 3, "the demo has missing references on purpose: \(refs)")
@@ -145,6 +146,32 @@ struct GoldenMask {
                 if format == "table" { expectFits(r.stdout, "list \(kind)") }
             }
         }
+        // The plan on the same migration: its summary, its JSON, every decision, a re-plan's
+        // diff (after the review sheet is read back unchanged) and one file explained.
+        // The policy is copied into the scratch folder: its path is printed, and masked there.
+        let policy = dir + "/cloud-50gib.yaml"
+        try FileManager.default.copyItem(atPath: Self.repository + "/policies/cloud-50gib.yaml", toPath: policy)
+        let plan = try CLI.run(["plan", "--policy", policy, "--export", "review.csv"], cwd: dir)
+        #expect(plan.exitCode == 0, "\(plan)")
+        assertGolden("plan.txt", mask.apply(plan.stdout))
+        expectFits(plan.stdout, "plan")
+        assertGolden("plan-review.csv", mask.apply(try String(contentsOfFile: dir + "/review.csv", encoding: .utf8)))
+        let planJSON = try CLI.run(["plan", "--policy", policy, "--format", "json"], cwd: dir)
+        assertGolden("plan.json", mask.apply(planJSON.stdout))
+        for (format, ext) in [("table", "txt"), ("csv", "csv"), ("json", "json")] {
+            let r = try CLI.run(["list", "decisions", "--format", format], cwd: dir)
+            #expect(r.exitCode == 0, "\(r)")
+            assertGolden("list-decisions.\(ext)", mask.apply(r.stdout))
+            if format == "table" { expectFits(r.stdout, "list decisions") }
+        }
+        let replan = try CLI.run(["plan", "--overrides", "review.csv", "--diff"], cwd: dir)
+        #expect(replan.exitCode == 0, "\(replan)")
+        assertGolden("plan-replan-diff.txt", mask.apply(replan.stdout))
+        let explain = try CLI.run(["explain", "Scans/Scan 1.pdf"], cwd: dir)
+        #expect(explain.exitCode == 0, "\(explain)")
+        assertGolden("explain.txt", mask.apply(explain.stdout))
+        expectFits(explain.stdout, "explain")
+
         // Tables shorten; CSV and JSON keep the complete root and path.
         let deep = "Archive/storage/2019/November/week1/2210_Счет на оплату №5 от 01.11.2019.pdf"
         let csv = parseCSV(try CLI.run(["list", "files", "--format", "csv"], cwd: dir).stdout)
@@ -164,6 +191,21 @@ struct GoldenMask {
                 }
             }
             #expect(width <= 120, "\(what): a line of \(width) columns: \(line)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `--help` of every command, as a user reads it at an 80-column terminal.
+    @Test func helpOfEveryCommandMatchesItsGolden() throws {
+        let s = Scratch("golden-help")
+        let commands = ["", "init", "scan", "refs", "plan", "report", "list", "explain"]
+        for command in commands {
+            let args = command.isEmpty ? ["--help"] : [command, "--help"]
+            let r = try CLI.run(args, cwd: s.path, env: ["COLUMNS": "80"])
+            #expect(r.exitCode == 0, "\(r)")
+            assertGolden("help-\(command.isEmpty ? "attache" : command).txt", r.stdout)
+            for line in r.stdout.split(separator: "\n") {
+                #expect(line.count <= 80, "attache \(command) --help: a line of \(line.count) columns: \(line)")
+            }
         }
     }
 
