@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench/compare.sh — two attache builds side by side (before and after a change), with the peers,
+# interleaved in one run: first scan, re-scan, refs and plan.
+#
+#   bash bench/compare.sh --before BIN --after BIN [--files N] [--records N] [--runs R] [--data DIR]
+#
+# For a refactor that must not slow anything down: every round runs each stage with both binaries
+# (in alternating order, so a noisy neighbour hits both alike) and the peers that bound each stage:
+#   scan    a fresh catalog over the shared corpus (make_corpus.py --files N --seed 1)
+#           vs `openssl dgst -sha256` over the same files (xargs -P2)
+#   rescan  the same catalog again, nothing changed, vs `find -printf '%s %T@'`
+#   refs    `attache refs` on a freshly scanned copy of the references corpus
+#           (make_refs_corpus.py --records N) vs `grep -oE` over a text dump of the records
+#   plan    `attache plan --policy bench/plan-bench.yaml` on the resolved catalog vs
+#           `sqlite3 … SELECT … ORDER BY` reading the file rows
+# Each binary keeps its own catalogs (a newer catalog is refused by an older attache). Prints
+# medians, after ÷ before and each build ÷ its peer. Timings are reported, never asserted.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+BENCH_NAME=compare.sh
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+FILES=5000
+RECORDS=300000
+BEFORE=""
+AFTER=""
+RUNS=5
+
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while (($#)); do
+  case $1 in
+    --before) BEFORE=$2; shift 2 ;;
+    --after) AFTER=$2; shift 2 ;;
+    --files) need_int "$1" "$2"; FILES=$2; shift 2 ;;
+    --records) need_int "$1" "$2"; RECORDS=$2; shift 2 ;;
+    *) common_opt "$@"; shift "$SHIFT" ;;
+  esac
+done
+[[ -x $BEFORE && -x $AFTER ]] || die "pass --before BIN and --after BIN (two attache binaries)"
+for t in openssl sqlite3 python3; do have "$t" || die "$t is needed"; done
+bench_tmp attache-compare
+mkdir -p "$DATA"
+
+# The corpora, made once and kept in DATA.
+SCAN_CORPUS=$DATA/compare-scan-$FILES
+if [[ ! -f $SCAN_CORPUS.stamp ]]; then
+  note "making the scan corpus ($FILES files) in $SCAN_CORPUS"
+  rm -rf "$SCAN_CORPUS"
+  find_generator
+  python3 "$GENERATOR" "$SCAN_CORPUS" --files "$FILES" --seed 1 >&2
+  touch "$SCAN_CORPUS.stamp"
+fi
+REFS_CORPUS=$DATA/compare-refs-$RECORDS
+if [[ ! -f $REFS_CORPUS.stamp ]]; then
+  note "making the references corpus ($RECORDS records) in $REFS_CORPUS"
+  rm -rf "$REFS_CORPUS"
+  python3 "$SCRIPT_DIR/make_refs_corpus.py" "$REFS_CORPUS" --records "$RECORDS" --files 2000 >&2
+  touch "$REFS_CORPUS.stamp"
+fi
+
+# clock CMD... — wall seconds of CMD (exit 0 or 3 are both a finished run)
+clock() {
+  local t0=$EPOCHREALTIME rc=0
+  "$@" >/dev/null 2>&1 || rc=$?
+  ((rc == 0 || rc == 3 || rc == 4)) || die "failed (exit $rc): $*"
+  awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
+}
+
+declare -A T   # "stage build" → space-separated seconds
+add() { T["$1 $2"]="${T["$1 $2"]:-} $3"; }
+
+# One build's round: scan, rescan (its own catalog in TMP/<build>), refs and plan.
+round_of() {
+  local name=$1 bin=$2 work=$TMP/$1
+  rm -rf "$work" && mkdir -p "$work"
+  add scan "$name" "$(clock "$bin" scan -q --catalog "$work/scan.db" "$SCAN_CORPUS")"
+  add rescan "$name" "$(clock "$bin" scan -q --catalog "$work/scan.db" "$SCAN_CORPUS")"
+  cp -r "$REFS_CORPUS" "$work/refs"
+  rm -f "$work/refs"/attache.db*
+  (cd "$work/refs" && "$bin" scan -q >/dev/null 2>&1) || true
+  add refs "$name" "$(cd "$work/refs" && clock "$bin" refs -q)"
+  add plan "$name" "$(cd "$work/refs" && clock "$bin" plan -q --policy "$SCRIPT_DIR/plan-bench.yaml")"
+}
+peers() {
+  add scan peer "$(clock bash -c "find '$SCAN_CORPUS' -type f -print0 | xargs -0 -P2 -n 256 openssl dgst -sha256")"
+  add rescan peer "$(clock find "$SCAN_CORPUS" -printf '%s %T@\n')"
+  add refs peer "$(clock grep -oE '(K:|\\\\FILESRV01\\CRM)\\[^"<	]+\.pdf' "$REFS_CORPUS/dump.txt")"
+  add plan peer "$(clock sqlite3 "$TMP/after/refs/attache.db" "SELECT root_id, path, size, sha256 FROM files ORDER BY root_id, path")"
+}
+
+for i in $(seq 1 "$RUNS"); do
+  if ((i % 2)); then round_of before "$BEFORE"; round_of after "$AFTER"; else round_of after "$AFTER"; round_of before "$BEFORE"; fi
+  peers
+  note "round $i/$RUNS done"
+done
+
+med() { stats "$1" | cut -d' ' -f1; }
+printf '\n%-8s %12s %12s %12s %14s %14s %14s\n' stage "before (s)" "after (s)" "peer (s)" "after÷before" "before÷peer" "after÷peer"
+for s in scan rescan refs plan; do
+  b=$(med "${T["$s before"]}"); a=$(med "${T["$s after"]}"); p=$(med "${T["$s peer"]}")
+  printf '%-8s %12s %12s %12s %14s %14s %14s\n' "$s" "$b" "$a" "$p" "$(ratio "$a" "$b")" "$(ratio "$b" "$p")" "$(ratio "$a" "$p")"
+done
+printf '\nmedians of %d interleaved rounds; peers: scan=openssl dgst -sha256 (xargs -P2), rescan=find -printf,\n' "$RUNS"
+printf 'refs=grep -oE over a text dump of the records, plan=sqlite3 reading the file rows in order.\n'
+printf 'corpora: %s (%d files), %s (%d records, 2,000 files)\n' "$SCAN_CORPUS" "$FILES" "$REFS_CORPUS" "$RECORDS"
