@@ -20,7 +20,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 	  echo "make: installing$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	  log=$$(mktemp); \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; } >$$log 2>&1 \
+	    || { cat $$log; rm -f $$log; echo "make: apt-get could not install$$missing"; exit 1; }; rm -f $$log; \
 	fi
 
 # Quiet: only warnings and errors are printed (a full build's ~800 progress lines are not).
