@@ -105,11 +105,7 @@ public final class ContentReader {
     private func readOnce(_ path: RawPath, isCancelled: () -> Bool) -> ReadOutcome {
         if let injected = faults.openError?(path) { return failure(injected, "cannot open", bytes: 0, stat: nil) }
         let base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY
-        var opened = Posix.open(path.bytes, flags: base | ATTACHE_O_NOATIME)
-        if case .failure(let e) = opened, e.code == EPERM {
-            // O_NOATIME is allowed only to the file's owner (or CAP_FOWNER): open without it.
-            opened = Posix.open(path.bytes, flags: base)
-        }
+        let opened = Posix.openWithoutAccessTime(path.bytes, flags: base)
         let fd: Int32
         switch opened {
         case .success(let f): fd = f

@@ -72,8 +72,7 @@ public struct Walker {
         }
         guard (rootStat.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(root.display) }
         let fd: Int32
-        var opened = Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC | ATTACHE_O_NOATIME)
-        if case .failure(let e) = opened, e.code == EPERM { opened = Posix.open(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        let opened = Posix.openWithoutAccessTime(root.bytes, flags: O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         switch opened {
         case .success(let f): fd = f
         case .failure(let e): throw .unreadable(root.display, e)
