@@ -146,8 +146,9 @@ public enum InventoryReport {
         }
         rt.render(to: &out)
         let o = r.orphans
-        line("  \(CountWording.orphans): \(count(o.files, "file")) (\(ByteCount(o.bytes))) no live record points at"
-             + (o.files > 0 ? ": \(CountWording.orphanBreakdown(r)) — attache list orphans" : ""), to: &out)
+        line("  \(CountWording.orphans): \(count(o.files, "file")), \(ByteCount(o.bytes))"
+             + (o.files > 0 ? " (\(CountWording.orphanBreakdown(r))) — attache list orphans" : ", no file without a live record"),
+             to: &out)
         if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
         if r.notResolved > 0 { out.write("  \(CountWording.notResolved): \(count(r.notResolved, "reference")) — attache list missing\n") }
     }
