@@ -17,7 +17,10 @@ struct RefsCommand: ParsableCommand {
             UNC paths, drive letters, file:// links, HTML href/src). Each is resolved
             through the roots' aliases (exact, then case-folded on case-insensitive roots,
             then Unicode-equivalent) to one status: resolved, missing, ambiguous, special
-            or unreadable.
+            or unreadable. The summary counts as every command does: 'not resolved' is
+            every status but resolved (attache list missing lists them), 'orphans' are
+            readable files no live record points at — unreferenced, or referenced only by
+            deleted records (attache list orphans lists them).
 
             Sources are opened read-only. A source whose files and definition did not
             change is not read again; only its references that a re-scan may have changed
