@@ -58,6 +58,7 @@ import Testing
         let zsh = try String(contentsOfFile: prefix + "/share/zsh/site-functions/_attache", encoding: .utf8)
         #expect(zsh.contains("#compdef attache"))
         let fish = try String(contentsOfFile: prefix + "/share/fish/vendor_completions.d/attache.fish", encoding: .utf8)
-        #expect(fish.contains("complete -c attache"))
+        // swift-argument-parser 1.8 quotes the command name: `complete -c 'attache'`.
+        #expect(fish.contains("complete -c 'attache'") || fish.contains("complete -c attache"), "fish completion: \(fish.prefix(200))")
     }
 }
