@@ -87,7 +87,7 @@ extension Catalog {
 
     /// Calls `body` for each file, sorted by root path then path bytes, without holding them all in memory.
     public func forEachFile(_ filter: FileFilter = .present, _ body: (FileRecord) throws -> Void) throws(CatalogError) {
-        let whereClause = filter == .present ? "WHERE f.status <> 'gone'" : ""
+        let whereClause = filter == .present ? "WHERE f.status <> '\(FileStatus.gone.rawValue)'" : ""
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT \(Catalog.fileColumns), f.uid, f.gid FROM files f JOIN roots r ON r.id = f.root_id
@@ -125,7 +125,7 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
-                WHERE f.status <> 'gone' AND f.kind = 'regular' ORDER BY f.size DESC, r.path, f.path LIMIT ?
+                WHERE f.status <> '\(FileStatus.gone.rawValue)' AND f.kind = '\(EntryKind.regular.rawValue)' ORDER BY f.size DESC, r.path, f.path LIMIT ?
                 """, arguments: [limit]).map(Catalog.fileRecord)
         }
     }
@@ -137,12 +137,12 @@ extension Catalog {
             let limitClause = limit.map { " LIMIT \($0)" } ?? ""
             let rows = try Row.fetchAll(db, sql: """
                 SELECT sha256, size, COUNT(*) AS n FROM files
-                WHERE status = 'ok' AND sha256 IS NOT NULL AND size > 0
+                WHERE status = '\(FileStatus.ok.rawValue)' AND sha256 IS NOT NULL AND size > 0
                 GROUP BY sha256 HAVING n > 1 ORDER BY size * (n - 1) DESC, sha256\(limitClause)
                 """)
             let members = try db.cachedStatement(sql: """
                 SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
-                WHERE f.sha256 = ? AND f.status = 'ok' ORDER BY r.path, f.path
+                WHERE f.sha256 = ? AND f.status = '\(FileStatus.ok.rawValue)' ORDER BY r.path, f.path
                 """)
             return try rows.map { row in
                 let hex: String = row[0]
@@ -175,27 +175,27 @@ extension Catalog {
             func tallies(_ sql: String) throws -> [Tally] {
                 try Row.fetchAll(db, sql: sql).map { Tally(label: $0[0] ?? "?", files: $0[1], bytes: $0[2] ?? 0) }
             }
-            let byStatus = try tallies("SELECT status, COUNT(*), SUM(size) FROM files WHERE status <> 'gone' GROUP BY status ORDER BY status")
+            let byStatus = try tallies("SELECT status, COUNT(*), SUM(size) FROM files WHERE status <> '\(FileStatus.gone.rawValue)' GROUP BY status ORDER BY status")
             let byCategory = try tallies("""
                 SELECT COALESCE(category, '(not read)'), COUNT(*), SUM(size) FROM files
-                WHERE status <> 'gone' AND kind = 'regular' GROUP BY 1 ORDER BY 3 DESC, 1
+                WHERE status <> '\(FileStatus.gone.rawValue)' AND kind = '\(EntryKind.regular.rawValue)' GROUP BY 1 ORDER BY 3 DESC, 1
                 """)
             let byYear = try tallies("""
                 SELECT strftime('%Y', mtime_ns / 1000000000, 'unixepoch'), COUNT(*), SUM(size) FROM files
-                WHERE status <> 'gone' AND kind = 'regular' GROUP BY 1 ORDER BY 1
+                WHERE status <> '\(FileStatus.gone.rawValue)' AND kind = '\(EntryKind.regular.rawValue)' GROUP BY 1 ORDER BY 1
                 """)
             let byTop = try tallies("""
                 SELECT r.display_path || ' ▸ ' || CASE WHEN instr(f.display_path, '/') > 0
                        THEN substr(f.display_path, 1, instr(f.display_path, '/') - 1) ELSE '(root)' END,
                        COUNT(*), SUM(f.size)
                 FROM files f JOIN roots r ON r.id = f.root_id
-                WHERE f.status <> 'gone' AND f.kind = 'regular' GROUP BY 1 ORDER BY 3 DESC, 1
+                WHERE f.status <> '\(FileStatus.gone.rawValue)' AND f.kind = '\(EntryKind.regular.rawValue)' GROUP BY 1 ORDER BY 3 DESC, 1
                 """)
-            let present = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files WHERE status <> 'gone'")!
-            let mismatches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files WHERE status = 'ok' AND extension_mismatch = 1") ?? 0
+            let present = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files WHERE status <> '\(FileStatus.gone.rawValue)'")!
+            let mismatches = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM files WHERE status = '\(FileStatus.ok.rawValue)' AND extension_mismatch = 1") ?? 0
             let dup = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*), COALESCE(SUM(n), 0), COALESCE(SUM(size * (n - 1)), 0) FROM (
-                    SELECT size, COUNT(*) AS n FROM files WHERE status = 'ok' AND sha256 IS NOT NULL AND size > 0
+                    SELECT size, COUNT(*) AS n FROM files WHERE status = '\(FileStatus.ok.rawValue)' AND sha256 IS NOT NULL AND size > 0
                     GROUP BY sha256 HAVING n > 1)
                 """)!
             return InventorySummary(

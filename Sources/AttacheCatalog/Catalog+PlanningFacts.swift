@@ -26,7 +26,7 @@ extension Catalog {
             var refs: [Int64: ReferenceFacts] = [:]
             let rc = try db.makeStatement(sql: """
                 SELECT r.file_id, r.deleted, r.modified, r.source_id FROM refs r JOIN sources s ON s.id = r.source_id
-                WHERE r.status = 'resolved' AND r.file_id IS NOT NULL
+                WHERE r.status = '\(ReferenceStatus.resolved.rawValue)' AND r.file_id IS NOT NULL
                 """)
             let rh = rc.sqliteStatement
             while try Catalog.step(rh) {

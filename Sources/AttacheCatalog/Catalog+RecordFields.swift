@@ -25,7 +25,7 @@ extension Catalog {
             var out: [Int64: [String: String]] = [:]
             let cursor = try Row.fetchCursor(db, sql: """
                 SELECT r.file_id, r.fields FROM refs r JOIN sources s ON s.id = r.source_id
-                WHERE r.status = 'resolved' AND r.file_id IS NOT NULL AND r.fields IS NOT NULL
+                WHERE r.status = '\(ReferenceStatus.resolved.rawValue)' AND r.file_id IS NOT NULL AND r.fields IS NOT NULL
                 ORDER BY r.file_id, r.deleted, s.name, r.id
                 """)
             while let row = try cursor.next() {

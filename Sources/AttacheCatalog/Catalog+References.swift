@@ -59,7 +59,7 @@ extension Catalog {
     /// Calls `body` with every file present (not gone), for the resolver's index.
     public func forEachPresentFile(_ body: (_ id: Int64, _ rootID: Int64, _ path: RawPath, _ status: FileStatus) -> Void) throws(CatalogError) {
         try read { db in
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, root_id, path, status FROM files WHERE status <> 'gone'")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, root_id, path, status FROM files WHERE status <> '\(FileStatus.gone.rawValue)'")
             while let r = try cursor.next() {
                 body(r[0], r[1], RawPath(bytes: [UInt8](r[2] as Data)), FileStatus(rawValue: r[3]) ?? .unreadable)
             }
@@ -140,7 +140,7 @@ extension Catalog {
                 LEFT JOIN files f ON f.id = r.file_id
                 WHERE r.source_id IN (\(ids)) AND (
                     r.status <> '\(ReferenceStatus.resolved.rawValue)'
-                    OR f.id IS NULL OR f.status = 'gone' OR f.changed_run > ?1 OR COALESCE(f.gone_run, 0) > ?1
+                    OR f.id IS NULL OR f.status = '\(FileStatus.gone.rawValue)' OR f.changed_run > ?1 OR COALESCE(f.gone_run, 0) > ?1
                     OR (r.match <> '\(MatchKind.exact.rawValue)' AND EXISTS (SELECT 1 FROM files n WHERE n.root_id = r.root_id AND n.first_seen_run > ?1))
                 )
                 ORDER BY r.id
@@ -201,43 +201,61 @@ extension Catalog {
         }
     }
 
-    /// Readable files (status ok) no resolved reference points at — `onlyDeleted` instead gives
-    /// files whose every resolved reference comes from a soft-deleted record.
-    public func forEachOrphan(onlyDeleted: Bool = false, _ body: (FileRecord) throws -> Void) throws(CatalogError) {
-        let condition = onlyDeleted
-            ? """
-              EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
-              AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)' AND x.deleted = 0)
-              """
-            : "NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')"
+    /// The one definition of an orphan, as an SQL expression over a file `f`: its
+    /// ``OrphanReason`` raw value, or NULL when the file is not an orphan (it is not readable,
+    /// or some live record's reference resolves to it). Every listing and count of orphans
+    /// uses it.
+    static let orphanReason: String = {
+        let resolved = "x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)'"
+        return """
+            CASE WHEN f.status <> '\(FileStatus.ok.rawValue)' THEN NULL
+                 WHEN NOT EXISTS (SELECT 1 FROM refs x WHERE \(resolved)) THEN '\(OrphanReason.unreferenced.rawValue)'
+                 WHEN NOT EXISTS (SELECT 1 FROM refs x WHERE \(resolved) AND x.deleted = 0) THEN '\(OrphanReason.deletedRecordsOnly.rawValue)'
+            END
+            """
+    }()
+
+    /// Every orphan (readable files no live record needs, ``OrphanReason``), sorted by root
+    /// and path, without holding them all in memory.
+    public func forEachOrphan(_ body: (FileRecord, OrphanReason) throws -> Void) throws(CatalogError) {
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
-                WHERE f.status = 'ok' AND \(condition) ORDER BY r.path, f.path
+                SELECT \(Catalog.fileColumns), \(Catalog.orphanReason) AS why FROM files f JOIN roots r ON r.id = f.root_id
+                WHERE f.status = '\(FileStatus.ok.rawValue)' AND why IS NOT NULL ORDER BY r.path, f.path
                 """)
-            while let row = try cursor.next() { try body(Catalog.fileRecord(row)) }
+            while let row = try cursor.next() {
+                try body(Catalog.fileRecord(row), try StoredValue.decode(row[Catalog.fileColumnCount] as String, column: "orphan reason"))
+            }
         }
     }
 
-    /// Reference counts by status, and orphan counts, for reports.
-    public func referenceSummary() throws(CatalogError)
-        -> (byStatus: [ReferenceStatus: Int], sources: Int, orphans: Int, orphanBytes: Int64, deletedOnly: Int) {
+    /// Why one file is an orphan, or nil when it is not one (the definition of ``forEachOrphan(_:)``).
+    public func orphanReason(fileID: Int64) throws(CatalogError) -> OrphanReason? {
+        try read { db in
+            try StoredValue.decode(try String.fetchOne(db, sql: "SELECT \(Catalog.orphanReason) FROM files f WHERE f.id = ?",
+                                                       arguments: [fileID]), column: "orphan reason")
+        }
+    }
+
+    /// The counts every command prints about references (``ReferenceCounts``: one definition
+    /// of each, the same rows `list missing` and `list orphans` give).
+    public func referenceCounts() throws(CatalogError) -> ReferenceCounts {
         try read { db in
             var by: [ReferenceStatus: Int] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM refs GROUP BY status") {
                 by[try StoredValue.decode(r[0] as String, column: "refs.status")] = r[1]
             }
-            let sources = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources") ?? 0
-            let o = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files f WHERE f.status = 'ok'
-                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
-                """)!
-            let d = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM files f WHERE f.status = 'ok'
-                AND EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)')
-                AND NOT EXISTS (SELECT 1 FROM refs x WHERE x.file_id = f.id AND x.status = '\(ReferenceStatus.resolved.rawValue)' AND x.deleted = 0)
-                """) ?? 0
-            return (by, sources, o[0], o[1], d)
+            var orphans: [OrphanReason: FileTotal] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT why, COUNT(*), COALESCE(SUM(size), 0) FROM (
+                    SELECT \(Catalog.orphanReason) AS why, f.size FROM files f WHERE f.status = '\(FileStatus.ok.rawValue)'
+                ) WHERE why IS NOT NULL GROUP BY why
+                """) {
+                orphans[try StoredValue.decode(r[0] as String, column: "orphan reason")] = FileTotal(files: r[1], bytes: r[2])
+            }
+            return ReferenceCounts(
+                sources: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sources") ?? 0, byStatus: by,
+                sourceProblems: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM source_problems") ?? 0, orphansByReason: orphans)
         }
     }
 
@@ -268,7 +286,7 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id
-                WHERE f.sha256 = ? AND f.status = 'ok' ORDER BY r.path, f.path
+                WHERE f.sha256 = ? AND f.status = '\(FileStatus.ok.rawValue)' ORDER BY r.path, f.path
                 """, arguments: [hash.hex]).map(Catalog.fileRecord)
         }
     }

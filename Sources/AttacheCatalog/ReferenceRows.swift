@@ -76,6 +76,64 @@ public struct ReferenceRecord: Sendable {
 }
 
 
+/// Why a readable file is an orphan — the `why` of `attache list orphans`.
+public enum OrphanReason: String, Sendable, CaseIterable {
+    /// No reference resolves to the file.
+    case unreferenced
+    /// References resolve to the file, but every one comes from a soft-deleted record.
+    case deletedRecordsOnly = "deleted-records-only"
+
+    /// How outputs for people name it.
+    public var label: String {
+        switch self {
+        case .unreferenced: return "unreferenced"
+        case .deletedRecordsOnly: return "referenced only by deleted records"
+        }
+    }
+}
+
+/// The counts every command prints about references, each defined once here and read by
+/// ``Catalog/referenceCounts()``: `attache refs`, `attache report` (text and JSON) and
+/// `attache explain` print these, and `attache list missing` / `list orphans` list exactly
+/// the ``notResolved`` references and the ``orphans`` files.
+public struct ReferenceCounts: Sendable, Equatable {
+    /// Sources the catalog knows.
+    public var sources: Int
+    /// References by status (statuses with none are absent).
+    public var byStatus: [ReferenceStatus: Int]
+    /// Records of the sources that could not be read (`source_problems`).
+    public var sourceProblems: Int
+    /// Orphan files and their bytes, by why they are orphans.
+    public var orphansByReason: [OrphanReason: FileTotal]
+
+    public init(sources: Int, byStatus: [ReferenceStatus: Int], sourceProblems: Int, orphansByReason: [OrphanReason: FileTotal]) {
+        self.sources = sources; self.byStatus = byStatus; self.sourceProblems = sourceProblems; self.orphansByReason = orphansByReason
+    }
+
+    /// Every reference.
+    public var total: Int { byStatus.values.reduce(0, +) }
+    /// References that name one readable file.
+    public var resolved: Int { byStatus[.resolved] ?? 0 }
+    /// "Not resolved": references that name no file the migration can move — missing,
+    /// ambiguous, special and unreadable alike (``ReferenceStatus/unresolvedCases``); the rows
+    /// of `attache list missing`.
+    public var notResolved: Int { ReferenceStatus.unresolvedCases.reduce(0) { $0 + (byStatus[$1] ?? 0) } }
+    /// "Orphans": readable files no live record needs — unreferenced ones and those referenced
+    /// only by deleted records; the rows of `attache list orphans`.
+    public var orphans: FileTotal {
+        orphansByReason.values.reduce(FileTotal()) { FileTotal(files: $0.files + $1.files, bytes: $0.bytes + $1.bytes) }
+    }
+    /// The orphans for one reason (zero when there are none).
+    public func orphans(_ reason: OrphanReason) -> FileTotal { orphansByReason[reason] ?? FileTotal() }
+}
+
+/// A number of files and their bytes.
+public struct FileTotal: Sendable, Equatable {
+    public var files: Int
+    public var bytes: Int64
+    public init(files: Int = 0, bytes: Int64 = 0) { self.files = files; self.bytes = bytes }
+}
+
 /// A value in the catalog that this build has no word for: written by a newer attache, or
 /// edited by hand. Reading it is an error naming the column and the value, never a crash or
 /// a silently wrong listing.

@@ -22,6 +22,8 @@ public struct SourcePlan: Sendable, Equatable {
     public var note: String?
     /// Columns kept with every reference (`fields:`), for policy layouts (`{record.COLUMN}`).
     public var fields: [String] = []
+    /// The manifest's `preset:` this plan was expanded from, or nil for a hand-written source.
+    public var preset: String? = nil
 }
 
 extension SourcePlan {
@@ -44,6 +46,7 @@ extension SourcePlan {
         case .preset(let preset):
             let probe = spec.database.flatMap { SQLiteRecordSource.tableColumns(database: $0) }
             self = try Presets.plan(spec, preset: preset, columnsOf: { probe?[$0] }).get()
+            self.preset = preset
         }
         fields = spec.fields
     }
@@ -70,38 +73,6 @@ extension SourcePlan {
         case .sqlite(let db, _, _): return db
         case .csv(let f, _, _): return f
         case .textFiles(let f, _): return f
-        }
-    }
-
-    /// What must stay the same for a source not to be read again: its definition, and the size
-    /// and modification time of what it reads (every file, hidden ones too, for a folder of
-    /// text files; links are not followed).
-    public var fingerprint: String {
-        var parts = ["\(self)"]
-        func stamp(_ path: RawPath) {
-            guard case .success(let st) = RawFile.status(of: path, followLinks: false) else { return }
-            parts.append("\(path.display):\(st.size):\(st.mtime.seconds).\(st.mtime.nanoseconds - st.mtime.seconds * 1_000_000_000)")
-        }
-        switch input {
-        case .sqlite(let db, _, _):
-            stamp(RawPath(db)); stamp(RawPath(db + "-wal"))
-        case .csv(let f, _, _):
-            stamp(RawPath(f))
-        case .textFiles(let folder, _):
-            var paths: [RawPath] = []
-            Self.collect(RawPath(folder), into: &paths)
-            for p in paths.sorted() { stamp(p) }
-        }
-        return parts.joined(separator: "|")
-    }
-
-    /// Every entry below `folder` (folders and files), recursively, not following links.
-    private static func collect(_ folder: RawPath, into paths: inout [RawPath]) {
-        guard case .success(let entries) = RawFile.list(folder) else { return }
-        for e in entries {
-            let path = folder.appending(e.name)
-            paths.append(path)
-            if e.kind == .directory { collect(path, into: &paths) }
         }
     }
 }

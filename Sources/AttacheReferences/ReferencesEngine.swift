@@ -57,9 +57,8 @@ public enum ReferencesEngine {
             again = try resolveAgain(unchanged, sinceScanRun: previousScan ?? 0, run: run, catalog: catalog, resolver: resolver)
         }
         try catalog.finishRefsRun(run, completed: true, sourcesExtracted: outcomes.filter(\.extracted).count, resolvedAgain: again)
-        let summary = try catalog.referenceSummary()
-        return ReferencesResult(run: run, sources: outcomes, resolvedAgain: again, byStatus: summary.byStatus,
-                                orphans: summary.orphans, droppedSources: dropped)
+        return ReferencesResult(run: run, sources: outcomes, resolvedAgain: again, counts: try catalog.referenceCounts(),
+                                droppedSources: dropped)
     }
 
     /// The resolver over every present catalogued file, and the POSIX prefixes (root paths and

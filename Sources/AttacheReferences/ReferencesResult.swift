@@ -17,8 +17,8 @@ public struct ReferencesResult: Sendable {
     public var sources: [SourceOutcome]
     /// References of unchanged sources resolved again because files changed.
     public var resolvedAgain: Int
-    public var byStatus: [ReferenceStatus: Int]
-    public var orphans: Int
+    /// The catalog's reference counts after the run (the same figures `attache report` shows).
+    public var counts: ReferenceCounts
     public var droppedSources: [String]
 }
 

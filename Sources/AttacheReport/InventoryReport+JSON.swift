@@ -16,7 +16,7 @@ extension InventoryReport {
             w.field("run", .int(run.id)); w.field("status", .text(run.status)); w.field("started_at", .text(run.startedAt))
             w.field("finished_at", .optional(run.finishedAt))
             for (k, n) in [("seen", c.seen), ("new", c.new), ("changed", c.changed), ("unchanged", c.unchanged), ("gone", c.gone),
-                           ("read", c.read)] { w.field(k, .int(n)) }
+                           ("read", c.read), ("not_read_yet", c.notReadYet)] { w.field(k, .int(n)) }
             w.field("bytes_read", .int(c.bytesRead)); w.field("excluded", .int(c.excluded))
             w.endObject()
         } else {
@@ -81,15 +81,20 @@ extension InventoryReport {
         w.endObject()
     }
 
-    private static func references<S: TextSink>(_ r: InventoryData.ReferenceFigures?, _ w: inout JSONWriter<S>) {
+    private static func references<S: TextSink>(_ r: ReferenceCounts?, _ w: inout JSONWriter<S>) {
         guard let r else { w.field("references", .null); return }
         w.beginObject("references")
         w.field("sources", .int(r.sources))
         w.beginObject("by_status")
         for k in r.byStatus.keys.sorted(by: { $0.rawValue < $1.rawValue }) { w.field(k.rawValue, .int(r.byStatus[k]!)) }
         w.endObject()
-        w.field("orphans", .int(r.orphans)); w.field("orphan_bytes", .int(r.orphanBytes))
-        w.field("referenced_only_by_deleted_records", .int(r.deletedOnly)); w.field("source_problems", .int(r.sourceProblems))
+        w.field("not_resolved", .int(r.notResolved))
+        w.field("orphans", .int(r.orphans.files)); w.field("orphan_bytes", .int(r.orphans.bytes))
+        w.field("unreferenced", .int(r.orphans(.unreferenced).files))
+        w.field("unreferenced_bytes", .int(r.orphans(.unreferenced).bytes))
+        w.field("referenced_only_by_deleted_records", .int(r.orphans(.deletedRecordsOnly).files))
+        w.field("referenced_only_by_deleted_records_bytes", .int(r.orphans(.deletedRecordsOnly).bytes))
+        w.field("source_problems", .int(r.sourceProblems))
         w.endObject()
     }
 

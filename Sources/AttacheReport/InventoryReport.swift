@@ -8,24 +8,14 @@ public struct InventoryData: Sendable {
     public var largest: [FileRecord]
     public var topDuplicates: [DuplicateGroup]
     public var findings: [FindingRecord]
-    /// References by status, orphans; nil before any `attache refs`.
-    public var references: ReferenceFigures?
-
-    public struct ReferenceFigures: Sendable {
-        public var sources: Int
-        public var byStatus: [ReferenceStatus: Int]
-        public var orphans: Int
-        public var orphanBytes: Int64
-        public var deletedOnly: Int
-        public var sourceProblems: Int
-    }
+    /// The reference counts (``ReferenceCounts``: the figures `attache refs` prints); nil
+    /// before any `attache refs`.
+    public var references: ReferenceCounts?
 
     /// Reads the report's data. `top` bounds the largest-files and duplicate-group lists.
     public static func load(_ catalog: Catalog, top: Int = 10) throws(CatalogError) -> InventoryData {
-        let r = try catalog.referenceSummary()
-        let figures = r.sources == 0 ? nil : ReferenceFigures(
-            sources: r.sources, byStatus: r.byStatus, orphans: r.orphans, orphanBytes: r.orphanBytes,
-            deletedOnly: r.deletedOnly, sourceProblems: try catalog.sourceProblems().count)
+        let counts = try catalog.referenceCounts()
+        let figures = counts.sources == 0 ? nil : counts
         return InventoryData(catalogPath: catalog.path, summary: try catalog.inventorySummary(),
                              largest: try catalog.largestFiles(limit: top), topDuplicates: try catalog.duplicateGroups(limit: top),
                              findings: try catalog.findings(), references: figures)
@@ -37,7 +27,9 @@ public struct InventoryData: Sendable {
 /// once each with a short label (`[1]`), long paths are shortened in the middle and
 /// sentences wrapped; the JSON is complete.
 public enum InventoryReport {
-    public static let jsonVersion = 1
+    /// The JSON's `version`: 2 since `references.orphans` counts every orphan `attache list
+    /// orphans` lists (in version 1 it counted only the unreferenced ones).
+    public static let jsonVersion = 2
     /// Problems shown one by one in the text report before "… and N more".
     public static let textProblemLimit = 25
     /// The widest line of the text report.
@@ -97,7 +89,9 @@ public enum InventoryReport {
         out.write(TextWidth.trimMiddle("attache inventory — catalog \(d.catalogPath)", width: width) + "\n")
         if let run = s.lastRun {
             let c = run.counts
-            line("Last scan: run \(run.id), \(run.status) \(run.finishedAt ?? run.startedAt) — \(groupedDigits(Int64(c.seen))) entries seen: \(c.new) new, \(c.changed) changed, \(c.unchanged) unchanged, \(c.gone) gone; \(ByteCount(c.bytesRead)) read", indent: "  ", to: &out)
+            line("Last scan: run \(run.id), \(run.status) \(run.finishedAt ?? run.startedAt) — \(groupedDigits(Int64(c.seen))) entries seen: \(c.new) new, \(c.changed) changed, \(c.unchanged) unchanged, \(c.gone) gone"
+                 + (c.notReadYet > 0 ? ", \(groupedDigits(Int64(c.notReadYet))) not read yet" : "") + "; \(ByteCount(c.bytesRead)) read",
+                 indent: "  ", to: &out)
         } else {
             out.write("No scan yet: run 'attache scan'.\n")
         }
@@ -142,17 +136,21 @@ public enum InventoryReport {
              + (s.extensionMismatches > 0 ? " (attache list files --format csv, column extension_mismatch)" : ""), to: &out)
     }
 
-    private static func references<S: TextSink>(_ r: InventoryData.ReferenceFigures, to out: inout S) {
+    private static func references<S: TextSink>(_ r: ReferenceCounts, to out: inout S) {
         out.write("\nReferences (\(count(r.sources, "source")))\n")
         var rt = Table(headers: ["status", "references"], rightAligned: [1])
-        for k in ReferenceStatus.allCases where (r.byStatus[k] ?? 0) > 0 {
-            rt.add([k.rawValue, groupedDigits(Int64(r.byStatus[k]!))])
+        rt.add([ReferenceStatus.resolved.rawValue, groupedDigits(Int64(r.resolved))])
+        rt.add([CountWording.notResolved, groupedDigits(Int64(r.notResolved))])
+        for k in ReferenceStatus.unresolvedCases where (r.byStatus[k] ?? 0) > 0 {
+            rt.add(["  " + k.rawValue, groupedDigits(Int64(r.byStatus[k]!))])
         }
         rt.render(to: &out)
-        line("  orphans: \(count(r.orphans, "file")) (\(ByteCount(r.orphanBytes))) no record points at — attache list orphans", to: &out)
-        out.write("  referenced only by deleted records: \(count(r.deletedOnly, "file"))\n")
+        let o = r.orphans
+        line("  \(CountWording.orphans): \(count(o.files, "file")), \(ByteCount(o.bytes))"
+             + (o.files > 0 ? " (\(CountWording.orphanBreakdown(r))) — attache list orphans" : ", no file without a live record"),
+             to: &out)
         if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
-        if r.byStatus.contains(where: { $0.key.isUnresolved && $0.value > 0 }) { out.write("  not resolved: attache list missing\n") }
+        if r.notResolved > 0 { out.write("  \(CountWording.notResolved): \(count(r.notResolved, "reference")) — attache list missing\n") }
     }
 
     private static func problems<S: TextSink>(_ d: InventoryData, _ v: TextView, to out: inout S) {

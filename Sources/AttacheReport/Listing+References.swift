@@ -57,17 +57,14 @@ extension Listing {
         sink = writer.finish()
     }
 
-    /// Readable files no live record needs: `unreferenced` (no reference resolves to them) and
-    /// `deleted-records-only` (every reference comes from a soft-deleted record).
+    /// Readable files no live record needs (the catalog's one definition of an orphan, the
+    /// files ``ReferenceCounts/orphans`` counts): `unreferenced` (no reference resolves to
+    /// them) and `deleted-records-only` (every reference comes from a soft-deleted record).
     public static func orphans<S: TextSink>(_ catalog: Catalog, format: OutputFormat, to sink: inout S) throws(CatalogError) {
         var writer = RowWriter(kind: "orphans", fields: orphanFields, table: orphanTable, format: format, sink: sink)
-        var rows: [(FileRecord, String)] = []
-        try catalog.forEachOrphan { rows.append(($0, "unreferenced")) }
-        try catalog.forEachOrphan(onlyDeleted: true) { rows.append(($0, "deleted-records-only")) }
-        rows.sort { ($0.0.rootPath, $0.0.path) < ($1.0.rootPath, $1.0.path) }
-        for (f, why) in rows {
+        try catalog.forEachOrphan { f, why in
             writer.row([.text(f.rootPath), .text(f.path.display), .int(f.stat.size), .text(f.stat.mtime.iso8601),
-                        .optional(f.sha256?.hex), .optional(f.category?.rawValue), .text(why)])
+                        .optional(f.sha256?.hex), .optional(f.category?.rawValue), .text(why.rawValue)])
         }
         sink = writer.finish()
     }
@@ -86,7 +83,7 @@ public enum Explanation {
             if let h = f.sha256 { out.write("  sha256      \(h.hex)\n") }
             let refs = try catalog.references(toFile: f.id)
             if refs.isEmpty {
-                out.write("  references  none: no record points at this file (an orphan)\n")
+                out.write("  references  none: no record points at this file\n")
             } else {
                 let live = refs.filter { !$0.deleted }.count
                 out.write("  references  \(refs.count)" + (live == refs.count ? "" : " (\(refs.count - live) from deleted records)") + "\n")
@@ -94,6 +91,9 @@ public enum Explanation {
                     out.write("    \(r.source) \(r.recordKey) (\(r.recordPosition)) \(r.column): \(r.raw)")
                     out.write(" [\(r.kind.rawValue), \(r.match?.rawValue ?? "")" + (r.deleted ? ", deleted record" : "") + (r.modified.map { ", modified \($0)" } ?? "") + "]\n")
                 }
+            }
+            if let why = try catalog.orphanReason(fileID: f.id) {
+                out.write("  orphan      yes: \(why.label) — attache list orphans\n")
             }
             if let (policy, d) = try catalog.latestDecision(fileID: f.id) {
                 out.write("  decision    \(d.action) — rule \(d.rule) (\(policy))\n")

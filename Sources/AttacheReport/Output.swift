@@ -24,16 +24,3 @@ public final class FileSink: TextSink {
     }
     deinit { flush() }
 }
-
-/// JSON pieces as strings: kept only so code written against it still builds while it moves
-/// to ``JSONWriter`` (the one JSON writer), then to be removed.
-@available(*, deprecated, message: "write JSON with AttacheModel's JSONWriter")
-public enum JSON {
-    /// A JSON string literal for `s`, quoted and escaped.
-    public static func string(_ s: String) -> String { JSONText.string(s) }
-    public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
-    /// An object from ordered (key, already-encoded value) pairs.
-    public static func object(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-    }
-}

@@ -73,7 +73,7 @@ struct PlanCommand: ParsableCommand {
         let result: PlanResult
         do { result = try PlanWorkflow.run(request) } catch { throw Failure(error) }
         if let export, let csv = result.reviewCSV {
-            do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }
+            do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("\(error)", exit: .failure) }
         }
         let o = result.outcome
         if format == .json {

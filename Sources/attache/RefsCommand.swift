@@ -17,7 +17,10 @@ struct RefsCommand: ParsableCommand {
             UNC paths, drive letters, file:// links, HTML href/src). Each is resolved
             through the roots' aliases (exact, then case-folded on case-insensitive roots,
             then Unicode-equivalent) to one status: resolved, missing, ambiguous, special
-            or unreadable.
+            or unreadable. The summary counts as every command does: 'not resolved' is
+            every status but resolved (attache list missing lists them), 'orphans' are
+            readable files no live record points at — unreferenced, or referenced only by
+            deleted records (attache list orphans lists them).
 
             Sources are opened read-only. A source whose files and definition did not
             change is not read again; only its references that a re-scan may have changed
@@ -51,12 +54,13 @@ struct RefsCommand: ParsableCommand {
         } catch {
             throw Failure(error)
         }
-        let unresolved = result.byStatus.filter { $0.key.isUnresolved }.values.reduce(0, +)
         let problems = result.sources.filter(\.extracted).map(\.problems).reduce(0, +)
         if !quiet { print(RefsCommand.summary(result)) }
-        if unresolved > 0 || problems > 0 { throw ExitStatus(.finishedWithProblems) }
+        if result.counts.notResolved > 0 || problems > 0 { throw ExitStatus(.finishedWithProblems) }
     }
 
+    /// The summary: each count worded as `attache report` words it (``CountWording``), and
+    /// equal to the rows of the listing it points at.
     static func summary(_ r: ReferencesResult) -> String {
         var lines: [String] = []
         for s in r.sources {
@@ -66,12 +70,12 @@ struct RefsCommand: ParsableCommand {
             lines.append("  \(s.name): \(what)" + (s.note.map { " (\($0))" } ?? ""))
         }
         if !r.droppedSources.isEmpty { lines.append("  forgotten (no longer in the manifest): " + r.droppedSources.joined(separator: ", ")) }
-        let total = r.byStatus.values.reduce(0, +)
-        let parts = ReferenceStatus.allCases.compactMap { k in r.byStatus[k].map { "\(groupedDigits(Int64($0))) \(k.rawValue)" } }
-        lines.insert("References: \(groupedDigits(Int64(total))) — " + parts.joined(separator: ", "), at: 0)
+        let c = r.counts
+        lines.insert("References: \(groupedDigits(Int64(c.total))) — \(groupedDigits(Int64(c.resolved))) resolved, "
+                     + CountWording.notResolvedCount(c), at: 0)
         if r.resolvedAgain > 0 { lines.append("Resolved again after the re-scan: \(plural(r.resolvedAgain, "reference"))") }
-        lines.append("Orphans (files no record points at): \(groupedDigits(Int64(r.orphans))) — see: attache list orphans")
-        if total > (r.byStatus[.resolved] ?? 0) { lines.append("Not resolved: attache list missing") }
+        lines.append("\(CountWording.orphanCount(c)): readable files no live record points at — see: attache list orphans")
+        if c.notResolved > 0 { lines.append("Not resolved: \(plural(c.notResolved, "reference")) — see: attache list missing") }
         return lines.joined(separator: "\n")
     }
 }

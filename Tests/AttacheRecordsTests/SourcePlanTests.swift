@@ -55,4 +55,49 @@ final class SourcePlanTests {
         #expect(plan.fingerprint != first)
         #expect(plan.fingerprint.contains(dir + "/crm.db-wal:11:"))
     }
+
+    /// The fingerprint is explicit text, never a Swift type's printing: a refactor that moves
+    /// or renames types must not make every source be read again. If this test fails because
+    /// the format changed on purpose, bump `SourcePlan.definitionVersion`.
+    @Test func aKnownPlanHasAFixedFingerprint() throws {
+        var spec = SourceSpec(name: "crm", kind: .sqlite(database: "/nowhere/crm.db"), query: "SELECT id, f, gone FROM t",
+                              key: ["id"], file: "/var/www/{f}", text: ["notes"], base: "/mnt/share")
+        spec.deleted = "gone"
+        spec.fields = ["owner", "subject"]
+        let plan = try SourcePlan(spec)
+        let expected = """
+            attache source definition 1
+            kind "sqlite"
+            preset null
+            database "/nowhere/crm.db"
+            table null
+            query "SELECT id, f, gone FROM t"
+            csv null
+            delimiter null
+            text_files null
+            encoding null
+            key ["id"]
+            file "/var/www/{f}"
+            text ["notes"]
+            base "/mnt/share"
+            deleted "gone"
+            modified null
+            fields ["owner","subject"]
+            """
+        #expect(plan.definitionText == expected)
+        // The database does not exist: nothing to stamp, the fingerprint is the definition.
+        #expect(plan.fingerprint == expected)
+        #expect(!plan.fingerprint.contains("SourcePlan") && !plan.fingerprint.contains("AttacheRecords"))
+    }
+
+    @Test func aCSVPlanNamesItsDelimiterAndEncoding() throws {
+        SourceFixture.write(dir + "/a.csv", "Id,Body\n1,x.pdf\n")
+        var spec = SourceSpec(name: "sf", kind: .csv(file: dir + "/a.csv"), key: ["Id"], file: "{Body}")
+        spec.delimiter = ";"
+        spec.encoding = "windows-1252"
+        let lines = try SourcePlan(spec).fingerprint.split(separator: "\n").map(String.init)
+        #expect(lines.contains("kind \"csv\"") && lines.contains("csv \"\(dir)/a.csv\""))
+        #expect(lines.contains("delimiter \";\"") && lines.contains("encoding \"windows-1252\""))
+        #expect(lines.last?.hasPrefix("stat \(dir)/a.csv:16:") == true, "the file's size and time close the fingerprint")
+    }
 }

@@ -46,7 +46,7 @@ import Testing
         var missing: [String] = []
         try catalog.forEachReference(status: ReferenceStatus.unresolvedCases) { missing.append($0.recordKey) }
         #expect(missing == ["1"])
-        #expect(try catalog.referenceSummary().byStatus == [.missing: 1, .resolved: 1])
+        #expect(try catalog.referenceCounts().byStatus == [.missing: 1, .resolved: 1])
         // The stored text is exactly the raw values (and "none" for a text that is not a path).
         let stored = try Self.query(s.join("c.db"), "SELECT kind || ' ' || style || ' ' || status FROM refs ORDER BY record_key")
         #expect(stored == ["composed none missing", "embedded drive resolved"])
@@ -63,7 +63,7 @@ import Testing
             #expect(String(describing: error).contains("refs.status"))
             #expect(String(describing: error).contains("'teleported'"))
         }
-        #expect(throws: CatalogError.self) { _ = try catalog.referenceSummary() }
+        #expect(throws: CatalogError.self) { _ = try catalog.referenceCounts() }
     }
 
     /// Runs SQL on a database with the C API (outside the catalog's typed API) and returns the

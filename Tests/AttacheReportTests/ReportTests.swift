@@ -188,7 +188,7 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
         InventoryReport.json(try InventoryData.load(c), to: &out)
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(out.text.utf8)) as? [String: Any])
         #expect(doc["report"] as? String == "inventory")
-        #expect(doc["version"] as? Int == 1)
+        #expect(doc["version"] as? Int == 2)
         let totals = try #require(doc["totals"] as? [String: Any])
         #expect(totals["files"] as? Int == 3)
         #expect(totals["bytes"] as? Int == 2 * Fixtures.pdf.count + Fixtures.png.count)

@@ -54,7 +54,7 @@ import Testing
         #expect(json.exitCode == 0, "\(json)")
         let report = try jsonObject(json)
         #expect(report["report"] as? String == "inventory")
-        #expect(int(report["version"]) == 1)
+        #expect(int(report["version"]) == 2)
         #expect(int(value(report, "totals.files")) == nodes.count, "\(json)")
         let bytes = Fixtures.pdf.count * 2 + Fixtures.png.count * 3 + Fixtures.jpeg.count + Fixtures.html.count
             + Fixtures.email.count + blob.count

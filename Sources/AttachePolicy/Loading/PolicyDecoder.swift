@@ -273,7 +273,8 @@ struct PolicyDecoder {
             let action = DecisionAction(rawValue: try PolicyValues.choice(n, "overflow 'action'", kind: "action",
                                                                   among: PolicyDecoder.actions))!
             guard action != .keep else {
-                throw n.error("overflow 'action' is what happens to the files that do not fit: 'archive' or 'drop', not 'keep'")
+                throw n.error("overflow 'action' is what happens to the files that do not fit: "
+                    + "'\(DecisionAction.archive.rawValue)' or '\(DecisionAction.drop.rawValue)', not '\(DecisionAction.keep.rawValue)'")
             }
             o.action = action
         }
@@ -383,8 +384,8 @@ struct PolicyDecoder {
         if let n = m.value("too_large") {
             let action = DecisionAction(rawValue: try PolicyValues.choice(n, "'too_large'", kind: "action", among: PolicyDecoder.actions))!
             guard action != .keep else {
-                throw n.error("'too_large' is for files the target cannot hold as they are: 'archive' (split into volumes) "
-                    + "or 'drop', not 'keep'")
+                throw n.error("'too_large' is for files the target cannot hold as they are: '\(DecisionAction.archive.rawValue)' (split into volumes) "
+                    + "or '\(DecisionAction.drop.rawValue)', not '\(DecisionAction.keep.rawValue)'")
             }
             l.tooLarge = action
         }

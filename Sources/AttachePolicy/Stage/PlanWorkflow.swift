@@ -77,7 +77,7 @@ public enum PlanError: Error, CustomStringConvertible {
         case .review(let e): return e.description
         case .reviewOverQuota(let file, let mustKeep, let quota):
             return "the reviewed decisions in \(file) keep \(ByteCount(mustKeep)), more than the quota \(quota.map { "\($0)" } ?? "") "
-                + "allows: change some 'keep' to 'archive' or 'drop'"
+                + "allows: change some '\(DecisionAction.keep.rawValue)' to '\(DecisionAction.archive.rawValue)' or '\(DecisionAction.drop.rawValue)'"
         case .catalog(let e): return e.description
         }
     }
