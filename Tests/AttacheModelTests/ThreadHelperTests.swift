@@ -15,12 +15,12 @@ private struct Boom: Error, Equatable { let at: Int }
     }
 
     @Test func theWorkRunsOnAThreadOfItsOwnAndWaitWaitsForIt() {
-        // The job blocks until the caller releases it: it cannot be running on the caller's thread.
+        // The job blocks until the caller releases it after the init returned: it cannot be
+        // running on the caller's thread, and it runs on the named thread the job started.
         let release = DispatchSemaphore(value: 0)
-        let caller = Thread.current
         let job = BackgroundJob<String, Never>(name: "attache-test-job") {
             release.wait()
-            return (Thread.current == caller ? "caller" : Thread.current.name ?? "")
+            return Thread.current.name ?? ""
         }
         release.signal()
         #expect(job.wait() == "attache-test-job")
