@@ -72,7 +72,7 @@ struct PlanCommand: ParsableCommand {
         request.afterEachStoredDecision = PlanCommand.storeFault()
         let result: PlanResult = try Interrupts.whileRunning("stopping; nothing of the new plan is stored") { cancel in
             request.cancel = cancel
-            do { return try PlanWorkflow.run(request) } catch { throw Failure(error) }
+            do throws(PlanError) { return try PlanWorkflow.run(request) } catch { throw Failure(error) }
         }
         if let export, let csv = result.reviewCSV {
             do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("cannot write \(export): \(error)", exit: .failure) }

@@ -48,7 +48,7 @@ struct RefsCommand: ParsableCommand {
         do { catalog = try Catalog(path: common.catalogPath(manifest), mustExist: true) } catch { throw Failure(error) }
         let result: ReferencesResult = try Interrupts.whileRunning("stopping; the source being read keeps its previous references") {
             cancel in
-            do {
+            do throws(ReferencesError) {
                 return try ReferencesEngine.run(catalog: catalog, manifest: manifest, version: attacheVersion, force: force,
                                                 cancel: cancel, afterEachRecord: RefsCommand.recordFault())
             } catch {
