@@ -15,15 +15,19 @@ private struct Boom: Error, Equatable { let at: Int }
     }
 
     @Test func theWorkRunsOnAThreadOfItsOwnAndWaitWaitsForIt() {
-        // The job blocks until the caller releases it after the init returned: it cannot be
-        // running on the caller's thread, and it runs on the named thread the job started.
+        // The job blocks until the caller releases it after the init returned: were it run on
+        // the caller's thread, the init would never return (the time limit would end the test).
         let release = DispatchSemaphore(value: 0)
-        let job = BackgroundJob<String, Never>(name: "attache-test-job") {
+        let ran = DispatchSemaphore(value: 0)
+        let job = BackgroundJob<Int, Never>(name: "attache-test-job") {
             release.wait()
-            return Thread.current.name ?? ""
+            ran.signal()
+            return 7
         }
+        #expect(ran.wait(timeout: .now()) == .timedOut, "the work waits for the release")
         release.signal()
-        #expect(job.wait() == "attache-test-job")
+        #expect(job.wait() == 7)
+        #expect(ran.wait(timeout: .now()) == .success, "wait() returned after the work ran")
     }
 }
 
