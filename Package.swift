@@ -5,7 +5,7 @@
 //   attache (executable) → the stages, and the modules below them
 //   stages: AttacheScan, AttacheReferences, AttachePolicy, AttacheReport
 //     AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
-//     AttacheReferences → AttacheRecords, AttacheCatalog, AttacheConfig, AttacheModel
+//     AttacheReferences → AttacheRecords, AttacheSystem (Pipeline), AttacheCatalog, AttacheConfig, AttacheModel
 //     AttachePolicy → AttacheCatalog, AttacheConfig, AttacheModel, CSV
 //     AttacheReport → AttacheCatalog, AttacheModel
 //   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
@@ -36,7 +36,8 @@ let package = Package(
                 "AttacheReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category.
+        /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category; and the
+        /// thread helpers the catalog needs too (BackgroundJob, Cancellation).
         .target(name: "AttacheModel"),
         /// The manifest (attache.yaml): model, YAML loading with file:line:column errors, the `init` template.
         .target(name: "AttacheConfig", dependencies: ["AttacheModel", "Yams"]),
@@ -66,7 +67,8 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
         /// The references stage: plans and checks sources, resolves what they hold to catalogued files, stores it.
-        .target(name: "AttacheReferences", dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheRecords"]),
+        .target(
+            name: "AttacheReferences", dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheRecords", "AttacheSystem"]),
         /// Storage policies: the policy model, YAML loading with located errors, the pure planner.
         .target(
             name: "AttachePolicy",

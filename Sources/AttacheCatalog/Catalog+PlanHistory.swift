@@ -1,3 +1,4 @@
+import AttacheModel
 import Foundation
 
 // MARK: - How many plans the catalog keeps
@@ -22,30 +23,13 @@ extension Catalog {
 
     /// Runs `body` on another thread with a connection of its own to this catalog: SQLite's
     /// WAL lets it read while this connection reads or writes, and writes wait for each other.
-    /// Call `wait()` on the result before the process ends.
-    public func inBackground<T: Sendable>(_ body: @escaping @Sendable (Catalog) throws(CatalogError) -> T) -> BackgroundWork<T> {
-        let work = BackgroundWork<T>()
+    /// Call `wait()` on the result before the process ends (and before this catalog goes).
+    public func inBackground<T: Sendable>(
+        name: String = "attache-catalog", _ body: @escaping @Sendable (Catalog) throws(CatalogError) -> T
+    ) -> BackgroundJob<T, CatalogError> {
         let path = self.path
-        work.group.enter()
-        Thread.detachNewThread {
-            defer { work.group.leave() }
-            do throws(CatalogError) {
-                work.result = .success(try body(try Catalog(path: path, mustExist: true)))
-            } catch {
-                work.result = .failure(error)
-            }
+        return BackgroundJob(name: name) { () throws(CatalogError) -> T in
+            try body(try Catalog(path: path, mustExist: true))
         }
-        return work
-    }
-}
-
-/// Work a catalog does on another thread (`Catalog.inBackground`).
-public final class BackgroundWork<T: Sendable>: @unchecked Sendable {
-    let group = DispatchGroup()
-    fileprivate var result: Result<T, CatalogError>?
-    /// Waits for the work; its value or its error.
-    public func wait() -> Result<T, CatalogError> {
-        group.wait()
-        return result ?? .failure(.sqlite(path: "", reason: "background work did not finish"))
     }
 }

@@ -39,45 +39,65 @@ extension Catalog {
 extension Catalog {
     /// Stores a plan and its decisions in one transaction; returns the plan id.
     /// - Parameter policyPath: the policy file's absolute path, remembered for later plans.
+    /// - Parameter cancel: checked every 64 decisions (and after each under the test seam):
+    ///   when it asks to stop, the transaction is rolled back and nothing of the plan is stored.
     /// - Parameter afterEachRow: a test seam, called after each decision is written (inside the
     ///   transaction), so a test can kill the process while a plan is being stored.
+    /// - Returns: the new plan's id, or nil when `cancel` stopped it (the catalog is unchanged).
     public func storePlan(policyFile: String, policyPath: String?, policyName: String?, summary: PlanSummary, warnings: [String],
-                          decisions: [Decision], afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64 {
+                          decisions: [Decision], cancel: Cancellation? = nil,
+                          afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64? {
         let warningsJSON = "[" + warnings.map(JSONText.string).joined(separator: ",") + "]"
-        return try write { db in
-            let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
-            let refs = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = 'completed'")
-            try db.execute(sql: """
-                INSERT INTO plans (created_at, policy_file, policy_path, policy_name, scan_run, refs_run, feasible, summary, warnings)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Catalog.now(), policyFile, policyPath, policyName, scan, refs, summary.feasible, summary.jsonText,
-                                 warningsJSON])
-            let plan = db.lastInsertedRowID
-            let st = try db.makeStatement(sql: """
-                INSERT INTO decisions (plan_id, file_id, action, rule, reason, target_path, archive_path, duplicate_of, notes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // One row per file (a million for a large share): values are bound with the SQLite C
-            // API, as `ReferenceWriter.add` does, skipping GRDB's per-value boxing.
-            let h = st.sqliteStatement
-            func text(_ i: Int32, _ v: String?) {
-                if let v { v.withCString { _ = sqlite3_bind_text(h, i, $0, -1, sqliteTransient) } } else { sqlite3_bind_null(h, i) }
-            }
-            for d in decisions {
-                sqlite3_reset(h)
-                sqlite3_bind_int64(h, 1, plan)
-                sqlite3_bind_int64(h, 2, d.fileID)
-                text(3, d.action.rawValue); text(4, d.rule); text(5, d.reason); text(6, d.targetPath); text(7, d.archivePath)
-                if let dup = d.duplicateOf { sqlite3_bind_int64(h, 8, dup) } else { sqlite3_bind_null(h, 8) }
-                text(9, DecisionRow.joinedNotes(d.notes))
-                let rc = sqlite3_step(h)
-                guard rc == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+        // Set when the stop came from `cancel`, so the rollback is not reported as an error.
+        var stopped = false
+        struct Stopped: Error {}
+        do {
+            return try write { db in
+                let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
+                let refs = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = 'completed'")
+                try db.execute(sql: """
+                    INSERT INTO plans (created_at, policy_file, policy_path, policy_name, scan_run, refs_run, feasible, summary, warnings)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [Catalog.now(), policyFile, policyPath, policyName, scan, refs, summary.feasible, summary.jsonText,
+                                     warningsJSON])
+                let plan = db.lastInsertedRowID
+                let st = try db.makeStatement(sql: """
+                    INSERT INTO decisions (plan_id, file_id, action, rule, reason, target_path, archive_path, duplicate_of, notes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                // One row per file (a million for a large share): values are bound with the SQLite C
+                // API, as `ReferenceWriter.add` does, skipping GRDB's per-value boxing.
+                let h = st.sqliteStatement
+                func text(_ i: Int32, _ v: String?) {
+                    if let v { v.withCString { _ = sqlite3_bind_text(h, i, $0, -1, sqliteTransient) } } else { sqlite3_bind_null(h, i) }
                 }
-                afterEachRow?()
+                var stored = 0
+                for d in decisions {
+                    sqlite3_reset(h)
+                    sqlite3_bind_int64(h, 1, plan)
+                    sqlite3_bind_int64(h, 2, d.fileID)
+                    text(3, d.action.rawValue); text(4, d.rule); text(5, d.reason); text(6, d.targetPath); text(7, d.archivePath)
+                    if let dup = d.duplicateOf { sqlite3_bind_int64(h, 8, dup) } else { sqlite3_bind_null(h, 8) }
+                    text(9, DecisionRow.joinedNotes(d.notes))
+                    let rc = sqlite3_step(h)
+                    guard rc == SQLITE_DONE else {
+                        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+                    }
+                    afterEachRow?()
+                    stored += 1
+                    // Every 64 rows: a lock per row would cost a measurable share of a million-row store.
+                    if let cancel, afterEachRow != nil || stored & 63 == 0, cancel.isCancelled {
+                        stopped = true
+                        sqlite3_reset(h)
+                        throw Stopped()
+                    }
+                }
+                sqlite3_reset(h)
+                return plan
             }
-            sqlite3_reset(h)
-            return plan
+        } catch {
+            if stopped { return nil }
+            throw error
         }
     }
 

@@ -1,6 +1,6 @@
 /// The shell pattern of one path component (or one whole string), on bytes: `*` any run of
 /// bytes, `?` one byte, `[abc]` `[a-z]` `[!x]` `[^x]` a byte from a set. ``PathGlob`` uses it
-/// for each component; the planner for names, MIME types and its own path patterns. It works
+/// for each component; the planner for names and MIME types (and PathGlob for paths). It works
 /// on buffers, so a match allocates nothing (a plan matches a million files against its rules).
 public enum ComponentGlob {
     /// Whether `subject` matches `pattern` (an unclosed `[` matches nothing from there on).

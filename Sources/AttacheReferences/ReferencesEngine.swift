@@ -12,11 +12,21 @@ import Foundation
 /// The readers themselves (sources, presets, the path grammar) live in AttacheRecords; this
 /// stage plans and checks the sources (ReferencesEngine+Sources.swift), turns records into
 /// resolved rows (ReferencesEngine+Extract.swift) on a reading thread that feeds the writing
-/// one (ReferencesPipeline.swift), and writes them to the catalog.
+/// one (ReferencesEngine+Read.swift, through the shared `Pipeline`), and writes them to the catalog.
 public enum ReferencesEngine {
-    public static func run(catalog: Catalog, manifest: Manifest, version: String, force: Bool = false) throws(ReferencesError) -> ReferencesResult {
+    /// Reads the manifest's sources into the catalog.
+    /// - Parameters:
+    ///   - cancel: checked before each source and each record. When it stops the run, the
+    ///     source being read keeps its previous references (each source is replaced in one
+    ///     transaction), sources stored before stay stored, and the result's `interrupted`
+    ///     says which source stopped and which were not read.
+    ///   - afterEachRecord: a test seam, called on the reader thread after each record.
+    public static func run(catalog: Catalog, manifest: Manifest, version: String, force: Bool = false,
+                           cancel: Cancellation = Cancellation(),
+                           afterEachRecord: (@Sendable () -> Void)? = nil) throws(ReferencesError) -> ReferencesResult {
         do {
-            return try runThrowing(catalog: catalog, manifest: manifest, version: version, force: force)
+            return try runThrowing(catalog: catalog, manifest: manifest, version: version, force: force, cancel: cancel,
+                                   afterEachRecord: afterEachRecord)
         } catch let e as ReferencesError {
             throw e
         } catch let e as CatalogError {
@@ -28,7 +38,8 @@ public enum ReferencesEngine {
         }
     }
 
-    static func runThrowing(catalog: Catalog, manifest: Manifest, version: String, force: Bool) throws -> ReferencesResult {
+    static func runThrowing(catalog: Catalog, manifest: Manifest, version: String, force: Bool, cancel: Cancellation,
+                            afterEachRecord: (@Sendable () -> Void)?) throws -> ReferencesResult {
         // Every source is checked (opened, its template's columns validated) before anything is written.
         let prepared = try manifest.sources.map(prepare)
         let (resolver, posixPrefixes) = try makeResolver(catalog: catalog, manifest: manifest)
@@ -38,7 +49,7 @@ public enum ReferencesEngine {
         var outcomes: [ReferencesResult.SourceOutcome] = []
         var unchanged: [Int64: SourcePlan] = [:]
 
-        for source in prepared {
+        for (index, source) in prepared.enumerated() {
             let fingerprint = source.plan.fingerprint
             if !force, let old = known[source.spec.name], old.fingerprint == fingerprint, old.extractedRun != nil {
                 unchanged[old.id] = source.plan
@@ -46,8 +57,16 @@ public enum ReferencesEngine {
                                       references: 0, problems: old.problems, note: source.plan.note))
                 continue
             }
-            outcomes.append(try extractAndStore(source, fingerprint: fingerprint, run: run, catalog: catalog,
-                                                resolver: resolver, posixPrefixes: posixPrefixes))
+            let stored = cancel.isCancelled ? nil
+                : try extractAndStore(source, fingerprint: fingerprint, run: run, catalog: catalog, resolver: resolver,
+                                      posixPrefixes: posixPrefixes, cancel: cancel, afterEachRecord: afterEachRecord)
+            guard let stored else {
+                // Stopped: what is stored stays; nothing else is read, dropped or resolved again.
+                let stop = ReferencesResult.Interruption(source: source.spec.name,
+                                                         notRead: prepared[(index + 1)...].map(\.spec.name))
+                return try finish(run, catalog: catalog, outcomes: outcomes, again: 0, dropped: [], interrupted: stop)
+            }
+            outcomes.append(stored)
         }
         let dropped = try catalog.dropSources(notIn: Set(manifest.sources.map(\.name)))
 
@@ -56,9 +75,16 @@ public enum ReferencesEngine {
         if !unchanged.isEmpty && previousScan != currentScan {
             again = try resolveAgain(unchanged, sinceScanRun: previousScan ?? 0, run: run, catalog: catalog, resolver: resolver)
         }
-        try catalog.finishRefsRun(run, completed: true, sourcesExtracted: outcomes.filter(\.extracted).count, resolvedAgain: again)
+        return try finish(run, catalog: catalog, outcomes: outcomes, again: again, dropped: dropped, interrupted: nil)
+    }
+
+    /// Closes the run (completed, or not when interrupted) and counts what the catalog holds now.
+    static func finish(_ run: Int64, catalog: Catalog, outcomes: [ReferencesResult.SourceOutcome], again: Int, dropped: [String],
+                       interrupted: ReferencesResult.Interruption?) throws -> ReferencesResult {
+        try catalog.finishRefsRun(run, completed: interrupted == nil, sourcesExtracted: outcomes.filter(\.extracted).count,
+                                  resolvedAgain: again)
         return ReferencesResult(run: run, sources: outcomes, resolvedAgain: again, counts: try catalog.referenceCounts(),
-                                droppedSources: dropped)
+                                droppedSources: dropped, interrupted: interrupted)
     }
 
     /// The resolver over every present catalogued file, and the POSIX prefixes (root paths and
@@ -85,38 +111,6 @@ public enum ReferencesEngine {
             files: files, parse: PathGrammar.parse)
         let posixPrefixes = roots.flatMap { r in ([r.path.display + "/"] + r.aliases).filter { $0.hasPrefix("/") } }
         return (resolver, posixPrefixes)
-    }
-
-    /// Reads one source and replaces its references in one transaction: a reading thread
-    /// extracts and resolves while this one writes.
-    static func extractAndStore(_ source: PreparedSource, fingerprint: String, run: Int64, catalog: Catalog,
-                                resolver: Resolver, posixPrefixes: [String]) throws -> ReferencesResult.SourceOutcome {
-        let plan = source.plan
-        let pipe = RowPipe()
-        let producer = Producer(source: source.reader, plan: plan, base: plan.base.flatMap(PathGrammar.parse), resolver: resolver,
-                                posixPrefixes: posixPrefixes, pipe: pipe)
-        let written = try catalog.replaceReferences(
-            source: source.spec.name, kind: source.spec.kind.manifestKey, location: plan.location, fingerprint: fingerprint,
-            run: run, fields: plan.fields, records: { producer.records }
-        ) { writer in
-            producer.start()
-            do {
-                while let batch = pipe.take() {
-                    for row in batch { try writer.add(row) }
-                }
-            } catch {
-                pipe.abandon()
-                producer.wait()
-                throw error
-            }
-            producer.wait()
-            if let failure = producer.failure { throw failure }
-            for p in producer.problems {
-                try writer.problem(kind: p.kind.rawValue, file: p.file, position: p.position, message: p.message)
-            }
-        }
-        return .init(name: source.spec.name, extracted: true, records: producer.records, references: written.refs,
-                     problems: written.problems, note: plan.note)
     }
 
     /// Resolves again the stored references of unchanged sources that a re-scan may have

@@ -20,6 +20,17 @@ public struct ReferencesResult: Sendable {
     /// The catalog's reference counts after the run (the same figures `attache report` shows).
     public var counts: ReferenceCounts
     public var droppedSources: [String]
+    /// Set when the run was stopped (Ctrl-C) before the end.
+    public var interrupted: Interruption?
+
+    /// Where a stopped run stopped. Every source keeps a whole set of references: those stored
+    /// before the stop have their new ones, the others keep what they had before the run.
+    public struct Interruption: Sendable, Equatable {
+        /// The source being read when the run stopped: nothing of this reading was stored.
+        public var source: String
+        /// The sources after it, not read in this run.
+        public var notRead: [String]
+    }
 }
 
 /// Why `attache refs` could not run (per-record problems are recorded, not thrown).

@@ -1,3 +1,4 @@
+import AttacheModel
 import Foundation
 #if canImport(Glibc)
 import Glibc

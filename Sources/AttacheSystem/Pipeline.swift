@@ -1,3 +1,4 @@
+import AttacheModel
 import Foundation
 
 /// Producer threads feeding a consumer on the calling thread through a ``BoundedQueue``:

@@ -82,6 +82,7 @@ struct Failure: Error {
         case .review: self.init(e.description, exit: .badInput)
         case .reviewOverQuota: self.init(e.description, exit: .quotaExceeded)
         case .catalog(let c): self.init(c)
+        case .interrupted: self.init(e.description, exit: .interrupted)
         }
     }
 }

@@ -28,7 +28,8 @@ struct PlanCommand: ParsableCommand {
             Exit: 0 the plan fits · 4 the files that must be kept exceed the quota · 64 no
             policy named and no earlier plan · 65 a policy or review CSV error
             (file:line:column) · 66 no catalog, policy or review CSV (or the earlier
-            plan's policy file is gone).
+            plan's policy file is gone) · 130 interrupted (Ctrl-C: nothing is stored, the
+            previous plan stays).
             """)
 
     @OptionGroup var common: CommonOptions
@@ -70,8 +71,10 @@ struct PlanCommand: ParsableCommand {
         request.diff = diff
         request.say = { Terminal.write($0 + "\n") }
         request.afterEachStoredDecision = PlanCommand.storeFault()
-        let result: PlanResult
-        do { result = try PlanWorkflow.run(request) } catch { throw Failure(error) }
+        let result: PlanResult = try Interrupts.whileRunning("stopping; nothing of the new plan is stored") { cancel in
+            request.cancel = cancel
+            do throws(PlanError) { return try PlanWorkflow.run(request) } catch { throw Failure(error) }
+        }
         if let export, let csv = result.reviewCSV {
             do { try AtomicFile.write(Data(csv.utf8), to: export) } catch { throw Failure("\(error)", exit: .failure) }
         }

@@ -30,7 +30,8 @@ struct RefsCommand: ParsableCommand {
 
             Exit: 0 every reference resolved · 3 some are not, or records had problems ·
             65 a source is wrong (unknown table or column, a query that writes) · 66 a
-            source or the catalog is missing.
+            source or the catalog is missing · 130 interrupted (Ctrl-C: the source being
+            read keeps its previous references; run it again to finish).
             """)
 
     @OptionGroup var common: CommonOptions
@@ -48,11 +49,19 @@ struct RefsCommand: ParsableCommand {
         }
         let catalog: Catalog
         do { catalog = try Catalog(path: common.catalogPath(manifest), mustExist: true) } catch { throw Failure(error) }
-        let result: ReferencesResult
-        do {
-            result = try ReferencesEngine.run(catalog: catalog, manifest: manifest, version: attacheVersion, force: force)
-        } catch {
-            throw Failure(error)
+        let result: ReferencesResult = try Interrupts.whileRunning("stopping; the source being read keeps its previous references") {
+            cancel in
+            do throws(ReferencesError) {
+                return try ReferencesEngine.run(catalog: catalog, manifest: manifest, version: attacheVersion, force: force,
+                                                cancel: cancel, afterEachRecord: RefsCommand.recordFault())
+            } catch {
+                throw Failure(error)
+            }
+        }
+        if result.interrupted != nil {
+            // The summary is printed even with --quiet: it says what the catalog kept.
+            print(RefsCommand.summary(result))
+            throw ExitStatus(.interrupted)
         }
         let problems = result.sources.filter(\.extracted).map(\.problems).reduce(0, +)
         if !quiet { print(RefsCommand.summary(result)) }
@@ -76,7 +85,29 @@ struct RefsCommand: ParsableCommand {
         if r.resolvedAgain > 0 { lines.append("Resolved again after the re-scan: \(plural(r.resolvedAgain, "reference"))") }
         lines.append("\(CountWording.orphanCount(c)): readable files no live record points at — see: attache list orphans")
         if c.notResolved > 0 { lines.append("Not resolved: \(plural(c.notResolved, "reference")) — see: attache list missing") }
+        if let stop = r.interrupted {
+            lines.insert("Interrupted while reading '\(stop.source)': it keeps the references it had before this run.", at: 0)
+            if !stop.notRead.isEmpty { lines.append("Not read (they keep their previous references): " + stop.notRead.joined(separator: ", ")) }
+            lines.append("The counts above are what the catalog holds now. Run 'attache refs' again to finish.")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// Test seam (Documentation/Architecture.md): `ATTACHE_FAULT_REFS_RECORD_DELAY_MS=N` sleeps
+    /// N ms after each record a source yields, and says on stderr when the first one is read,
+    /// so an end-to-end test can interrupt `attache refs` while a source is being read. Not for users.
+    static func recordFault() -> (@Sendable () -> Void)? {
+        guard let v = ProcessInfo.processInfo.environment["ATTACHE_FAULT_REFS_RECORD_DELAY_MS"], let ms = UInt32(v), ms > 0 else {
+            return nil
+        }
+        let first = Cancellation()  // used as a once-flag: set after the first record
+        return {
+            if !first.isCancelled {
+                first.cancel()
+                FileHandle.standardError.write(Data("fault seam: reading records\n".utf8))
+            }
+            usleep(ms * 1000)
+        }
     }
 }
 

@@ -49,8 +49,8 @@ import Testing
                      notes: ["one; two", "three"]),
             Decision(fileID: 2, action: .drop, rule: "duplicates", reason: "same", duplicateOf: 1),
         ]
-        let id = try catalog.storePlan(policyFile: "p.yaml", policyPath: "/abs/p.yaml", policyName: nil, summary: summary,
-                                       warnings: ["w \"quoted\""], decisions: decisions)
+        let id = try #require(try catalog.storePlan(policyFile: "p.yaml", policyPath: "/abs/p.yaml", policyName: nil,
+                                                    summary: summary, warnings: ["w \"quoted\""], decisions: decisions))
         let stored = try catalog.decisions(plan: id)
         #expect(stored[1] == DecisionRow(decisions[0]) && stored[2] == DecisionRow(decisions[1]))
         let record = try #require(try catalog.plans(limit: 1).first)
@@ -58,5 +58,36 @@ import Testing
         #expect(record.summaryJSON == summary.jsonText && record.warningsJSON == "[\"w \\\"quoted\\\"\"]")
         try catalog.replaceOverrides([Override(fileID: 2, action: .keep, note: "needed")], from: "review.csv")
         #expect(try catalog.overrides() == [Override(fileID: 2, action: .keep, note: "needed")])
+    }
+
+    /// Ctrl-C while a plan is stored: the transaction is rolled back, so nothing of it is
+    /// stored and the previous plan stays; the next store goes through.
+    @Test func aCancelledStoreLeavesThePreviousPlanAlone() throws {
+        let path = NSTemporaryDirectory() + "cancelled-store-\(UUID().uuidString).db"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let catalog = try Catalog(path: path)
+        let decisions = (1...300).map { Decision(fileID: Int64($0), action: .keep, rule: "r", reason: "kept", targetPath: "f\($0)") }
+        func store(cancel: Cancellation?, afterEachRow: (() -> Void)? = nil) throws -> Int64? {
+            try catalog.storePlan(policyFile: "p.yaml", policyPath: nil, policyName: nil, summary: PlanSummary(), warnings: [],
+                                  decisions: decisions, cancel: cancel, afterEachRow: afterEachRow)
+        }
+        let first = try #require(try store(cancel: Cancellation()))
+
+        // Cancelled half-way (checked after every row under the seam).
+        let cancel = Cancellation()
+        var rows = 0
+        #expect(try store(cancel: cancel, afterEachRow: { rows += 1; if rows == 150 { cancel.cancel() } }) == nil)
+        #expect(rows == 150, "the store stopped at the row it was cancelled on")
+        // Cancelled before it starts (checked every 64 rows without the seam).
+        let already = Cancellation()
+        already.cancel()
+        #expect(try store(cancel: already) == nil)
+
+        #expect(try catalog.plans(limit: 10).map(\.id) == [first])
+        #expect(try catalog.decisions(plan: first).count == decisions.count)
+        #expect(try catalog.integrityCheck() == "ok")
+        let next = try #require(try store(cancel: Cancellation()))
+        #expect(try catalog.plans(limit: 10).map(\.id) == [next, first])
+        #expect(try catalog.decisions(plan: next).count == decisions.count)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AttacheModel
 @testable import AttacheSystem
 
 /// A counter several threads bump.
@@ -148,25 +149,8 @@ func caught<E: Error>(_ body: () throws(E) -> Void) -> E? {
         })
         #expect(emptyCalls >= 3)
     }
-
-    @Test func aBackgroundJobCarriesItsValueOrItsError() {
-        let ok = BackgroundJob<Int, Boom>(name: "t") { 42 }
-        #expect(throws: Never.self) { try ok.wait() }
-        #expect((try? ok.wait()) == 42)
-        let failing = BackgroundJob<Int, Boom>(name: "t") { () throws(Boom) in throw Boom(at: 1) }
-        #expect(throws: Boom(at: 1)) { try failing.wait() }
-    }
 }
 
-@Suite struct CancellationTests {
-    @Test func checkThrowsOnlyOnceCancelled() throws {
-        let c = Cancellation()
-        try c.check()
-        #expect(!c.isCancelled)
-        c.cancel()
-        #expect(c.isCancelled)
-        #expect(throws: Cancelled()) { try c.check() }
-    }
-    // InterruptTrap is tested through the binary (EndToEndTests/InterruptTests): signals sent
-    // to this test process do not reach its dispatch sources reliably.
-}
+// BackgroundJob and Cancellation are AttacheModel's now: Tests/AttacheModelTests/ThreadHelperTests.swift.
+// InterruptTrap is tested through the binary (EndToEndTests/InterruptTests): signals sent to
+// this test process do not reach its dispatch sources reliably.

@@ -1,3 +1,4 @@
+import AttacheCatalog
 import AttacheTestSupport
 import Foundation
 import Testing
@@ -135,5 +136,82 @@ import Glibc
         let final = try jsonObject(try CLI.run(["report", "--format", "json", "--catalog", w.catalog], cwd: w.scratch.path))
         #expect(value(final, "last_scan.status") as? String == "completed")
         #expect(int(value(final, "totals.files")) == Self.fileCount)
+    }
+}
+
+/// Ctrl-C during `attache refs` and `attache plan`: the catalog stays whole, nothing is half
+/// stored (a source's references and a plan are each one transaction), the previous
+/// references and plan stay exactly as they were, and the next run completes. The test seams
+/// ATTACHE_FAULT_REFS_RECORD_DELAY_MS and ATTACHE_FAULT_PLAN_STORE_DELAY_MS slow the work
+/// down and say on stderr when it has started, so the signal lands in the middle.
+@Suite(.timeLimit(.minutes(3))) struct InterruptRefsAndPlanTests {
+    /// Starts `args` with `env` and waits until its stderr says `marker` (the seam is running).
+    static func startAndWaitFor(_ marker: String, _ args: [String], cwd: String, env: [String: String]) throws -> ChildProcess {
+        let child = try CLI.start(args, cwd: cwd, env: env)
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while !child.stderrSoFar().contains(marker) {
+            guard child.isRunning else { throw HarnessError("ended before '\(marker)': \(child.stderrSoFar())") }
+            guard Date() < deadline else { throw HarnessError("'\(marker)' not seen within 30 s: \(child.stderrSoFar())") }
+            usleep(2_000)
+        }
+        return child
+    }
+
+    @Test func sigintDuringRefsKeepsThePreviousReferencesAndTheNextRunCompletes() throws {
+        let m = try ReferencesScenarioTests.CRMs()
+        _ = try m.run(["scan"])
+        let first = try m.run(["refs"])
+        #expect(first.exitCode == 3, "\(first)")
+        let before = try m.run(["list", "refs", "--format", "csv"]).stdout
+        #expect(before.utf8.filter { $0 == 10 }.count > 10, "the fixtures have references to keep")
+
+        // Every source read again (--force), slowly; Ctrl-C while the first one is read.
+        let child = try Self.startAndWaitFor("fault seam: reading records", ["refs", "--force"], cwd: m.dir,
+                                             env: ["ATTACHE_FAULT_REFS_RECORD_DELAY_MS": "50"])
+        child.send(SIGINT)
+        let r = child.wait(timeout: 30)
+        #expect(r.signal == nil, "attache handles SIGINT itself: \(r)")
+        #expect(r.exitCode == 130, "\(r)")
+        #expect(r.stderr.contains("stopping"), "\(r)")
+        #expect(r.stdout.contains("Interrupted while reading '"), "the summary says which source stopped: \(r)")
+        #expect(r.stdout.contains("keeps the references it had before this run"), "\(r)")
+        #expect(r.stdout.contains("Run 'attache refs' again"), "\(r)")
+
+        // Whole, and holding exactly the references of the completed run.
+        let catalog = try Catalog(path: m.dir + "/attache.db", mustExist: true)
+        #expect(try catalog.integrityCheck() == "ok")
+        #expect(try m.run(["list", "refs", "--format", "csv"]).stdout == before, "no source is half stored")
+
+        // The next run completes, with the same references.
+        let again = try m.run(["refs"])
+        #expect(again.exitCode == 3, "\(again)")
+        #expect(!again.stdout.contains("Interrupted"), "\(again)")
+        #expect(try m.run(["list", "refs", "--format", "csv"]).stdout == before)
+    }
+
+    @Test func sigintWhileAPlanIsStoredKeepsThePreviousPlanAndTheNextRunCompletes() throws {
+        let m = try PlanScenarioTests.prepared()
+        let policy = PlanScenarioTests.policies + "/cloud-50gib.yaml"
+        #expect(try m.run(["plan", "--policy", policy]).exitCode == 0)
+        let before = try m.run(["list", "decisions", "--format", "csv"]).stdout
+
+        let child = try Self.startAndWaitFor("fault seam: storing decisions", ["plan", "--policy", policy], cwd: m.dir,
+                                             env: ["ATTACHE_FAULT_PLAN_STORE_DELAY_MS": "100"])
+        child.send(SIGINT)
+        let r = child.wait(timeout: 30)
+        #expect(r.signal == nil, "attache handles SIGINT itself: \(r)")
+        #expect(r.exitCode == 130, "\(r)")
+        #expect(r.stderr.contains("stopping"), "\(r)")
+        #expect(r.stderr.contains("no new plan was stored, the previous plan stays"), "\(r)")
+
+        // Nothing of the new plan is stored: the first plan, every decision of it.
+        let catalog = try Catalog(path: m.dir + "/attache.db", mustExist: true)
+        #expect(try catalog.integrityCheck() == "ok")
+        #expect(try catalog.plans(limit: 10).map(\.id) == [1])
+        #expect(try m.run(["list", "decisions", "--format", "csv"]).stdout == before)
+
+        // The next plan goes through.
+        #expect(try m.run(["plan", "--policy", policy]).exitCode == 0)
+        #expect(try catalog.plans(limit: 10).count == 2)
     }
 }

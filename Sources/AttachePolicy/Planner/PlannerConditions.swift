@@ -8,7 +8,7 @@ extension Planner {
     indirect enum Test: Sendable {
         case all([Test]), any([Test]), not(Test)
         case name([Glob])
-        case path([PathPattern], [String])
+        case path([PathGlob])
         case fileExtension(Set<String>, [String])
         case category(Set<Category>)
         case mime([Glob])
@@ -41,15 +41,14 @@ extension Planner {
                 }
                 return .name(globs)
             case .path(let patterns):
-                var globs: [PathPattern] = []
-                var texts: [String] = []
+                var globs: [PathGlob] = []
                 for p in patterns {
-                    // PathGlob's checks (empty, unclosed '['); the matching is ours, without allocations.
-                    do { _ = try PathGlob(p); globs.append(PathPattern(p)); texts.append(p) } catch {
+                    // The walker's matcher (the same rules as the scan's excludes); it allocates nothing per match.
+                    do { globs.append(try PathGlob(p)) } catch {
                         problems.append("path pattern '\(p)' is not valid")
                     }
                 }
-                return .path(globs, texts)
+                return .path(globs)
             case .fileExtension(let exts):
                 let cleaned = exts.map { e -> String in
                     var s = Substring(e.lowercased())
@@ -127,7 +126,7 @@ extension Planner.Test {
             let n = s.foldedName()
             for g in globs where g.matches(n) { return true }
             return false
-        case .path(let globs, _):
+        case .path(let globs):
             for g in globs where g.matches(s.file.path) { return true }
             return false
         case .fileExtension(let set, _): return set.contains(s.file.path.fileExtension)
@@ -181,12 +180,11 @@ extension Planner.Test {
                 return ["name matches \(g?.pattern ?? "")"]
             }
             return ["name \(name) does not match " + globs.map(\.pattern).joined(separator: ", ")]
-        case .path(let globs, let texts):
+        case .path(let globs):
             if outcome {
-                let i = globs.firstIndex { $0.matches(s.file.path) } ?? 0
-                return ["path matches \(texts.isEmpty ? "" : texts[i])"]
+                return ["path matches \(globs.first { $0.matches(s.file.path) }?.pattern ?? "")"]
             }
-            return ["path does not match " + texts.joined(separator: ", ")]
+            return ["path does not match " + globs.map(\.pattern).joined(separator: ", ")]
         case .fileExtension(_, let list):
             let e = s.file.path.fileExtension
             let shown = e.isEmpty ? "no extension" : "extension .\(e)"

@@ -18,6 +18,9 @@ extension Planner {
         let chunks = Swift.min(ProcessInfo.processInfo.activeProcessorCount, n / Swift.max(1, minimumChunk))
         guard chunks > 1 else { return body(0, n) }
         let parts = Parts<T>(count: chunks)
+        // Not the shared `Pipeline`: this is pure CPU work with no I/O and no consumer, whose
+        // results must come back by position; concurrentPerform sizes itself to the cores and
+        // returns when every chunk is done, which is exactly that.
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             parts.set(c, body(n * c / chunks, n * (c + 1) / chunks))
         }

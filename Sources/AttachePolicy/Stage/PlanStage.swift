@@ -26,46 +26,75 @@ public enum PlanStage {
     /// - Parameter afterEachStoredDecision: a test seam (see `Catalog.storePlan`).
     /// - Parameter compare: also compare with the previous plan (`Outcome.diff`; reading a
     ///   million stored decisions again costs most of a second, so only when asked).
+    /// - Parameter cancel: checked between the steps and while the decisions are stored.
+    /// - Throws: ``PlanError/interrupted`` when `cancel` stopped it: nothing of the plan is
+    ///   stored and the previous plan stays; ``PlanError/catalog(_:)``.
     public static func run(catalog: Catalog, policy: Policy, policyFile: PolicyFile, now: Timestamp,
                            overrides newOverrides: [Override]? = nil, store: Bool = true, compare: Bool = false,
-                           afterEachStoredDecision: (() -> Void)? = nil) throws(CatalogError) -> Outcome {
+                           cancel: Cancellation = Cancellation(),
+                           afterEachStoredDecision: (() -> Void)? = nil) throws(PlanError) -> Outcome {
+        do {
+            return try make(catalog: catalog, policy: policy, policyFile: policyFile, now: now, overrides: newOverrides,
+                            store: store, compare: compare, cancel: cancel, afterEachStoredDecision: afterEachStoredDecision)
+        } catch let e as PlanError {
+            throw e
+        } catch let e as CatalogError {
+            throw .catalog(e)
+        } catch {
+            throw .catalog(.sqlite(path: catalog.path, reason: "\(error)"))
+        }
+    }
+
+    static func make(catalog: Catalog, policy: Policy, policyFile: PolicyFile, now: Timestamp, overrides newOverrides: [Override]?,
+                     store: Bool, compare: Bool, cancel: Cancellation, afterEachStoredDecision: (() -> Void)?) throws -> Outcome {
+        func check() throws(PlanError) { if cancel.isCancelled { throw .interrupted } }
         var clock = PhaseClock()
         // The catalog keeps the newest plans only; the oldest go while this one is made.
         let keep = Catalog.plansKept - 1
-        let forgetting = store ? catalog.inBackground { other throws(CatalogError) in try other.forgetOldPlans(keeping: keep) } : nil
-        defer { _ = forgetting?.wait() }
+        let forgetting = store
+            ? catalog.inBackground(name: "attache-forget-plans") { other throws(CatalogError) in try other.forgetOldPlans(keeping: keep) }
+            : nil
+        defer { _ = try? forgetting?.wait() }
         let facts = try catalog.planningFacts()
         clock.lap("read catalog")
+        try check()
         let input = try plannerInput(facts, catalog: catalog, policy: policy)
         clock.lap("planner input")
+        try check()
         let overrides: [Override]
         if let newOverrides { overrides = newOverrides } else { overrides = try catalog.overrides() }
         clock.lap("overrides")
         var plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
         plan.warnings.insert(contentsOf: try freshnessWarnings(catalog), at: 0)
         clock.lap("planner")
+        try check()
         let files = FileIndex(facts)
         guard store else { return Outcome(planID: 0, plan: plan, files: files, diff: nil) }
         let previous = compare ? try catalog.plans(limit: 1).first : nil
-        if case .failure(let failure)? = forgetting?.wait() {
-            plan.warnings.append("older plans could not be removed from the catalog (\(failure)); they take room, nothing else")
+        do { _ = try forgetting?.wait() } catch {
+            plan.warnings.append("older plans could not be removed from the catalog (\(error)); they take room, nothing else")
         }
         // The comparison with the previous plan reads it through a second connection while
         // this one stores the new plan.
         let decisions = plan.decisions
         let comparing = previous.map { p in
-            catalog.inBackground { other throws(CatalogError) in try other.decisionChanges(plan: p.id, against: decisions) }
+            catalog.inBackground(name: "attache-plan-diff") { other throws(CatalogError) in
+                try other.decisionChanges(plan: p.id, against: decisions)
+            }
         }
+        defer { _ = try? comparing?.wait() }
         clock.lap("forget old plans (wait)")
-        let id = try catalog.storePlan(policyFile: policyFile.given, policyPath: policyFile.absolute, policyName: policy.name,
-                                       summary: plan.summary, warnings: plan.warnings, decisions: plan.decisions,
-                                       afterEachRow: afterEachStoredDecision)
+        try check()
+        let stored = try catalog.storePlan(policyFile: policyFile.given, policyPath: policyFile.absolute, policyName: policy.name,
+                                           summary: plan.summary, warnings: plan.warnings, decisions: plan.decisions,
+                                           cancel: cancel, afterEachRow: afterEachStoredDecision)
+        guard let id = stored else { throw PlanError.interrupted }
         clock.lap("store plan")
         var diff: PlanDiff? = nil
         if let comparing {
             // PlanDiff.between(old: the previous plan's decisions, new: these), without holding
             // the previous plan in memory: the catalog walks it beside the new decisions.
-            let changes = try comparing.wait().get()
+            let changes = try comparing.wait()
             var d = PlanDiff()
             d.newFiles = changes.added
             d.vanishedFiles = changes.vanished

@@ -22,6 +22,10 @@ public struct PlanRequest {
     /// Lines for standard error while the plan is made: the policy's warnings, which policy
     /// is used when it comes from an earlier plan.
     public var say: (String) -> Void = { _ in }
+    /// Checked between the steps: once it asks to stop, nothing more is stored and
+    /// `PlanWorkflow.run` throws ``PlanError/interrupted``. Reviewed decisions already imported
+    /// (`--overrides`, a step of its own before the plan) stay for the next plan.
+    public var cancel = Cancellation()
     /// A test seam: called after each decision is stored (see `Catalog.storePlan`).
     public var afterEachStoredDecision: (() -> Void)? = nil
 
@@ -63,6 +67,8 @@ public enum PlanError: Error, CustomStringConvertible {
     /// The reviewed decisions keep more than the quota.
     case reviewOverQuota(file: String, mustKeep: Int64, quota: ByteCount?)
     case catalog(CatalogError)
+    /// Stopped on request (Ctrl-C) before the plan was stored: nothing was stored.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -79,6 +85,8 @@ public enum PlanError: Error, CustomStringConvertible {
             return "the reviewed decisions in \(file) keep \(ByteCount(mustKeep)), more than the quota \(quota.map { "\($0)" } ?? "") "
                 + "allows: change some '\(DecisionAction.keep.rawValue)' to '\(DecisionAction.archive.rawValue)' or '\(DecisionAction.drop.rawValue)'"
         case .catalog(let e): return e.description
+        case .interrupted:
+            return "interrupted: no new plan was stored, the previous plan stays; run 'attache plan' again to make it"
         }
     }
 }
@@ -136,20 +144,24 @@ public enum PlanWorkflow {
         if let unkept = try PlanStage.unkeptRecordFields(catalog: catalog, policy: policy).first {
             throw PlanError.unkeptField(unkept, policyFile: file.given)
         }
+        func check() throws(PlanError) { if r.cancel.isCancelled { throw .interrupted } }
+        try check()
         if r.forgetOverrides { try catalog.replaceOverrides([], from: "") }
         var reviewed: [Override]? = nil
         if let csv = r.reviewedCSV {
             let overrides = try importReview(csv, catalog: catalog)
             // Reviewed decisions that would break the quota are refused, not stored.
-            let trial = try PlanStage.run(catalog: catalog, policy: policy, policyFile: file, now: r.now, overrides: overrides, store: false)
+            let trial = try PlanStage.run(catalog: catalog, policy: policy, policyFile: file, now: r.now, overrides: overrides, store: false,
+                                          cancel: r.cancel)
             if !trial.plan.summary.feasible {
                 throw PlanError.reviewOverQuota(file: csv, mustKeep: trial.plan.summary.mustKeepBytes, quota: trial.plan.summary.quota)
             }
+            try check()
             try catalog.replaceOverrides(overrides, from: csv)
             reviewed = overrides
         }
         let outcome = try PlanStage.run(catalog: catalog, policy: policy, policyFile: file, now: r.now, overrides: reviewed,
-                                        compare: r.diff, afterEachStoredDecision: r.afterEachStoredDecision)
+                                        compare: r.diff, cancel: r.cancel, afterEachStoredDecision: r.afterEachStoredDecision)
         let review = r.exportReview ? Review.export(outcome, references: try catalog.fileReferences()) : nil
         var vanished: [Int64: FileRecord] = [:]
         if r.diff, let d = outcome.diff { vanished = try catalog.files(ids: d.vanishedFiles) }

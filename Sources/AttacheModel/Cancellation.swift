@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Stopping is cooperative: work that sees the request finishes the unit in hand, keeps what
 /// it has (every catalog write is a transaction) and ends. A stage either reports that it was
-/// interrupted in its result (the scan's run status) or throws ``Cancelled``.
+/// interrupted in its result (the scan's run status, the references' `interrupted`) or throws
+/// ``Cancelled`` (the plan). It lives in AttacheModel so that every stage and the catalog can
+/// check it; the signal handling that cancels it is AttacheSystem's `InterruptTrap`.
 public final class Cancellation: @unchecked Sendable {
     private let lock = NSLock()
     private var cancelled = false

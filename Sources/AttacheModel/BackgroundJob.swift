@@ -1,11 +1,13 @@
 import Foundation
 
 /// One piece of work started on a thread of its own and waited for later: the scan loads
-/// the catalog's rows for a root while it walks the root.
+/// the catalog's rows for a root while it walks the root; the catalog forgets old plans or
+/// compares with the previous plan on a second connection (`Catalog.inBackground`).
 ///
 /// A plain thread, not a task: the work is blocking I/O (SQLite, the file system), which
 /// must not hold a thread of the cooperative pool. Always ``wait()`` before the values the
-/// work uses go away.
+/// work uses go away. It lives in AttacheModel (it is threads, not I/O) so that the catalog,
+/// which may import only AttacheModel, uses the same helper as the stages.
 public final class BackgroundJob<Value: Sendable, Failure: Error>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
