@@ -2,7 +2,8 @@
 # bench/compare.sh — two attache builds side by side (before and after a change), with the peers,
 # interleaved in one run: first scan, re-scan, refs and plan.
 #
-#   bash bench/compare.sh --before BIN --after BIN [--files N] [--records N] [--runs R] [--data DIR]
+#   bash bench/compare.sh --before BIN --after BIN [--files N] [--records N] [--plan-files N]
+#                         [--runs R] [--data DIR]
 #
 # For a refactor that must not slow anything down: every round runs each stage with both binaries
 # (in alternating order, so a noisy neighbour hits both alike) and the peers that bound each stage:
@@ -11,8 +12,10 @@
 #   rescan  the same catalog again, nothing changed, vs `find -printf '%s %T@'`
 #   refs    `attache refs` on a freshly scanned copy of the references corpus
 #           (make_refs_corpus.py --records N) vs `grep -oE` over a text dump of the records
-#   plan    `attache plan --policy bench/plan-bench.yaml` on the resolved catalog vs
+#   plan    `attache plan --policy bench/plan-bench.yaml` on the resolved references catalog vs
 #           `sqlite3 … SELECT … ORDER BY` reading the file rows
+#   plan-L  the same policy on a catalog of --plan-files files (make_corpus.py --size-scale 0.02,
+#           scanned once per build before the rounds) vs sqlite3 reading its file rows
 # Each binary keeps its own catalogs (a newer catalog is refused by an older attache). Prints
 # medians, after ÷ before and each build ÷ its peer. Timings are reported, never asserted.
 set -euo pipefail
@@ -23,11 +26,12 @@ BENCH_NAME=compare.sh
 
 FILES=5000
 RECORDS=300000
+PLAN_FILES=100000
 BEFORE=""
 AFTER=""
 RUNS=5
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while (($#)); do
   case $1 in
@@ -35,6 +39,7 @@ while (($#)); do
     --after) AFTER=$2; shift 2 ;;
     --files) need_int "$1" "$2"; FILES=$2; shift 2 ;;
     --records) need_int "$1" "$2"; RECORDS=$2; shift 2 ;;
+    --plan-files) need_int "$1" "$2"; PLAN_FILES=$2; shift 2 ;;
     *) common_opt "$@"; shift "$SHIFT" ;;
   esac
 done
@@ -60,6 +65,20 @@ if [[ ! -f $REFS_CORPUS.stamp ]]; then
   touch "$REFS_CORPUS.stamp"
 fi
 
+PLAN_CORPUS=$DATA/compare-plan-$PLAN_FILES
+if [[ ! -f $PLAN_CORPUS.stamp ]]; then
+  note "making the planning corpus ($PLAN_FILES files) in $PLAN_CORPUS"
+  rm -rf "$PLAN_CORPUS"
+  find_generator
+  python3 "$GENERATOR" "$PLAN_CORPUS" --files "$PLAN_FILES" --seed 1 --size-scale 0.02 >&2
+  touch "$PLAN_CORPUS.stamp"
+fi
+for b in before after; do
+  bin=$BEFORE; [[ $b == after ]] && bin=$AFTER
+  note "scanning the planning corpus with the $b build (not timed)"
+  "$bin" scan -q --catalog "$TMP/plan-$b.db" "$PLAN_CORPUS" >/dev/null 2>&1 || [[ $? -eq 3 ]] || die "scan of $PLAN_CORPUS failed"
+done
+
 # clock CMD... — wall seconds of CMD (exit 0 or 3 are both a finished run)
 clock() {
   local t0=$EPOCHREALTIME rc=0
@@ -82,12 +101,18 @@ round_of() {
   (cd "$work/refs" && "$bin" scan -q >/dev/null 2>&1) || true
   add refs "$name" "$(cd "$work/refs" && clock "$bin" refs -q)"
   add plan "$name" "$(cd "$work/refs" && clock "$bin" plan -q --policy "$SCRIPT_DIR/plan-bench.yaml")"
+  cp "$TMP/plan-$name.db" "$work/plan.db"
+  add plan-L "$name" "$(clock "$bin" plan -q --catalog "$work/plan.db" --policy "$SCRIPT_DIR/plan-bench.yaml")"
 }
+# The references' paths in the text dump, written out (GNU grep stops at the first match when its
+# output is /dev/null, so the matches go to a file).
+grep_paths() { grep -oE '(K:|\\\\FILESRV01\\CRM)\\[^"<	]+\.pdf' "$REFS_CORPUS/dump.txt" >"$TMP/grep.out"; }
 peers() {
   add scan peer "$(clock bash -c "find '$SCAN_CORPUS' -type f -print0 | xargs -0 -P2 -n 256 openssl dgst -sha256")"
   add rescan peer "$(clock find "$SCAN_CORPUS" -printf '%s %T@\n')"
-  add refs peer "$(clock grep -oE '(K:|\\\\FILESRV01\\CRM)\\[^"<	]+\.pdf' "$REFS_CORPUS/dump.txt")"
+  add refs peer "$(clock grep_paths)"
   add plan peer "$(clock sqlite3 "$TMP/after/refs/attache.db" "SELECT root_id, path, size, sha256 FROM files ORDER BY root_id, path")"
+  add plan-L peer "$(clock sqlite3 "$TMP/plan-after.db" "SELECT root_id, path, size, sha256 FROM files ORDER BY root_id, path")"
 }
 
 for i in $(seq 1 "$RUNS"); do
@@ -98,10 +123,11 @@ done
 
 med() { stats "$1" | cut -d' ' -f1; }
 printf '\n%-8s %12s %12s %12s %14s %14s %14s\n' stage "before (s)" "after (s)" "peer (s)" "after÷before" "before÷peer" "after÷peer"
-for s in scan rescan refs plan; do
+for s in scan rescan refs plan plan-L; do
   b=$(med "${T["$s before"]}"); a=$(med "${T["$s after"]}"); p=$(med "${T["$s peer"]}")
   printf '%-8s %12s %12s %12s %14s %14s %14s\n' "$s" "$b" "$a" "$p" "$(ratio "$a" "$b")" "$(ratio "$b" "$p")" "$(ratio "$a" "$p")"
 done
 printf '\nmedians of %d interleaved rounds; peers: scan=openssl dgst -sha256 (xargs -P2), rescan=find -printf,\n' "$RUNS"
 printf 'refs=grep -oE over a text dump of the records, plan=sqlite3 reading the file rows in order.\n'
-printf 'corpora: %s (%d files), %s (%d records, 2,000 files)\n' "$SCAN_CORPUS" "$FILES" "$REFS_CORPUS" "$RECORDS"
+printf 'corpora: %s (%d files), %s (%d records, 2,000 files), %s (%d files)\n' "$SCAN_CORPUS" "$FILES" \
+  "$REFS_CORPUS" "$RECORDS" "$PLAN_CORPUS" "$PLAN_FILES"
