@@ -47,7 +47,7 @@ extension Catalog {
     public func storePlan(policyFile: String, policyPath: String?, policyName: String?, summary: PlanSummary, warnings: [String],
                           decisions: [Decision], cancel: Cancellation? = nil,
                           afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64? {
-        let warningsJSON = "[" + warnings.map(JSONText.string).joined(separator: ",") + "]"
+        let warningsJSON = JSONWriter.text { $0.value(array: warnings.map(FieldValue.text)) }
         // Set when the stop came from `cancel`, so the rollback is not reported as an error.
         var stopped = false
         struct Stopped: Error {}

@@ -73,7 +73,9 @@ extension Catalog {
     /// Registers a root and returns its id. Aliases and the case rule are updated when given;
     /// nil keeps what the catalog has (empty and case-sensitive for a new root).
     public func registerRoot(path: RawPath, aliases: [String]?, caseInsensitive: Bool?) throws(CatalogError) -> Int64 {
-        let aliasJSON = aliases.map { String(decoding: (try? JSONEncoder().encode($0)) ?? Data("[]".utf8), as: UTF8.self) }
+        // Foundation's escaping (`/` as `\/`): the bytes JSONEncoder stored here before, so
+        // registering a root again with the same aliases leaves its row as it was.
+        let aliasJSON = aliases.map { a in JSONWriter.text(escaping: .foundation) { $0.value(array: a.map(FieldValue.text)) } }
         return try write { db in
             try db.execute(
                 sql: "INSERT INTO roots (path, display_path) VALUES (?, ?) ON CONFLICT(path) DO NOTHING",
@@ -107,7 +109,7 @@ extension Catalog {
         try write { db in
             try db.execute(
                 sql: "INSERT INTO scan_runs (started_at, status, root_ids, attache_version) VALUES (?, 'running', ?, ?)",
-                arguments: [Catalog.now(), "[" + rootIDs.map(String.init).joined(separator: ",") + "]", version])
+                arguments: [Catalog.now(), JSONWriter.text { $0.value(array: rootIDs.map(FieldValue.integer)) }, version])
             return db.lastInsertedRowID
         }
     }

@@ -13,7 +13,8 @@
 /// let text = w.finish().text   // {"listing":"files","items":[\n1\n]}\n
 /// ```
 /// Misuse (a key inside an array, a value without a key inside an object, unbalanced ends)
-/// is a programming error and traps.
+/// is a programming error and traps. A value the catalog stores in a column (no line break
+/// after it) is written with ``text(escaping:_:)``.
 public struct JSONWriter<Sink: TextSink> {
     /// Where the text goes; ``finish()`` hands it back.
     public private(set) var sink: Sink
@@ -25,7 +26,11 @@ public struct JSONWriter<Sink: TextSink> {
     }
     private var levels: [Level] = []
 
-    public init(_ sink: Sink) { self.sink = sink }
+    /// How strings (keys and values) are escaped: ``JSONText/Escaping/standard`` unless a stored
+    /// value must keep the bytes an earlier build wrote.
+    public let escaping: JSONText.Escaping
+
+    public init(_ sink: Sink, escaping: JSONText.Escaping = .standard) { self.sink = sink; self.escaping = escaping }
 
     /// Opens an object: the top-level value, an array element (`key` nil) or a field's value.
     public mutating func beginObject(_ key: String? = nil) {
@@ -58,7 +63,7 @@ public struct JSONWriter<Sink: TextSink> {
     /// Writes `key: value` in the open object.
     public mutating func field(_ key: String, _ value: FieldValue) {
         prefix(key)
-        sink.write(value.json)
+        write(value)
     }
 
     /// Writes `key: [values…]` in the open object.
@@ -68,10 +73,17 @@ public struct JSONWriter<Sink: TextSink> {
         endArray()
     }
 
+    /// Writes `[values…]` as an element of the open array (or as the top-level value).
+    public mutating func value(array values: [FieldValue]) {
+        beginArray()
+        for v in values { value(v) }
+        endArray()
+    }
+
     /// Writes an element of the open array (or the top-level value).
     public mutating func value(_ value: FieldValue) {
         prefix(nil)
-        sink.write(value.json)
+        write(value)
     }
 
     /// Ends the document with a line break and hands back the sink.
@@ -79,6 +91,14 @@ public struct JSONWriter<Sink: TextSink> {
         precondition(levels.isEmpty, "finish with \(levels.count) open object(s) or array(s)")
         sink.write("\n")
         return sink
+    }
+
+    private mutating func write(_ value: FieldValue) {
+        if case .text(let s) = value, escaping != .standard {
+            sink.write(JSONText.string(s, escaping: escaping))
+        } else {
+            sink.write(value.json)
+        }
     }
 
     private mutating func prefix(_ key: String?) {
@@ -90,6 +110,21 @@ public struct JSONWriter<Sink: TextSink> {
         if levels[i].count > 0 { sink.write(",") }
         if levels[i].oneItemPerLine { sink.write("\n") }
         levels[i].count += 1
-        if let key { sink.write(JSONText.string(key) + ":") }
+        if let key { sink.write(JSONText.string(key, escaping: escaping) + ":") }
+    }
+}
+
+extension JSONWriter where Sink == StringSink {
+    /// One JSON value as text, without the line break ``finish()`` ends a document with: the
+    /// form the catalog stores in a column (`plans.summary`, `plans.warnings`, `roots.aliases`,
+    /// `refs.fields`) or a caller embeds in a larger output.
+    ///
+    /// ```swift
+    /// JSONWriter.text { w in w.beginArray(); w.value("a/b"); w.endArray() }   // ["a/b"]
+    /// ```
+    public static func text(escaping: JSONText.Escaping = .standard, _ write: (inout JSONWriter<StringSink>) -> Void) -> String {
+        var w = JSONWriter(StringSink(), escaping: escaping)
+        write(&w)
+        return String(w.finish().text.dropLast())
     }
 }

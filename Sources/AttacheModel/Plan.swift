@@ -30,17 +30,35 @@ public struct PlanSummary: Sendable, Equatable {
 
 extension PlanSummary {
     /// The summary as one JSON object, keys in a fixed order: the form the catalog stores
-    /// (`plans.summary`) and `attache plan --format json` prints (Documentation/Policy.md).
+    /// (`plans.summary`). `attache plan --format json` writes the same object through
+    /// ``write(to:key:)`` (Documentation/Policy.md).
     public var jsonText: String {
-        func tally(_ t: Tally) -> String { "{\"files\":\(t.files),\"bytes\":\(t.bytes)}" }
-        func group(_ d: [String: Tally]) -> String {
-            "{" + d.keys.sorted().map { JSONText.string($0) + ":" + tally(d[$0]!) }.joined(separator: ",") + "}"
-        }
+        JSONWriter.text { write(to: &$0) }
+    }
+
+    /// Writes the summary as one object (a field's value when `key` is given): totals first,
+    /// then the tallies by action, rule and category, each group's keys sorted.
+    public func write<S: TextSink>(to w: inout JSONWriter<S>, key: String? = nil) {
+        w.beginObject(key)
+        w.field("total_bytes", .integer(totalBytes))
+        w.field("kept_bytes", .integer(keptBytes))
+        w.field("archived_bytes", .integer(archivedBytes))
+        w.field("quota", .int(quota?.value))
+        w.field("must_keep_bytes", .integer(mustKeepBytes))
+        w.field("feasible", .bool(feasible))
         var actions: [String: Tally] = [:]
         for (k, v) in byAction { actions[k.rawValue] = v }
-        return "{\"total_bytes\":\(totalBytes),\"kept_bytes\":\(keptBytes),\"archived_bytes\":\(archivedBytes),"
-            + "\"quota\":\(quota.map { String($0.value) } ?? "null"),\"must_keep_bytes\":\(mustKeepBytes),\"feasible\":\(feasible),"
-            + "\"by_action\":\(group(actions)),\"by_rule\":\(group(byRule)),\"by_category\":\(group(byCategory))}"
+        for (name, group) in [("by_action", actions), ("by_rule", byRule), ("by_category", byCategory)] {
+            w.beginObject(name)
+            for k in group.keys.sorted() {
+                w.beginObject(k)
+                w.field("files", .int(group[k]!.files))
+                w.field("bytes", .integer(group[k]!.bytes))
+                w.endObject()
+            }
+            w.endObject()
+        }
+        w.endObject()
     }
 }
 

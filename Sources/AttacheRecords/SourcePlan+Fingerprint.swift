@@ -12,6 +12,9 @@ extension SourcePlan {
     /// `String(describing:)`, whose module name made every source be read again after a
     /// refactor). The source's name is not part of it: the catalog keys sources by name.
     public var definitionText: String {
+        // A line format, not a JSON document: each value is a JSON literal on its own line, so
+        // the literals come from JSONText rather than JSONWriter. Changing their escaping would
+        // change every fingerprint and make every source be read again.
         func text(_ v: String?) -> String { v.map(JSONText.string) ?? "null" }
         func list(_ v: [String]) -> String { "[" + v.map(JSONText.string).joined(separator: ",") + "]" }
         var kind = "", database: String?, table: String?, query: String?, file: String?, folder: String?

@@ -48,11 +48,26 @@ extension ReferencesEngine {
 
     /// The record's `fields:` columns as a JSON object (sorted keys; NULL and empty values left
     /// out), or nil when all are empty.
+    ///
+    /// Keys are sorted and strings escaped as `JSONSerialization` with `.sortedKeys` did when it
+    /// wrote this column (``fieldKeyPrecedes(_:_:)``, ``JSONText/Escaping/foundation``): a
+    /// catalog's `refs.fields` stay byte-identical whichever build wrote them.
     static func keptFields(_ record: SourceRecord, _ names: [String]) -> String? {
         var kept: [String: String] = [:]
         for n in names { if let v = record.fields[n], !v.isEmpty { kept[n] = v } }
-        guard !kept.isEmpty, let data = try? JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard !kept.isEmpty else { return nil }
+        return JSONWriter.text(escaping: .foundation) { w in
+            w.beginObject()
+            for k in kept.keys.sorted(by: fieldKeyPrecedes) { w.field(k, .text(kept[k]!)) }
+            w.endObject()
+        }
+    }
+
+    /// The order of `JSONSerialization`'s `.sortedKeys` (swift-corelibs-foundation): numbers
+    /// within keys by value, case ignored, ties broken so that no two keys compare equal.
+    static func fieldKeyPrecedes(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: [.numeric, .caseInsensitive, .forcedOrdering], range: a.startIndex..<a.endIndex,
+                  locale: NSLocale.system as Locale) == .orderedAscending
     }
 
     static func row(for r: Resolution, record: SourceRecord, column: String, kind: ReferenceKind, raw: String, pathText: String,

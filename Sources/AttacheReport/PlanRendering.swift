@@ -67,36 +67,61 @@ public enum PlanRendering {
     /// `diff` is present only when `withDiff` (null for the first plan). Documentation/Policy.md.
     public static func json(planID: Int64, plan: Plan, policyFile: String, withDiff: Bool, diff: PlanDiff?,
                             file: (Int64) -> FileRecord?) -> String {
-        var out = "{\"version\":1,\"plan\":\(planID),\"policy\":\(str(policyFile)),\"files\":\(plan.decisions.count),"
-            + "\"summary\":\(plan.summary.jsonText),\"warnings\":[\(plan.warnings.map(JSONText.string).joined(separator: ","))]"
-        if withDiff {
-            if let d = diff {
-                func ref(_ id: Int64) -> String { fileJSON(id, file) + "}" }
-                let changed = d.changed.map { id, old, new in
-                    fileJSON(id, file) + ",\"old\":\(decisionJSON(old)),\"new\":\(decisionJSON(new))}"
-                }
-                out += ",\"diff\":{\"new\":[\(d.newFiles.map(ref).joined(separator: ","))],"
-                    + "\"vanished\":[\(d.vanishedFiles.map(ref).joined(separator: ","))],"
-                    + "\"changed\":[\(changed.joined(separator: ","))]}"
-            } else {
-                out += ",\"diff\":null"
+        JSONWriter.text { w in
+            w.beginObject()
+            w.field("version", 1)
+            w.field("plan", .integer(planID))
+            w.field("policy", .text(policyFile))
+            w.field("files", .int(plan.decisions.count))
+            plan.summary.write(to: &w, key: "summary")
+            w.field("warnings", array: plan.warnings.map(FieldValue.text))
+            if withDiff {
+                if let d = diff { write(d, to: &w, file: file) } else { w.field("diff", .null) }
             }
+            w.endObject()
         }
-        return out + "}"
     }
 
-    /// A file's object without its closing brace (callers add fields).
-    static func fileJSON(_ id: Int64, _ file: (Int64) -> FileRecord?) -> String {
-        guard let f = file(id) else { return "{\"file_id\":\(id)" }
-        return "{\"file_id\":\(id),\"root\":\(str(f.rootPath)),\"path\":\(str(f.path.display))"
+    /// The `diff` field: new and vanished files, and the changed ones with both decisions.
+    static func write<S: TextSink>(_ d: PlanDiff, to w: inout JSONWriter<S>, file: (Int64) -> FileRecord?) {
+        w.beginObject("diff")
+        for (key, ids) in [("new", d.newFiles), ("vanished", d.vanishedFiles)] {
+            w.beginArray(key)
+            for id in ids {
+                w.beginObject()
+                writeFile(id, file, to: &w)
+                w.endObject()
+            }
+            w.endArray()
+        }
+        w.beginArray("changed")
+        for (id, old, new) in d.changed {
+            w.beginObject()
+            writeFile(id, file, to: &w)
+            writeDecision(old, key: "old", to: &w)
+            writeDecision(new, key: "new", to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
-    static func decisionJSON(_ d: DecisionRow) -> String {
-        "{\"action\":\(str(d.action.rawValue)),\"rule\":\(str(d.rule)),\"target_path\":\(str(d.targetPath)),"
-            + "\"archive_path\":\(str(d.archivePath))}"
+    /// A file's fields in the open object: its id, and its root and path when it is known.
+    static func writeFile<S: TextSink>(_ id: Int64, _ file: (Int64) -> FileRecord?, to w: inout JSONWriter<S>) {
+        w.field("file_id", .integer(id))
+        guard let f = file(id) else { return }
+        w.field("root", .text(f.rootPath))
+        w.field("path", .text(f.path.display))
     }
 
-    static func str(_ s: String?) -> String { s.map(JSONText.string) ?? "null" }
+    static func writeDecision<S: TextSink>(_ d: DecisionRow, key: String, to w: inout JSONWriter<S>) {
+        w.beginObject(key)
+        w.field("action", .text(d.action.rawValue))
+        w.field("rule", .text(d.rule))
+        w.field("target_path", .optional(d.targetPath))
+        w.field("archive_path", .optional(d.archivePath))
+        w.endObject()
+    }
 
     static func leftPad(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
 }

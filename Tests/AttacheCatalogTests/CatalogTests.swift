@@ -65,3 +65,48 @@ import Testing
         #expect(listed.first?.stat.key.device == UInt64.max)
     }
 }
+
+/// The JSON the catalog stores in its columns: written by JSONWriter, with the bytes earlier
+/// builds stored (JSONEncoder for aliases, JSONText for warnings), and read back.
+@Suite struct StoredJSONTests {
+    @Test func aliasesKeepTheBytesJSONEncoderStoredAndReadBack() throws {
+        let s = Scratch("aliases")
+        let c = try Catalog(path: s.join("a.db"))
+        let aliases = ["/var/www/crm/", "\\\\SRV\\Share\\", "K:\\Счёт №5", "tab\there\u{1}\u{8}\u{C}", "say \"hi\" 😀"]
+        let root = try c.registerRoot(path: RawPath("/mnt/r"), aliases: aliases, caseInsensitive: nil)
+        let stored = try c.read { db in try String.fetchOne(db, sql: "SELECT aliases FROM roots WHERE id = ?", arguments: [root]) }
+        #expect(stored == String(decoding: try JSONEncoder().encode(aliases), as: UTF8.self))
+        #expect(try c.roots().first?.aliases == aliases)
+        // nil keeps them; an empty list clears them to what a new root has.
+        _ = try c.registerRoot(path: RawPath("/mnt/r"), aliases: nil, caseInsensitive: nil)
+        #expect(try c.roots().first?.aliases == aliases)
+        _ = try c.registerRoot(path: RawPath("/mnt/r"), aliases: [], caseInsensitive: nil)
+        let cleared = try c.read { db in try String.fetchOne(db, sql: "SELECT aliases FROM roots WHERE id = ?", arguments: [root]) }
+        #expect(cleared == "[]")
+    }
+
+    @Test func aScanRunStoresItsRootsAsAList() throws {
+        let s = Scratch("rootids")
+        let c = try Catalog(path: s.join("a.db"))
+        for ids: [Int64] in [[3, 1], []] {
+            let run = try c.beginScanRun(rootIDs: ids, version: "test")
+            let stored = try c.read { db in try String.fetchOne(db, sql: "SELECT root_ids FROM scan_runs WHERE id = ?", arguments: [run]) }
+            #expect(stored == "[" + ids.map(String.init).joined(separator: ",") + "]")
+        }
+    }
+
+    @Test func warningsAreStoredEscapedAndReadBack() throws {
+        let s = Scratch("warnings")
+        let c = try Catalog(path: s.join("a.db"))
+        let warnings = ["rule 'a/b' matched nothing", "file /mnt/r/Счёт\u{1}\n.pdf: \"ignored\""]
+        _ = try #require(try c.storePlan(policyFile: "p.yaml", policyPath: nil, policyName: nil, summary: PlanSummary(),
+                                         warnings: warnings, decisions: []))
+        let record = try #require(try c.plans(limit: 1).first)
+        #expect(record.warningsJSON == "[\"rule 'a/b' matched nothing\",\"file /mnt/r/Счёт\\u0001\\n.pdf: \\\"ignored\\\"\"]")
+        #expect(try JSONSerialization.jsonObject(with: Data(record.warningsJSON.utf8)) as? [String] == warnings)
+        let none = try #require(try c.storePlan(policyFile: "p.yaml", policyPath: nil, policyName: nil, summary: PlanSummary(),
+                                                warnings: [], decisions: []))
+        let latest = try #require(try c.plans(limit: 1).first)
+        #expect(latest.id == none && latest.warningsJSON == "[]")
+    }
+}
