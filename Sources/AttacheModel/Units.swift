@@ -131,6 +131,18 @@ public struct Timestamp: Hashable, Sendable, Comparable {
         return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d), Int(rem / 3600), Int(rem % 3600 / 60), Int(rem % 60))
     }
 
+    /// The instant of a civil date and time in UTC (no range checks: the caller validates).
+    /// Howard Hinnant's days-from-civil, the inverse of ``utc``.
+    public init(utcYear y: Int, month m: Int, day d: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        self.init(seconds: days * 86400 + hour * 3600 + minute * 60 + second, nanoseconds: 0)
+    }
+
     /// ISO 8601 in UTC, seconds precision: "2014-03-11T09:15:00Z".
     public var iso8601: String {
         let c = utc

@@ -67,6 +67,19 @@ import Testing
         #expect(Timestamp(seconds: -1, nanoseconds: 0).iso8601 == "1969-12-31T23:59:59Z")
     }
 
+    @Test func aCivilDateIsTheInverseOfUTC() {
+        #expect(Timestamp(utcYear: 2014, month: 3, day: 11, hour: 9, minute: 15) == Timestamp(seconds: 1_394_529_300, nanoseconds: 0))
+        #expect(Timestamp(utcYear: 2000, month: 2, day: 29).iso8601 == "2000-02-29T00:00:00Z")
+        #expect(Timestamp(utcYear: 1969, month: 12, day: 31, hour: 23, minute: 59, second: 59).seconds == -1)
+        // Every day 1900–2100 round-trips through `utc`.
+        var t = Timestamp(utcYear: 1900, month: 1, day: 1)
+        while t.utc.year <= 2100 {
+            let c = t.utc
+            #expect(Timestamp(utcYear: c.year, month: c.month, day: c.day) == t)
+            t = Timestamp(seconds: Int(t.seconds) + 86_400, nanoseconds: 0)
+        }
+    }
+
     @Test func digitsAreGrouped() {
         #expect(groupedDigits(0) == "0")
         #expect(groupedDigits(1234567) == "1,234,567")

@@ -172,14 +172,7 @@ enum PolicyValues {
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
         guard d >= 1 && d <= lengths[m - 1] else { return nil }
-        // Days from civil (Howard Hinnant).
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Timestamp(nanoseconds: Int64(days) * 86_400_000_000_000)
+        return Timestamp(utcYear: y, month: m, day: d)
     }
 
     // MARK: percentages and counts

@@ -20,13 +20,6 @@ public enum RecordTime {
         if digits.count >= 19, digits[10] == 32 || digits[10] == 84, let hh = num(11, 2), let mm = num(14, 2), let ss = num(17, 2) {
             h = hh; mi = mm; s = ss
         }
-        // Days from civil (Howard Hinnant).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Timestamp(seconds: days * 86400 + h * 3600 + mi * 60 + s, nanoseconds: 0)
+        return Timestamp(utcYear: y, month: mo, day: d, hour: h, minute: mi, second: s)
     }
 }
