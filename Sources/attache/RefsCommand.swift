@@ -83,7 +83,7 @@ struct RefsCommand: ParsableCommand {
         lines.insert("References: \(groupedDigits(Int64(c.total))) — \(groupedDigits(Int64(c.resolved))) resolved, "
                      + CountWording.notResolvedCount(c), at: 0)
         if r.resolvedAgain > 0 { lines.append("Resolved again after the re-scan: \(plural(r.resolvedAgain, "reference"))") }
-        lines.append("\(CountWording.orphanCount(c)): readable files no live record points at — see: attache list orphans")
+        lines.append("\(CountWording.orphanCount(c)) — see: attache list orphans")
         if c.notResolved > 0 { lines.append("Not resolved: \(plural(c.notResolved, "reference")) — see: attache list missing") }
         if let stop = r.interrupted {
             lines.insert("Interrupted while reading '\(stop.source)': it keeps the references it had before this run.", at: 0)

@@ -131,6 +131,9 @@ struct GoldenMask {
         #expect(scan.exitCode == 3, "the demo has problems on purpose: \(scan)")
         let refs = try CLI.run(["refs"], cwd: dir)
         #expect(refs.exitCode == 3, "the demo has missing references on purpose: \(refs)")
+        expectFits(scan.stdout + scan.stderr, "scan")
+        expectFits(refs.stdout, "refs")
+        assertGolden("refs.txt", mask.apply(refs.stdout))
 
         let report = try CLI.run(["report"], cwd: dir)
         #expect(report.exitCode == 0, "\(report)")
