@@ -33,6 +33,31 @@ import Testing
         #expect(overrides == [Override(fileID: 7, action: .archive, note: "Geprüft")])
     }
 
+    @Test func aRowWhosePathIsAnotherFilesIsRefusedWithItsRecord() throws {
+        let paths: [Int64: String] = [7: "a.pdf", 8: "b.pdf"]
+        let sheet = try write(Array("file_id,root,path,action\r\n7,/mnt/share,a.pdf,keep\r\n8,/mnt/share,a.pdf,drop\r\n".utf8))
+        let error = #expect(throws: Review.ImportError.self) {
+            try Review.importOverrides(path: sheet, plan: [:], known: [7, 8], pathOf: { paths[$0] })
+        }
+        #expect(error?.record == 2)
+        #expect(error?.message.contains("file_id 8 is 'b.pdf' in the catalog, but the sheet's path is 'a.pdf'") == true, "\(String(describing: error))")
+        // The same sheet with the right paths goes through; without a path column nothing is compared.
+        let right = try write(Array("file_id,path,action\r\n7,a.pdf,keep\r\n8,b.pdf,drop\r\n".utf8))
+        #expect(try Review.importOverrides(path: right, plan: [:], known: [7, 8], pathOf: { paths[$0] }).count == 2)
+        let bare = try write(Array("file_id,action\r\n8,drop\r\n".utf8))
+        #expect(try Review.importOverrides(path: bare, plan: [:], known: [7, 8], pathOf: { paths[$0] }).count == 1)
+    }
+
+    @Test func pathsAreComparedAsSpreadsheetProgramsLeaveThem() {
+        #expect(Review.samePath(sheet: "'=1+1.pdf", catalog: "=1+1.pdf"))        // the guard kept
+        #expect(Review.samePath(sheet: "=1+1.pdf", catalog: "=1+1.pdf"))         // the guard dropped on re-save
+        #expect(Review.samePath(sheet: "Cafe\u{301}/x.pdf", catalog: "Caf\u{E9}/x.pdf"))  // NFD vs NFC
+        #expect(Review.samePath(sheet: "??????/?????.pdf", catalog: "Москва/Отчёт.pdf"))  // Windows-1252 lost the letters
+        #expect(!Review.samePath(sheet: "??????/x.pdf", catalog: "Москва/Отчёт.pdf"))
+        #expect(!Review.samePath(sheet: "b.pdf", catalog: "a.pdf"))
+        #expect(Review.samePath(sheet: "'x.pdf", catalog: "x.pdf"))   // a stray leading quote is tolerated
+    }
+
     @Test func aMistypedActionIsNamedWithItsRecordAndASuggestion() throws {
         let path = try write(Array("\u{FEFF}file_id,action\r\n7,keep\r\n8,kep\r\n".utf8))
         #expect(throws: Review.ImportError.self) {

@@ -101,6 +101,15 @@ import Testing
         #expect(unknown.exitCode == 65 && unknown.stderr.contains("999999"), "\(unknown)")
         let missing = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", m.dir + "/nothere.csv"])
         #expect(missing.exitCode == 66 && missing.stderr.contains("nothere.csv: no such file"), "\(missing)")
+        // Two rows' file ids swapped (a sheet from another catalog looks like this): refused, nothing stored.
+        lines = text.components(separatedBy: "\r\n")
+        let first = lines[1].prefix { $0 != "," }, second = lines[2].prefix { $0 != "," }
+        lines[1] = String(second + lines[1].drop { $0 != "," })
+        lines[2] = String(first + lines[2].drop { $0 != "," })
+        try lines.joined(separator: "\r\n").write(toFile: review, atomically: true, encoding: .utf8)
+        let swapped = try m.run(["plan", "--policy", Self.policies + "/cloud-50gib.yaml", "--overrides", review])
+        #expect(swapped.exitCode == 65, "\(swapped)")
+        #expect(swapped.stderr.contains("record 1: file_id \(second) is '") && swapped.stderr.contains("another catalog"), "\(swapped)")
     }
 
     @Test func whatMustBeKeptButCannotFitExitsFour() throws {

@@ -174,8 +174,9 @@ public enum PlanWorkflow {
         let latest = try catalog.plans(limit: 1).first
         let current = try latest.map { try catalog.decisions(plan: $0.id) } ?? [:]
         let known = try catalog.presentFileIDs()
+        let files = try catalog.files(ids: Array(known))
         do {
-            return try Review.importOverrides(path: csv, plan: current, known: known)
+            return try Review.importOverrides(path: csv, plan: current, known: known, pathOf: { files[$0]?.path.display })
         } catch {
             throw PlanError.review(error)
         }

@@ -49,8 +49,12 @@ public enum Review {
 
     /// Reads the decisions a reviewer set: every row whose `action` differs from the plan's
     /// (or has a `note`) becomes an override. Validated: the columns exist, every file id is a
-    /// catalogued file, every action is keep / archive / drop.
-    public static func importOverrides(path: String, plan: [Int64: DecisionRow], known: Set<Int64>) throws(ImportError) -> [Override] {
+    /// catalogued file, every action is keep / archive / drop — and, when the sheet has its
+    /// `path` column and `pathOf` knows the file, the row's path is that file's
+    /// (``samePath(sheet:catalog:)``): a sheet exported from another catalog, or rows whose ids
+    /// were edited, would otherwise give one file's decision to another.
+    public static func importOverrides(path: String, plan: [Int64: DecisionRow], known: Set<Int64>,
+                                       pathOf: (Int64) -> String? = { _ in nil }) throws(ImportError) -> [Override] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, record: nil, message: "cannot read the file")
         }
@@ -64,6 +68,7 @@ public enum Review {
             throw ImportError(file: path, record: nil, message: "the header needs the columns 'file_id' and 'action' (as 'attache plan --export' writes them)")
         }
         let noteCol = header.firstIndex(of: "note")
+        let pathCol = header.firstIndex(of: "path")
         var out: [Override] = []
         var n = 0
         var seen = Set<Int64>()
@@ -77,6 +82,10 @@ public enum Review {
                 throw ImportError(file: path, record: n, message: "file_id '\(r[idCol])' is not a catalogued file (was the CSV edited, or exported from another catalog?)")
             }
             guard seen.insert(id).inserted else { throw ImportError(file: path, record: n, message: "file_id \(id) appears twice") }
+            if let pathCol, let catalogued = pathOf(id), !samePath(sheet: r[pathCol], catalog: catalogued) {
+                throw ImportError(file: path, record: n, message: "file_id \(id) is '\(catalogued)' in the catalog, but the sheet's path is "
+                                  + "'\(r[pathCol])' (was the sheet exported from another catalog, or its file_id edited?)")
+            }
             let raw = r[actionCol].trimmingWhitespace().lowercased()
             guard let action = DecisionAction(rawValue: raw) else {
                 let guess = DecisionAction.allCases.map(\.rawValue).min { editDistance(Array(raw), Array($0)) < editDistance(Array(raw), Array($1)) }
@@ -89,6 +98,18 @@ public enum Review {
             }
         }
         return out
+    }
+
+    /// Whether a sheet's `path` names the catalogued file, as spreadsheet programs leave it:
+    /// the formula guard's `'` kept or dropped, Unicode composed or decomposed, and characters
+    /// Windows-1252 cannot hold saved as `?` (a Cyrillic name in a sheet re-saved as "CSV").
+    static func samePath(sheet: String, catalog: String) -> Bool {
+        var s = sheet
+        if s.hasPrefix("'") && !catalog.hasPrefix("'") { s.removeFirst() }
+        if s == catalog { return true }
+        let a = Array(s), b = Array(catalog)
+        guard a.count == b.count, a.contains("?") else { return false }
+        return zip(a, b).allSatisfy { $0 == $1 || $0 == "?" }
     }
 
     /// The file's text: UTF-8 (a byte-order mark dropped), or — what spreadsheet programs save
