@@ -74,14 +74,14 @@ extension Catalog {
     /// A uid or gid column: NULL (not recorded yet) is nil.
     static func owner(_ v: Int64?) -> UInt32? { v.map { UInt32(truncatingIfNeeded: $0) } }
 
-    static func fileRecord(_ r: Row) -> FileRecord {
+    static func fileRecord(_ r: Row) throws -> FileRecord {
         let path: Data = r[3]
         let stat = fileStat(r, at: 4)
         return FileRecord(
             id: r[0], rootID: r[1], rootPath: r[2], path: RawPath(bytes: [UInt8](path)), stat: stat,
             sha256: (r[11] as String?).flatMap { ContentHash(hex: $0) }, mime: r[12],
             category: (r[13] as String?).flatMap(Category.init(rawValue:)), extensionMismatch: r[14],
-            status: FileStatus(rawValue: r[15]) ?? .unreadable, problem: (r[16] as String?).flatMap(ProblemCode.init(rawValue:)),
+            status: try StoredValue.decode(r[15] as String, column: "files.status"), problem: (r[16] as String?).flatMap(ProblemCode.init(rawValue:)),
             problemDetail: r[17])
     }
 
@@ -94,7 +94,7 @@ extension Catalog {
                 \(whereClause) ORDER BY r.path, f.path
                 """)
             while let row = try cursor.next() {
-                var f = Catalog.fileRecord(row)
+                var f = try Catalog.fileRecord(row)
                 f.stat.uid = Catalog.owner(row[18])
                 f.stat.gid = Catalog.owner(row[19])
                 try body(f)
@@ -112,7 +112,7 @@ extension Catalog {
                 for row in try Row.fetchAll(db, sql: """
                     SELECT \(Catalog.fileColumns) FROM files f JOIN roots r ON r.id = f.root_id WHERE f.id IN (\(list))
                     """) {
-                    let f = Catalog.fileRecord(row)
+                    let f = try Catalog.fileRecord(row)
                     out[f.id] = f
                 }
             }

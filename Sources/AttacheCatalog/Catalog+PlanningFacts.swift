@@ -59,7 +59,7 @@ extension Catalog {
                     id: id, rootID: rid, rootPath: rootPath, path: RawPath(bytes: Catalog.blob(h, 3)), stat: stat,
                     sha256: Catalog.contentHash(h, 11), mime: mimes.text(h, 12),
                     category: Catalog.optionalText(h, 13).flatMap(Category.init(rawValue:)), extensionMismatch: sqlite3_column_int64(h, 14) != 0,
-                    status: FileStatus(rawValue: Catalog.text(h, 15)) ?? .unreadable,
+                    status: try StoredValue.decode(Catalog.text(h, 15), column: "files.status"),
                     problem: Catalog.optionalText(h, 16).flatMap(ProblemCode.init(rawValue:)), problemDetail: Catalog.optionalText(h, 17))
                 let e = refs[id]
                 var names: [String] = []

@@ -54,7 +54,7 @@ extension Catalog {
         do {
             return try write { db in
                 let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
-                let refs = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = 'completed'")
+                let refs = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = '\(RunStatus.completed.rawValue)'")
                 try db.execute(sql: """
                     INSERT INTO plans (created_at, policy_file, policy_path, policy_name, scan_run, refs_run, feasible, summary, warnings)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -247,7 +247,7 @@ extension Catalog {
                 WHERE d.plan_id = (SELECT MAX(id) FROM plans) ORDER BY r.path, f.path
                 """)
             while let row = try c.next() {
-                try body(Catalog.fileRecord(row), try Catalog.decisionRow(row, at: Catalog.fileColumnCount))
+                try body(try Catalog.fileRecord(row), try Catalog.decisionRow(row, at: Catalog.fileColumnCount))
             }
         }
     }

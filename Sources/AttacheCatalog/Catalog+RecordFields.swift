@@ -47,7 +47,7 @@ extension Catalog {
     /// the latest scan run (as `beginRefsRun` counts them).
     public func referenceFreshness() throws(CatalogError) -> (refsRun: Int64?, resolvedAtScan: Int64?, latestScan: Int64?) {
         try read { db in
-            let refs = try Row.fetchOne(db, sql: "SELECT id, scan_run FROM refs_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1")
+            let refs = try Row.fetchOne(db, sql: "SELECT id, scan_run FROM refs_runs WHERE status = '\(RunStatus.completed.rawValue)' ORDER BY id DESC LIMIT 1")
             let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
             return (refs?[0], refs?[1], scan)
         }

@@ -61,7 +61,7 @@ extension Catalog {
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: "SELECT id, root_id, path, status FROM files WHERE status <> '\(FileStatus.gone.rawValue)'")
             while let r = try cursor.next() {
-                body(r[0], r[1], RawPath(bytes: [UInt8](r[2] as Data)), FileStatus(rawValue: r[3]) ?? .unreadable)
+                body(r[0], r[1], RawPath(bytes: [UInt8](r[2] as Data)), try StoredValue.decode(r[3] as String, column: "files.status"))
             }
         }
     }
@@ -70,21 +70,29 @@ extension Catalog {
     /// run resolved against, and the latest scan run now.
     public func beginRefsRun(version: String) throws(CatalogError) -> (run: Int64, previousScanRun: Int64?, currentScanRun: Int64?) {
         try write { db in
-            let previous = try Int64.fetchOne(db, sql: "SELECT scan_run FROM refs_runs WHERE status = 'completed' ORDER BY id DESC LIMIT 1")
+            let previous = try Int64.fetchOne(db, sql: "SELECT scan_run FROM refs_runs WHERE status = '\(RunStatus.completed.rawValue)' ORDER BY id DESC LIMIT 1")
             let scan = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM scan_runs")
-            try db.execute(sql: "INSERT INTO refs_runs (started_at, status, scan_run, attache_version) VALUES (?, 'running', ?, ?)",
+            try db.execute(sql: "INSERT INTO refs_runs (started_at, status, scan_run, attache_version) VALUES (?, '\(RunStatus.running.rawValue)', ?, ?)",
                            arguments: [Catalog.now(), scan, version])
             return (db.lastInsertedRowID, previous, scan)
         }
     }
 
-    public func finishRefsRun(_ run: Int64, completed: Bool, sourcesExtracted: Int, resolvedAgain: Int) throws(CatalogError) {
+    /// How the latest references run ended (nil before the first).
+    public func latestRefsRunStatus() throws(CatalogError) -> RunStatus? {
+        try read { db in
+            try (String.fetchOne(db, sql: "SELECT status FROM refs_runs ORDER BY id DESC LIMIT 1"))
+                .map { try StoredValue.decode($0, column: "refs_runs.status") }
+        }
+    }
+
+    public func finishRefsRun(_ run: Int64, status: RunStatus, sourcesExtracted: Int, resolvedAgain: Int) throws(CatalogError) {
         try write { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM refs") ?? 0
             try db.execute(sql: """
                 UPDATE refs_runs SET finished_at = ?, status = ?, sources_extracted = ?, refs_total = ?, refs_resolved_again = ?
                 WHERE id = ?
-                """, arguments: [Catalog.now(), completed ? "completed" : "failed", sourcesExtracted, total, resolvedAgain, run])
+                """, arguments: [Catalog.now(), status.rawValue, sourcesExtracted, total, resolvedAgain, run])
         }
     }
 
@@ -224,7 +232,7 @@ extension Catalog {
                 WHERE f.status = '\(FileStatus.ok.rawValue)' AND why IS NOT NULL ORDER BY r.path, f.path
                 """)
             while let row = try cursor.next() {
-                try body(Catalog.fileRecord(row), try StoredValue.decode(row[Catalog.fileColumnCount] as String, column: "orphan reason"))
+                try body(try Catalog.fileRecord(row), try StoredValue.decode(row[Catalog.fileColumnCount] as String, column: "orphan reason"))
             }
         }
     }

@@ -58,14 +58,12 @@ public struct ScanCounts: Sendable, Equatable {
     public init() {}
 }
 
-public enum ScanRunStatus: String, Sendable { case running, completed, interrupted, failed }
-
 /// One scan run as recorded.
 public struct ScanRunRecord: Sendable, Equatable {
     public var id: Int64
     public var startedAt: String
     public var finishedAt: String?
-    public var status: String
+    public var status: RunStatus
     public var counts: ScanCounts
 }
 
@@ -108,7 +106,7 @@ extension Catalog {
     public func beginScanRun(rootIDs: [Int64], version: String) throws(CatalogError) -> Int64 {
         try write { db in
             try db.execute(
-                sql: "INSERT INTO scan_runs (started_at, status, root_ids, attache_version) VALUES (?, 'running', ?, ?)",
+                sql: "INSERT INTO scan_runs (started_at, status, root_ids, attache_version) VALUES (?, '\(RunStatus.running.rawValue)', ?, ?)",
                 arguments: [Catalog.now(), JSONWriter.text { $0.value(array: rootIDs.map(FieldValue.integer)) }, version])
             return db.lastInsertedRowID
         }
@@ -137,7 +135,7 @@ extension Catalog {
     }
 
     /// Records how a scan run ended; a completed run also stamps the roots it scanned.
-    public func finishScanRun(_ runID: Int64, rootIDs: [Int64], status: ScanRunStatus, counts: ScanCounts) throws(CatalogError) {
+    public func finishScanRun(_ runID: Int64, rootIDs: [Int64], status: RunStatus, counts: ScanCounts) throws(CatalogError) {
         try write { db in
             if status == .completed {
                 for root in rootIDs {
@@ -163,7 +161,8 @@ extension Catalog {
                 c.seen = r["files_seen"]; c.new = r["files_new"]; c.changed = r["files_changed"]
                 c.unchanged = r["files_unchanged"]; c.gone = r["files_gone"]; c.read = r["files_read"]
                 c.bytesRead = r["bytes_read"]; c.excluded = r["excluded"]; c.problems = r["problems"]
-                return ScanRunRecord(id: r["id"], startedAt: r["started_at"], finishedAt: r["finished_at"], status: r["status"], counts: c)
+                return ScanRunRecord(id: r["id"], startedAt: r["started_at"], finishedAt: r["finished_at"],
+                                     status: try StoredValue.decode(r["status"] as String, column: "scan_runs.status"), counts: c)
             }
         }
     }
@@ -182,7 +181,7 @@ extension Catalog {
                 stat.uid = Catalog.owner(r[11])
                 stat.gid = Catalog.owner(r[12])
                 out[RawPath(bytes: [UInt8](path))] = PriorFile(
-                    id: r[0], stat: stat, status: FileStatus(rawValue: r[9]) ?? .unreadable, hasHash: r[10])
+                    id: r[0], stat: stat, status: try StoredValue.decode(r[9] as String, column: "files.status"), hasHash: r[10])
             }
             return out
         }
@@ -230,7 +229,7 @@ extension Catalog {
                     f.detail, runID, runID,
                 ])
             }
-            let gone = try db.cachedStatement(sql: "UPDATE files SET status = 'gone', gone_run = ? WHERE id = ?")
+            let gone = try db.cachedStatement(sql: "UPDATE files SET status = '\(FileStatus.gone.rawValue)', gone_run = ? WHERE id = ?")
             for id in goneIDs { try gone.execute(arguments: [runID, id]) }
             let owner = try db.cachedStatement(sql: "UPDATE files SET uid = ?, gid = ? WHERE id = ?")
             for o in owners { try owner.execute(arguments: [o.uid.map { Int64($0) }, o.gid.map { Int64($0) }, o.id]) }

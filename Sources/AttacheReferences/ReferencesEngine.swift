@@ -81,7 +81,7 @@ public enum ReferencesEngine {
     /// Closes the run (completed, or not when interrupted) and counts what the catalog holds now.
     static func finish(_ run: Int64, catalog: Catalog, outcomes: [ReferencesResult.SourceOutcome], again: Int, dropped: [String],
                        interrupted: ReferencesResult.Interruption?) throws -> ReferencesResult {
-        try catalog.finishRefsRun(run, completed: interrupted == nil, sourcesExtracted: outcomes.filter(\.extracted).count,
+        try catalog.finishRefsRun(run, status: interrupted == nil ? .completed : .interrupted, sourcesExtracted: outcomes.filter(\.extracted).count,
                                   resolvedAgain: again)
         return ReferencesResult(run: run, sources: outcomes, resolvedAgain: again, counts: try catalog.referenceCounts(),
                                 droppedSources: dropped, interrupted: interrupted)

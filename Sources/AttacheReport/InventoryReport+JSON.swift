@@ -13,7 +13,7 @@ extension InventoryReport {
         if let run = s.lastRun {
             let c = run.counts
             w.beginObject("last_scan")
-            w.field("run", .int(run.id)); w.field("status", .text(run.status)); w.field("started_at", .text(run.startedAt))
+            w.field("run", .int(run.id)); w.field("status", .text(run.status.rawValue)); w.field("started_at", .text(run.startedAt))
             w.field("finished_at", .optional(run.finishedAt))
             for (k, n) in [("seen", c.seen), ("new", c.new), ("changed", c.changed), ("unchanged", c.unchanged), ("gone", c.gone),
                            ("read", c.read), ("not_read_yet", c.notReadYet)] { w.field(k, .int(n)) }

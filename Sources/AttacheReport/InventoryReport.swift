@@ -89,7 +89,7 @@ public enum InventoryReport {
         out.write(TextWidth.trimMiddle("attache inventory — catalog \(d.catalogPath)", width: width) + "\n")
         if let run = s.lastRun {
             let c = run.counts
-            line("Last scan: run \(run.id), \(run.status) \(run.finishedAt ?? run.startedAt) — \(groupedDigits(Int64(c.seen))) entries seen: \(c.new) new, \(c.changed) changed, \(c.unchanged) unchanged, \(c.gone) gone"
+            line("Last scan: run \(run.id), \(run.status.rawValue) \(run.finishedAt ?? run.startedAt) — \(groupedDigits(Int64(c.seen))) entries seen: \(c.new) new, \(c.changed) changed, \(c.unchanged) unchanged, \(c.gone) gone"
                  + (c.notReadYet > 0 ? ", \(groupedDigits(Int64(c.notReadYet))) not read yet" : "") + "; \(ByteCount(c.bytesRead)) read",
                  indent: "  ", to: &out)
         } else {

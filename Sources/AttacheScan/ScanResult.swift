@@ -4,7 +4,7 @@ import AttacheModel
 /// How a scan ended.
 public struct ScanResult: Sendable {
     public var runID: Int64
-    public var status: ScanRunStatus
+    public var status: RunStatus
     public var counts: ScanCounts
     /// Current findings of the scanned roots, by code (after this run).
     public var findings: [ProblemCode: Int]

@@ -63,7 +63,7 @@ public enum Scanner {
         do {
             var counts = ScanCounts()
             var work: [WorkItem] = []
-            var status = ScanRunStatus.completed
+            var status = RunStatus.completed
 
             for (index, root) in roots.enumerated() {
                 if cancel.isCancelled { status = .interrupted; break }

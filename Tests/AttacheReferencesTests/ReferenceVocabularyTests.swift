@@ -1,5 +1,6 @@
 import AttacheCatalog
 import AttacheModel
+import AttacheScan
 import AttacheTestSupport
 import GRDBSQLite
 import Testing
@@ -64,6 +65,26 @@ import Testing
             #expect(String(describing: error).contains("'teleported'"))
         }
         #expect(throws: CatalogError.self) { _ = try catalog.referenceCounts() }
+    }
+
+    @Test func anUnknownFileOrRunStatusIsACatalogErrorNamingIt() throws {
+        let s = Scratch("vocab-unknown-file")
+        try Tree.make(at: s.join("share"), [.file("a.pdf", Fixtures.pdf)])
+        let catalog = try Catalog(path: s.join("c.db"))
+        _ = try Scanner.run(catalog: catalog, options: ScanOptions(roots: [ScanRoot(path: s.join("share"))], workers: 1))
+        let (run, _, _) = try catalog.beginRefsRun(version: "test")
+        try catalog.finishRefsRun(run, status: .interrupted, sourcesExtracted: 0, resolvedAgain: 0)
+        #expect(try catalog.latestRefsRunStatus() == .interrupted)
+        #expect(try catalog.scanRuns().first?.status == .completed)
+        _ = try Self.query(s.join("c.db"), "UPDATE files SET status = 'levitating'")
+        let files = #expect(throws: CatalogError.self) { try catalog.forEachFile { _ in } }
+        #expect(String(describing: files).contains("files.status") && String(describing: files).contains("'levitating'"))
+        _ = try Self.query(s.join("c.db"), "UPDATE refs_runs SET status = 'paused'")
+        let refsRun = #expect(throws: CatalogError.self) { _ = try catalog.latestRefsRunStatus() }
+        #expect(String(describing: refsRun).contains("refs_runs.status"))
+        _ = try Self.query(s.join("c.db"), "UPDATE scan_runs SET status = 'dozing'")
+        let scanRun = #expect(throws: CatalogError.self) { _ = try catalog.scanRuns() }
+        #expect(String(describing: scanRun).contains("scan_runs.status"))
     }
 
     /// Runs SQL on a database with the C API (outside the catalog's typed API) and returns the

@@ -172,7 +172,7 @@ struct Fixture {
         #expect(partial.count >= 10 && partial.count < 30)
         #expect(partial.values.allSatisfy { $0.status == .ok && $0.sha256 != nil })
         #expect(try f.catalog.integrityCheck() == "ok")
-        #expect(try f.catalog.scanRuns().first?.status == "interrupted")
+        #expect(try f.catalog.scanRuns().first?.status == .interrupted)
         // The counts say what was done: new = rows written, the rest not read yet; the run's row agrees.
         #expect(r.counts.new == partial.count, "\(r.counts)")
         #expect(r.counts.read == partial.count, "\(r.counts)")
@@ -203,7 +203,7 @@ struct Fixture {
         #expect(r.status == .interrupted)
         #expect(r.counts.gone == 0)
         #expect(try f.files().count == 10)
-        #expect(try f.catalog.scanRuns().first?.status == "interrupted")
+        #expect(try f.catalog.scanRuns().first?.status == .interrupted)
     }
 
     @Test func excludedPathsAreNotCatalogued() throws {

@@ -180,6 +180,7 @@ import Glibc
         // Whole, and holding exactly the references of the completed run.
         let catalog = try Catalog(path: m.dir + "/attache.db", mustExist: true)
         #expect(try catalog.integrityCheck() == "ok")
+        #expect(try catalog.latestRefsRunStatus() == .interrupted, "the run is recorded as interrupted, not failed")
         #expect(try m.run(["list", "refs", "--format", "csv"]).stdout == before, "no source is half stored")
 
         // The next run completes, with the same references.
