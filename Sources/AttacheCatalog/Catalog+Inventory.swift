@@ -63,9 +63,9 @@ extension Catalog {
         """
 
     /// The stat columns `kind, size, mtime_ns, ctime_ns, inode, device, mode`, starting at `i`.
-    static func fileStat(_ r: Row, at i: Int) -> FileStat {
+    static func fileStat(_ r: Row, at i: Int) throws -> FileStat {
         FileStat(
-            kind: EntryKind(rawValue: r[i]) ?? .other, size: r[i + 1],
+            kind: try StoredValue.decode(r[i] as String, column: "files.kind"), size: r[i + 1],
             mtime: Timestamp(nanoseconds: r[i + 2]), ctime: Timestamp(nanoseconds: r[i + 3]),
             key: FileKey(device: UInt64(bitPattern: r[i + 5]), inode: UInt64(bitPattern: r[i + 4])),
             mode: UInt32(truncatingIfNeeded: r[i + 6] as Int64))
@@ -76,12 +76,12 @@ extension Catalog {
 
     static func fileRecord(_ r: Row) throws -> FileRecord {
         let path: Data = r[3]
-        let stat = fileStat(r, at: 4)
+        let stat = try fileStat(r, at: 4)
         return FileRecord(
             id: r[0], rootID: r[1], rootPath: r[2], path: RawPath(bytes: [UInt8](path)), stat: stat,
             sha256: (r[11] as String?).flatMap { ContentHash(hex: $0) }, mime: r[12],
-            category: (r[13] as String?).flatMap(Category.init(rawValue:)), extensionMismatch: r[14],
-            status: try StoredValue.decode(r[15] as String, column: "files.status"), problem: (r[16] as String?).flatMap(ProblemCode.init(rawValue:)),
+            category: try StoredValue.decode(r[13] as String?, column: "files.category"), extensionMismatch: r[14],
+            status: try StoredValue.decode(r[15] as String, column: "files.status"), problem: try StoredValue.decode(r[16] as String?, column: "files.problem"),
             problemDetail: r[17])
     }
 
@@ -158,9 +158,9 @@ extension Catalog {
             try Row.fetchAll(db, sql: """
                 SELECT r.display_path, f.path, f.code, f.detail, f.first_run, f.last_run
                 FROM findings f JOIN roots r ON r.id = f.root_id ORDER BY r.path, f.path, f.code
-                """).compactMap { row in
-                guard let code = ProblemCode(rawValue: row[2]) else { return nil }
-                return FindingRecord(rootPath: row[0], path: RawPath(bytes: [UInt8](row[1] as Data)), code: code,
+                """).map { row in
+                FindingRecord(rootPath: row[0], path: RawPath(bytes: [UInt8](row[1] as Data)),
+                              code: try StoredValue.decode(row[2] as String, column: "findings.code"),
                                      detail: row[3], firstRun: row[4], lastRun: row[5])
             }
         }

@@ -51,16 +51,16 @@ extension Catalog {
                 let rid = sqlite3_column_int64(h, 1)
                 if out.isEmpty || rid != rootID { rootID = rid; rootPath = roots.text(h, 2) ?? "" }
                 let stat = FileStat(
-                    kind: EntryKind(rawValue: Catalog.text(h, 4)) ?? .other, size: sqlite3_column_int64(h, 5),
+                    kind: try StoredValue.decode(Catalog.text(h, 4), column: "files.kind"), size: sqlite3_column_int64(h, 5),
                     mtime: Timestamp(nanoseconds: sqlite3_column_int64(h, 6)), ctime: Timestamp(nanoseconds: sqlite3_column_int64(h, 7)),
                     key: FileKey(device: UInt64(bitPattern: sqlite3_column_int64(h, 9)), inode: UInt64(bitPattern: sqlite3_column_int64(h, 8))),
                     mode: UInt32(truncatingIfNeeded: sqlite3_column_int64(h, 10)))
                 let file = FileRecord(
                     id: id, rootID: rid, rootPath: rootPath, path: RawPath(bytes: Catalog.blob(h, 3)), stat: stat,
                     sha256: Catalog.contentHash(h, 11), mime: mimes.text(h, 12),
-                    category: Catalog.optionalText(h, 13).flatMap(Category.init(rawValue:)), extensionMismatch: sqlite3_column_int64(h, 14) != 0,
+                    category: try StoredValue.decode(Catalog.optionalText(h, 13), column: "files.category"), extensionMismatch: sqlite3_column_int64(h, 14) != 0,
                     status: try StoredValue.decode(Catalog.text(h, 15), column: "files.status"),
-                    problem: Catalog.optionalText(h, 16).flatMap(ProblemCode.init(rawValue:)), problemDetail: Catalog.optionalText(h, 17))
+                    problem: try StoredValue.decode(Catalog.optionalText(h, 16), column: "files.problem"), problemDetail: Catalog.optionalText(h, 17))
                 let e = refs[id]
                 var names: [String] = []
                 if let e {

@@ -128,7 +128,7 @@ extension Catalog {
             let filter = rootIDs.isEmpty ? "" : "WHERE root_id IN (" + rootIDs.map(String.init).joined(separator: ",") + ")"
             var out: [ProblemCode: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) FROM findings \(filter) GROUP BY code") {
-                if let code = ProblemCode(rawValue: row[0]) { out[code] = row[1] }
+                out[try StoredValue.decode(row[0] as String, column: "findings.code") as ProblemCode] = row[1]
             }
             return out
         }
@@ -177,7 +177,7 @@ extension Catalog {
                 arguments: [rootID])
             while let r = try cursor.next() {
                 let path: Data = r[1]
-                var stat = Catalog.fileStat(r, at: 2)
+                var stat = try Catalog.fileStat(r, at: 2)
                 stat.uid = Catalog.owner(r[11])
                 stat.gid = Catalog.owner(r[12])
                 out[RawPath(bytes: [UInt8](path))] = PriorFile(

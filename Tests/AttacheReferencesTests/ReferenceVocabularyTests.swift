@@ -76,7 +76,10 @@ import Testing
         try catalog.finishRefsRun(run, status: .interrupted, sourcesExtracted: 0, resolvedAgain: 0)
         #expect(try catalog.latestRefsRunStatus() == .interrupted)
         #expect(try catalog.scanRuns().first?.status == .completed)
-        _ = try Self.query(s.join("c.db"), "UPDATE files SET status = 'levitating'")
+        _ = try Self.query(s.join("c.db"), "UPDATE files SET category = 'hologram'")
+        let category = #expect(throws: CatalogError.self) { try catalog.forEachFile { _ in } }
+        #expect(String(describing: category).contains("files.category") && String(describing: category).contains("'hologram'"))
+        _ = try Self.query(s.join("c.db"), "UPDATE files SET category = 'pdf', status = 'levitating'")
         let files = #expect(throws: CatalogError.self) { try catalog.forEachFile { _ in } }
         #expect(String(describing: files).contains("files.status") && String(describing: files).contains("'levitating'"))
         _ = try Self.query(s.join("c.db"), "UPDATE refs_runs SET status = 'paused'")
