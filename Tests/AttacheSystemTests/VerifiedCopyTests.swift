@@ -118,7 +118,7 @@ import Testing
         let (s, target) = try Self.setUp([.file("src.bin", content), .dir("target/a")])
         let final = s.join("target/a/f.bin")
         let faults = VerifiedCopyFaults(chunkSize: 1000, betweenChunks: { written in
-            if written == 1000 { FileManager.default.createFile(atPath: final, contents: Data("theirs".utf8)) }
+            if written == 1000 { _ = FileManager.default.createFile(atPath: final, contents: Data("theirs".utf8)) }
         })
         let error = #expect(throws: TargetError.self) {
             _ = try target.copy(from: RawPath(s.join("src.bin")), to: RawPath("a/f.bin"), expecting: TargetHelpers.expect(content), faults: faults)
@@ -149,6 +149,19 @@ import Testing
         }
         #expect(error?.errno == ENAMETOOLONG)
         #expect(error?.description.contains("too long") == true)
+        #expect(TargetHelpers.temporaries(s.join("target")).isEmpty)
+    }
+
+    @Test func permissionDeniedInTheTargetNamesThePathAndTheErrno() throws {
+        let (s, target) = try Self.setUp([.text("src.txt", "x"), .dir("target/locked", mode: 0o555)])
+        // Root may write anywhere: then the same error is injected through the seam.
+        let faults = getuid() == 0 ? VerifiedCopyFaults(failAfterBytes: 0, injectedErrno: EACCES) : VerifiedCopyFaults()
+        let error = #expect(throws: TargetError.self) {
+            _ = try target.copy(from: RawPath(s.join("src.txt")), to: RawPath("locked/f.txt"), expecting: TargetHelpers.expect([0x78]), faults: faults)
+        }
+        #expect(error?.errno == EACCES)
+        #expect(error?.description.contains("locked/f.txt") == true)
+        #expect(error?.description.contains("permission denied in the target") == true)
         #expect(TargetHelpers.temporaries(s.join("target")).isEmpty)
     }
 }
