@@ -73,7 +73,10 @@ extension ArchiveWriter {
         guard let a = currentArchive else { throw .closed }
         guard let entry = archive_entry_new() else { throw .library(step: "create an entry", message: "out of memory") }
         defer { archive_entry_free(entry) }
-        let rc: Int32 = ArchiveLocale.run {
+        // zip flags every non-ASCII name as UTF-8 in a UTF-8 locale, bytes that are not UTF-8 too, and
+        // readers then fail to convert it: such a name is written under "C", unflagged, as its raw bytes.
+        let rawName = format == .zip && !name.isValidUTF8
+        let rc: Int32 = ArchiveLocale.run(raw: rawName) {
             // The raw bytes: libarchive stores them as they are when they are not text in the locale.
             Posix.withCString(name.bytes) { archive_entry_copy_pathname(entry, $0) }
             archive_entry_set_filetype(entry, ATTACHE_AE_IFREG)
@@ -145,10 +148,12 @@ func archiveSinkWrite(_ archive: OpaquePointer?, _ context: UnsafeMutableRawPoin
 /// the thread's locale after.
 enum ArchiveLocale {
     nonisolated(unsafe) private static let utf8: locale_t? = newlocale(ATTACHE_LC_ALL_MASK, "C.UTF-8", nil)
+    nonisolated(unsafe) private static let plain: locale_t? = newlocale(ATTACHE_LC_ALL_MASK, "C", nil)
 
-    static func run<T>(_ body: () -> T) -> T {
-        guard let utf8 else { return body() }
-        let previous = uselocale(utf8)
+    /// - Parameter raw: run under the "C" locale instead (names as bytes, no charset).
+    static func run<T>(raw: Bool = false, _ body: () -> T) -> T {
+        guard let locale = raw ? plain : utf8 else { return body() }
+        let previous = uselocale(locale)
         defer { uselocale(previous) }
         return body()
     }

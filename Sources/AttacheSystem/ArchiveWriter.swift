@@ -66,6 +66,8 @@ public final class ArchiveWriter {
             guard let a = archive_write_new() else { return .library(step: "create the archive", message: "out of memory") }
             archive = a
             let steps: [(String, (OpaquePointer) -> Int32)] = ArchiveWriter.setup(format) + [
+                // No padding of the output to 10 KiB tape blocks: zstd readers refuse the trailing zeros.
+                ("set the last block's size", { archive_write_set_bytes_in_last_block($0, 1) }),
                 ("open the output", { a in
                     archive_write_open(a, Unmanaged.passUnretained(sink).toOpaque(), nil, archiveSinkWrite, nil)
                 }),
