@@ -144,6 +144,12 @@ import Testing
         #expect(ArchiveWriterError.unsafeName("../x", reason: "r").description == "refusing archive member name '../x': r")
     }
 
+    @Test func manifestLinesKeepOneNamePerLine() {
+        #expect(ArchiveMemberName.manifestSpelling(RawPath("a%b\nc\td\re")) == "a%25b%0Ac%09d%0De")
+        #expect(ArchiveMemberName.manifestSpelling(RawPath(bytes: [0x61, 0xFF])) == "a\\xFF")
+        #expect(ArchiveMemberName.manifestSpelling(RawPath("отчёт/報告")) == "отчёт/報告")
+    }
+
     // MARK: - Identical content
 
     @Test(arguments: [ArchiveFormat.tarZstd, .zip])
