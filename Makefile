@@ -1,6 +1,6 @@
 # attache — the two set-up commands are `make demo` and `make test` (see README.md).
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libarchive-dev libmagic-dev pkg-config python3
+APT_PACKAGES := libsqlite3-dev libarchive-dev libmagic-dev pkg-config python3 libarchive-tools unzip zstd
 BIN := .build/debug/attache
 DEMO := demo/work
 # `make install` puts the binary, its man pages and shell completions under PREFIX

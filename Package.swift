@@ -10,7 +10,7 @@
 //     AttacheReport → AttacheCatalog, AttacheModel
 //   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
 //   AttacheCatalog → GRDB, AttacheModel
-//   AttacheSystem → CMagic, CFTS, swift-crypto, AttacheModel
+//   AttacheSystem → CMagic, CFTS, CArchive (the archive writer), swift-crypto, AttacheModel
 //   AttacheConfig → Yams, AttacheModel
 import PackageDescription
 
@@ -48,11 +48,11 @@ let package = Package(
                 "AttacheModel", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
-        /// The file system on raw bytes (readdir + fstatat), the SHA-256 hasher, the libmagic classifier.
+        /// The file system on raw bytes (readdir + fstatat), the SHA-256 hasher, the libmagic classifier, the archive writer.
         .target(
             name: "AttacheSystem",
             dependencies: [
-                "AttacheModel", "CMagic", "CFTS",
+                "AttacheModel", "CMagic", "CFTS", "CArchive",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         /// The scan stage: walk → compare with the catalog → hash + classify on all cores → catalog.
