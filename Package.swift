@@ -94,7 +94,7 @@ let package = Package(
             name: "AttacheReferencesTests",
             dependencies: ["AttacheReferences", "AttacheRecords", "AttacheCatalog", "AttacheScan", "AttacheTestSupport",
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy"]),
+        .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy", "AttacheTestSupport"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]

@@ -44,35 +44,32 @@ while (($#)); do
   esac
 done
 [[ -x $BEFORE && -x $AFTER ]] || die "pass --before BIN and --after BIN (two attache binaries)"
+# Absolute: the stages run in the corpora's folders.
+BEFORE=$(cd "$(dirname "$BEFORE")" && pwd -P)/$(basename "$BEFORE")
+AFTER=$(cd "$(dirname "$AFTER")" && pwd -P)/$(basename "$AFTER")
 for t in openssl sqlite3 python3; do have "$t" || die "$t is needed"; done
 bench_tmp attache-compare
 mkdir -p "$DATA"
 
-# The corpora, made once and kept in DATA.
+# corpus DIR WHAT CMD... — makes DIR with CMD (its last argument is DIR) unless DIR.stamp says
+# it was made; the corpora are kept in DATA between runs.
+corpus() {
+  local dir=$1 what=$2; shift 2
+  [[ -f $dir.stamp ]] && return 0
+  note "making the $what in $dir"
+  rm -rf "$dir"
+  "$@" >&2
+  touch "$dir.stamp"
+}
+find_generator
 SCAN_CORPUS=$DATA/compare-scan-$FILES
-if [[ ! -f $SCAN_CORPUS.stamp ]]; then
-  note "making the scan corpus ($FILES files) in $SCAN_CORPUS"
-  rm -rf "$SCAN_CORPUS"
-  find_generator
-  python3 "$GENERATOR" "$SCAN_CORPUS" --files "$FILES" --seed 1 >&2
-  touch "$SCAN_CORPUS.stamp"
-fi
 REFS_CORPUS=$DATA/compare-refs-$RECORDS
-if [[ ! -f $REFS_CORPUS.stamp ]]; then
-  note "making the references corpus ($RECORDS records) in $REFS_CORPUS"
-  rm -rf "$REFS_CORPUS"
-  python3 "$SCRIPT_DIR/make_refs_corpus.py" "$REFS_CORPUS" --records "$RECORDS" --files 2000 >&2
-  touch "$REFS_CORPUS.stamp"
-fi
-
 PLAN_CORPUS=$DATA/compare-plan-$PLAN_FILES
-if [[ ! -f $PLAN_CORPUS.stamp ]]; then
-  note "making the planning corpus ($PLAN_FILES files) in $PLAN_CORPUS"
-  rm -rf "$PLAN_CORPUS"
-  find_generator
-  python3 "$GENERATOR" "$PLAN_CORPUS" --files "$PLAN_FILES" --seed 1 --size-scale 0.02 >&2
-  touch "$PLAN_CORPUS.stamp"
-fi
+corpus "$SCAN_CORPUS" "scan corpus ($FILES files)" python3 "$GENERATOR" --files "$FILES" --seed 1 "$SCAN_CORPUS"
+corpus "$REFS_CORPUS" "references corpus ($RECORDS records)" \
+  python3 "$SCRIPT_DIR/make_refs_corpus.py" --records "$RECORDS" --files 2000 "$REFS_CORPUS"
+corpus "$PLAN_CORPUS" "planning corpus ($PLAN_FILES files)" \
+  python3 "$GENERATOR" --files "$PLAN_FILES" --seed 1 --size-scale 0.02 "$PLAN_CORPUS"
 for b in before after; do
   bin=$BEFORE; [[ $b == after ]] && bin=$AFTER
   note "scanning the planning corpus with the $b build (not timed)"
@@ -83,7 +80,8 @@ done
 clock() {
   local t0=$EPOCHREALTIME rc=0
   "$@" >/dev/null 2>&1 || rc=$?
-  ((rc == 0 || rc == 3 || rc == 4)) || die "failed (exit $rc): $*"
+  # (clock runs in a command substitution: the flag file tells the main loop to stop)
+  ((rc == 0 || rc == 3 || rc == 4)) || { touch "$TMP/failed"; die "failed (exit $rc): $*"; }
   awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
 }
 
@@ -118,6 +116,7 @@ peers() {
 for i in $(seq 1 "$RUNS"); do
   if ((i % 2)); then round_of before "$BEFORE"; round_of after "$AFTER"; else round_of after "$AFTER"; round_of before "$BEFORE"; fi
   peers
+  [[ ! -e $TMP/failed ]] || die "a measured command failed (see above): no figures"
   note "round $i/$RUNS done"
 done
 

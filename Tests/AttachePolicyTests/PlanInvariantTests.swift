@@ -1,3 +1,4 @@
+import AttacheTestSupport
 import AttacheModel
 import Testing
 @testable import AttachePolicy
@@ -7,25 +8,12 @@ import Testing
 /// referenced files are dropped only when something explicit says so, and every new path is
 /// unique, contained and within the target's rules.
 @Suite struct PlanInvariantTests {
-    /// SplitMix64: a small seeded generator, so a failing case can be replayed from its seed.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
-    }
 
     static let names = ["Invoice.pdf", "CON.txt", "a:b*c?.doc", "Счёт №5.pdf", "合同.pdf", "report .pdf", "x.", "~$lock.docx",
                         String(repeating: "Very long name ", count: 25) + ".pdf", "scan.PDF", "SCAN.pdf", "Résumé.pdf"]
 
     static func files(seed: UInt64, count: Int) -> [PlanFile] {
-        var r = Rng(state: seed)
+        var r = SplitMix64(seed: seed)
         let hashes = (0..<max(1, count / 3)).map { i in ContentHash(hex: String(repeating: String(i % 16, radix: 16), count: 64))! }
         return (0..<count).map { i in
             let live = r.int(4) == 0 ? 0 : r.int(3)
@@ -75,7 +63,7 @@ import Testing
         // One decision per file, in id order.
         #expect(plan.decisions.map(\.fileID) == files.map(\.id), "seed \(seed)")
         // Deterministic, whatever the input order.
-        var r = Rng(state: seed)
+        var r = SplitMix64(seed: seed)
         var shuffled = files
         for i in stride(from: shuffled.count - 1, to: 0, by: -1) { shuffled.swapAt(i, r.int(i + 1)) }
         #expect(Planner.plan(files: shuffled, policy: policy, now: now) == plan, "seed \(seed)")

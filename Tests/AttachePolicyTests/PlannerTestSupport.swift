@@ -1,3 +1,4 @@
+import AttacheTestSupport
 import AttacheModel
 import Testing
 @testable import AttachePolicy
@@ -78,18 +79,5 @@ enum PlannerFixture {
     }
 }
 
-/// SplitMix64: random inputs reproducible from the seed printed in every failure.
-struct PlannerRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
-    mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
-}
+/// The shared seeded generator (AttacheTestSupport).
+typealias PlannerRandom = SplitMix64

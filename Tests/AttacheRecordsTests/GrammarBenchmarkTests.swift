@@ -1,18 +1,8 @@
+import AttacheTestSupport
 import Foundation
 import Testing
 @testable import AttacheRecords
 
-/// A deterministic generator (SplitMix64) so random inputs are reproducible from the printed seed.
-struct GrammarRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Extraction over many generated notes: the span contract on random text, and a
 /// throughput figure (printed, never asserted — machines differ).
@@ -56,7 +46,7 @@ struct GrammarRandom: RandomNumberGenerator {
     @Test func spanContractOnRandomText() {
         let seed = UInt64(0xA77AC4E)
         print("GrammarBenchmarkTests.spanContractOnRandomText seed \(seed)")
-        var random = GrammarRandom(state: seed)
+        var random = SplitMix64(seed: seed)
         let pieces = [
             #"\\"#, #"\"#, "/", "K:", "k:/", ":", ".", "..", "./", #".\"#, "file:", "file:///", "//", "http://", "www.",
             "mailto:", " ", " ", "\u{A0}", "\u{3000}", "\n", "\t", "\"", "'", "«", "»", "“", "”", "(", ")", "[", "]",
