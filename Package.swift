@@ -33,7 +33,7 @@ let package = Package(
             name: "attache",
             dependencies: [
                 "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheRecords", "AttacheReferences", "AttachePolicy",
-                "AttacheReport",
+                "AttacheReport", "AttacheRelocation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category; and the
@@ -73,6 +73,10 @@ let package = Package(
         .target(
             name: "AttachePolicy",
             dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", .product(name: "CSV", package: "CSV.swift")]),
+        /// The relocation stage: apply (journaled copies, links, archives, removals of what attache wrote), the mapping, verify.
+        .target(
+            name: "AttacheRelocation",
+            dependencies: ["AttacheModel", "AttacheCatalog", "AttacheSystem", .product(name: "Crypto", package: "swift-crypto")]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
@@ -95,6 +99,7 @@ let package = Package(
             dependencies: ["AttacheReferences", "AttacheRecords", "AttacheCatalog", "AttacheScan", "AttacheTestSupport",
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy", "AttacheTestSupport"]),
+        .testTarget(name: "AttacheRelocationTests", dependencies: ["AttacheRelocation", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]

@@ -183,6 +183,82 @@ enum Schema {
             // A re-plan without --policy uses the policy of the latest plan: its absolute path.
             try db.execute(sql: "ALTER TABLE plans ADD COLUMN policy_path TEXT")
         }
+        m.registerMigration("v7-apply") { db in
+            try db.execute(sql: """
+                CREATE TABLE apply_runs (
+                    id INTEGER PRIMARY KEY,
+                    plan_id INTEGER NOT NULL,
+                    target TEXT NOT NULL,               -- the target root (absolute)
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,               -- running, completed, interrupted, failed
+                    attache_version TEXT NOT NULL,
+                    counts TEXT NOT NULL DEFAULT '{}',  -- JSON: files copied/linked, archives, removed, skipped, bytes
+                    detail TEXT                         -- why it stopped, for people
+                );
+                CREATE TABLE journal (
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL,
+                    target TEXT NOT NULL,
+                    kind TEXT NOT NULL,                 -- copy, link, archive, seal-archive, remove
+                    state TEXT NOT NULL,                -- planned, started, done, failed
+                    file_id INTEGER,
+                    target_path TEXT NOT NULL,          -- below the target root
+                    temp_path TEXT,
+                    bytes INTEGER NOT NULL DEFAULT 0,
+                    sha256 TEXT,
+                    time INTEGER NOT NULL,              -- when it reached its state: ns since 1970 (UTC)
+                    detail TEXT
+                );
+                CREATE INDEX journal_open ON journal(target, state) WHERE state IN ('planned', 'started');
+                CREATE INDEX journal_by_run ON journal(run_id);
+                CREATE TABLE target_items (             -- what attache wrote in a target and is there now
+                    target TEXT NOT NULL,
+                    path TEXT NOT NULL,                 -- below the target root
+                    kind TEXT NOT NULL,                 -- file, archive
+                    file_id INTEGER,                    -- a file: the catalogued file it holds
+                    sha256 TEXT,                        -- NULL: content unknown (adopted after a crash)
+                    size INTEGER NOT NULL,
+                    content_key TEXT,                   -- an archive: digest of its members and format
+                    method TEXT NOT NULL,               -- copy, reflink, hardlink, archive
+                    run_id INTEGER NOT NULL,
+                    plan_id INTEGER NOT NULL,
+                    PRIMARY KEY (target, path)
+                ) WITHOUT ROWID;
+                CREATE TABLE archive_members (
+                    target TEXT NOT NULL,
+                    archive_path TEXT NOT NULL,
+                    member BLOB NOT NULL,               -- raw bytes of the member name
+                    file_id INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    stored_as BLOB,                     -- a duplicate: the member holding its content
+                    PRIMARY KEY (target, archive_path, member)
+                ) WITHOUT ROWID;
+                CREATE INDEX archive_members_by_file ON archive_members(file_id);
+                CREATE TABLE mapping (
+                    file_id INTEGER NOT NULL,
+                    run_id INTEGER NOT NULL,            -- the apply run that wrote this row
+                    plan_id INTEGER NOT NULL,
+                    target TEXT NOT NULL,
+                    placement TEXT NOT NULL,            -- placed, archived, dropped, duplicate, pending
+                    target_path TEXT,
+                    archive_path TEXT,
+                    member BLOB,
+                    rule TEXT NOT NULL,
+                    duplicate_of INTEGER,
+                    sha256 TEXT,
+                    size INTEGER NOT NULL,
+                    method TEXT,                        -- copy, reflink, hardlink (placed)
+                    detail TEXT,                        -- pending: why it is not placed
+                    current INTEGER NOT NULL DEFAULT 1, -- 0: superseded by a later run (history)
+                    PRIMARY KEY (file_id, run_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX mapping_current ON mapping(file_id) WHERE current = 1;
+                CREATE INDEX decisions_by_target ON decisions(plan_id, target_path) WHERE target_path IS NOT NULL;
+                CREATE INDEX decisions_by_archive ON decisions(plan_id, archive_path) WHERE archive_path IS NOT NULL;
+                """)
+        }
         return m
     }
 }

@@ -17,6 +17,9 @@ enum Exit: Int32 {
     case quotaExceeded = 4
     /// Verification found differences between the target and the catalog.
     case verifyFailed = 5
+    /// apply: the target cannot be written (full, read-only, permission denied); the journal
+    /// keeps what was done and the next run resumes.
+    case targetFailed = 74
     /// The command line is wrong (unknown option, missing argument).
     case usage = 64
     /// Input data is invalid: the manifest, a policy or a record file has an error.

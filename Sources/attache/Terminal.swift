@@ -13,17 +13,21 @@ enum Terminal {
 }
 
 /// A one-line progress display on a terminal: redrawn in place, erased at the end.
-/// Silent when standard error is not a terminal or with --quiet.
-final class ProgressLine {
+/// Silent when standard error is not a terminal or with --quiet. Safe to update from
+/// several threads (apply's workers).
+final class ProgressLine: @unchecked Sendable {
     let enabled: Bool
     private var lastDraw = DispatchTime(uptimeNanoseconds: 0)
     private var drawn = false
+    private let lock = NSLock()
 
     init(enabled: Bool) { self.enabled = enabled && Terminal.stderrIsTerminal }
 
     /// Draws `text` at most ten times a second.
     func update(_ text: @autoclosure () -> String) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let now = DispatchTime.now()
         guard now.uptimeNanoseconds - lastDraw.uptimeNanoseconds > 100_000_000 else { return }
         lastDraw = now
@@ -37,6 +41,8 @@ final class ProgressLine {
     }
 
     func clear() {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, drawn else { return }
         Terminal.write("\r\u{1B}[K")
         drawn = false

@@ -9,10 +9,10 @@ import Testing
 @Suite struct PlanVocabularyTests {
     @Test func storedRawValuesAreTheSchema() {
         #expect(DecisionAction.allCases.map(\.rawValue) == ["keep", "archive", "drop"])
-        #expect(PlacementKind.allCases.map(\.rawValue) == ["placed", "archived", "dropped", "duplicate"])
+        #expect(PlacementKind.allCases.map(\.rawValue) == ["placed", "archived", "dropped", "duplicate", "pending", "gone"])
         #expect(JournalStepState.allCases.map(\.rawValue) == ["planned", "started", "done", "failed"])
         #expect(JournalStepKind.allCases.map(\.rawValue) == ["copy", "link", "archive", "seal-archive", "remove"])
-        #expect(Placement.archived(archivePath: "_archive/a-001.tar.zst", member: "a.pdf").kind == .archived)
+        #expect(Placement.archived(archivePath: "_archive/a-001.tar.zst", member: RawPath("a.pdf")).kind == .archived)
     }
 
     @Test func aDecisionIsStoredWithItsNotesJoined() {
