@@ -73,9 +73,14 @@ public final class ApplyEngine: @unchecked Sendable {
         if lstat(path, &st) != 0 {
             let parent = (path as NSString).deletingLastPathComponent
             var pst = stat()
-            guard create, stat(parent, &pst) == 0, (pst.st_mode & S_IFMT) == S_IFDIR else {
-                throw .target(path: path, reason: create ? "it does not exist, and neither does its parent folder"
-                                                         : "it does not exist (apply creates it; a dry run does not)")
+            guard stat(parent, &pst) == 0, (pst.st_mode & S_IFMT) == S_IFDIR else {
+                throw .target(path: path, reason: "it does not exist, and neither does its parent folder")
+            }
+            if !create {
+                // A dry run of a first apply: the target would be created; survey it as empty.
+                do { return (path, try TargetFolder(root: RawPath(parent))) } catch {
+                    throw .target(path: path, reason: error.description)
+                }
             }
             if mkdir(path, 0o755) != 0 {
                 throw .target(path: path, reason: "cannot create it: \(String(cString: strerror(errno)))")
@@ -102,7 +107,7 @@ public final class ApplyEngine: @unchecked Sendable {
         do {
             if request.dryRun {
                 try survey(listing: request.firstActions)
-                result.unmovable = try catalog.unmovableFiles(plan: plan.id).map { SkippedFile(fileID: $0.fileID, path: $0.path, reason: $0.reason) }
+                result.unmovable = try unmovable()
                 sampleThroughput()
                 return result
             }
@@ -111,7 +116,7 @@ public final class ApplyEngine: @unchecked Sendable {
             result.runID = runID
             try recover()
             try survey(listing: 0)
-            result.unmovable = try catalog.unmovableFiles(plan: plan.id).map { SkippedFile(fileID: $0.fileID, path: $0.path, reason: $0.reason) }
+            result.unmovable = try unmovable()
             let surveyed = result.counts
             result.counts = ApplyCounts()
             result.counts.inPlace = surveyed.inPlace
@@ -135,12 +140,21 @@ public final class ApplyEngine: @unchecked Sendable {
             case .quota, .target: status = .failed
             }
             try catalog.finishApplyRun(runID, status: status, countsJSON: result.counts.jsonText, detail: stopDetail)
+            if result.stop == nil {
+                // What the target holds now, measured: archives at their real size.
+                let owned = try catalog.ownedTotals(target: targetKey)
+                result.quota = QuotaProjection(quota: quota, ownedBytes: owned.bytes, projectedBytes: owned.bytes, estimated: false)
+            }
             return result
         } catch let e as ApplyError {
             throw e
         } catch {
             throw .catalog(error as? CatalogError ?? .sqlite(path: request.catalogPath, reason: "\(error)"))
         }
+    }
+
+    func unmovable() throws -> [SkippedFile] {
+        try catalog.unmovableFiles(plan: plan.id).map { SkippedFile(fileID: $0.fileID, path: $0.path, reason: "\($0.path): \($0.reason)") }
     }
 
     var stopDetail: String? {

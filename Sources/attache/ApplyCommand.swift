@@ -29,7 +29,7 @@ struct ApplyCommand: ParsableCommand {
               attache list mapping        where every file went (csv, json)
               attache verify              re-hash the target against the mapping
 
-            Exit: 0 done · 3 some files were not placed (changed since the scan, refused by
+            Exit: 0 done (--dry-run: the plan fits) · 3 some files were not placed (changed since the scan, refused by
             the target, unmovable: listed) · 4 the target would exceed the quota (nothing
             more is written) · 65 the plan is older than the latest scan · 66 no catalog,
             plan or target · 74 the target cannot be written (full, read-only, permission
@@ -97,6 +97,10 @@ struct ApplyCommand: ParsableCommand {
             case .text: print(ApplyRendering.text(result, seconds: Date().timeIntervalSince(started)))
             case .json: print(ApplyRendering.json(result))
             }
+        }
+        if dryRun {
+            if result.quota.exceeds { throw ExitStatus(.quotaExceeded) }
+            return
         }
         switch result.stop {
         case .quota: throw ExitStatus(.quotaExceeded)

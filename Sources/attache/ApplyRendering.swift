@@ -12,13 +12,13 @@ enum ApplyRendering {
         var lines: [String] = []
         let c = r.counts
         func row(_ label: String, _ t: FileTally, _ extra: String = "") -> String {
-            label.padding(toLength: 11, withPad: " ", startingAt: 0)
+            pad(label)
                 + "\(plural(t.files, "file")), \(ByteCount(t.bytes))" + extra
         }
         if r.dryRun {
             lines.append("Dry run: plan \(r.planID) into \(r.target) — nothing is changed.")
             lines.append(row("  copy", c.copy, c.copy.files > 0 ? "" : ""))
-            lines.append("  archive    \(plural(c.members.files, "file")), \(ByteCount(c.members.bytes)) into \(plural(c.archives.files, "archive"))")
+            lines.append(pad("  archive") + "\(plural(c.members.files, "file")), \(ByteCount(c.members.bytes)) into \(plural(c.archives.files, "archive"))")
             lines.append(row("  remove", c.remove, c.remove.files > 0 ? " (written by attache before; the plan no longer wants them)" : ""))
             lines.append(row("  in place", c.inPlace) + (c.archivesInPlace.files > 0 ? ", and \(plural(c.archivesInPlace.files, "archive"))" : ""))
             if !r.firstActions.isEmpty {
@@ -40,11 +40,11 @@ enum ApplyRendering {
             }
             lines.append("\(verb) plan \(r.planID) to \(r.target)\(r.runID.map { " (apply run \($0))" } ?? "") in \(formatFixed(seconds, digits: 1)) s:")
             lines.append(row("  copied", c.copy, c.linked.files > 0 ? " (\(c.linked.files) linked instead of copied)" : ""))
-            lines.append("  archived   \(plural(c.members.files, "file")), \(ByteCount(c.members.bytes)) into \(plural(c.archives.files, "archive")) of \(ByteCount(c.archiveBytesWritten))")
+            lines.append(pad("  archived") + "\(plural(c.members.files, "file")), \(ByteCount(c.members.bytes)) into \(plural(c.archives.files, "archive")) of \(ByteCount(c.archiveBytesWritten))")
             lines.append(row("  removed", c.remove))
             lines.append(row("  in place", c.inPlace) + (c.archivesInPlace.files > 0 ? ", and \(plural(c.archivesInPlace.files, "archive"))" : "") + " (nothing to do)")
             if c.recovered > 0 || c.temporariesRemoved > 0 {
-                lines.append("  resumed    \(plural(c.recovered, "step")) of a stopped run found finished; \(plural(c.temporariesRemoved, "temporary file")) removed")
+                lines.append(pad("  resumed") + "\(plural(c.recovered, "step")) of a stopped run found finished; \(plural(c.temporariesRemoved, "temporary file")) removed")
             }
         }
         lines.append(quotaLine(r.quota, dryRun: r.dryRun))
@@ -66,8 +66,16 @@ enum ApplyRendering {
         return lines.joined(separator: "\n")
     }
 
+    static func pad(_ label: String) -> String { label.padding(toLength: 13, withPad: " ", startingAt: 0) }
+
     static func quotaLine(_ q: QuotaProjection, dryRun: Bool) -> String {
         let after = "\(ByteCount(q.projectedBytes))\(q.estimated ? " (archives estimated)" : "")"
+        if !dryRun && !q.estimated && q.ownedBytes == q.projectedBytes {
+            let now = "Target: \(ByteCount(q.ownedBytes)) written by attache"
+            guard let quota = q.quota else { return now + " (no quota)." }
+            let pct = quota > 0 ? Double(q.ownedBytes) / Double(quota) * 100 : 0
+            return now + ", \(formatFixed(pct, digits: 1)) % of the \(ByteCount(quota)) quota."
+        }
         guard let quota = q.quota else { return "Target: \(ByteCount(q.ownedBytes)) written by attache now, \(after) after (no quota)." }
         let pct = quota > 0 ? Double(q.projectedBytes) / Double(quota) * 100 : 0
         return "Target: \(after) after, \(formatFixed(pct, digits: 1)) % of the \(ByteCount(quota)) quota"
