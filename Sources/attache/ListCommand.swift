@@ -23,6 +23,11 @@ struct ListCommand: ParsableCommand {
                           or referenced by deleted records only)
               decisions   the latest plan: action, rule, reason, new path or
                           archive, for every file
+              mapping     where every file is after apply: placed (new path),
+                          archived (archive and member), dropped (rule),
+                          duplicate (of which file), pending (why), gone; its
+                          sha256 and every spelling of its path in the records
+                          (--all: superseded rows of earlier runs too)
 
             Field names are stable (Documentation/Listings.md). Paths are relative to
             their root; bytes that are not valid UTF-8 are written as \\xNN. The table
@@ -36,7 +41,7 @@ struct ListCommand: ParsableCommand {
                 jq '.items[] | select(.severity == "error")'
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions, mapping }
 
     @OptionGroup var common: CommonOptions
 
@@ -46,11 +51,11 @@ struct ListCommand: ParsableCommand {
     @Option(name: .long, help: "table, csv or json.")
     var format: ListFormat = .table
 
-    @Flag(name: .long, help: "With 'files': include files that are gone (history).")
+    @Flag(name: .long, help: "With 'files': include files that are gone; with 'mapping': superseded rows (history).")
     var all = false
 
     func validate() throws {
-        if all && kind != .files { throw ValidationError("--all goes with 'list files'") }
+        if all && kind != .files && kind != .mapping { throw ValidationError("--all goes with 'list files' or 'list mapping'") }
     }
 
     func run() throws {
@@ -65,6 +70,7 @@ struct ListCommand: ParsableCommand {
             case .missing: try Listing.references(catalog, format: format.output, onlyUnresolved: true, to: &sink)
             case .orphans: try Listing.orphans(catalog, format: format.output, to: &sink)
             case .decisions: try Listing.decisions(catalog, format: format.output, to: &sink)
+            case .mapping: try Listing.mapping(catalog, format: format.output, history: all, to: &sink)
             }
         } catch { throw Failure(error) }
         sink.flush()
