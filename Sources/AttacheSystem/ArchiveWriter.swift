@@ -54,13 +54,21 @@ public final class ArchiveWriter {
     /// Creates the temporary file beside `path` and opens the archive in it.
     /// - Parameter cancellation: checked before each member and before finishing; when set,
     ///   the writer throws ``ArchiveWriterError/cancelled`` and leaves nothing behind.
-    public init(path: RawPath, format: ArchiveFormat = .tarZstd, cancellation: Cancellation? = nil,
-                faults: ArchiveWriterFaults = ArchiveWriterFaults()) throws(ArchiveWriterError) {
-        self.path = path
+    public convenience init(path: RawPath, format: ArchiveFormat = .tarZstd, cancellation: Cancellation? = nil,
+                            faults: ArchiveWriterFaults = ArchiveWriterFaults()) throws(ArchiveWriterError) {
+        let output: AtomicWriter
+        do { output = try AtomicWriter(path: path, mode: 0o644) } catch { throw .output(error) }
+        try self.init(output: output, format: format, cancellation: cancellation, faults: faults)
+    }
+
+    /// Opens the archive in `output` (a path-based or a target-contained temporary file).
+    init(output: AtomicWriter, format: ArchiveFormat, cancellation: Cancellation?,
+         faults: ArchiveWriterFaults) throws(ArchiveWriterError) {
+        self.path = output.path
         self.format = format
         self.cancellation = cancellation
         self.faults = faults
-        do { sink = ArchiveSink(try AtomicWriter(path: path, mode: 0o644)) } catch { throw .output(error) }
+        sink = ArchiveSink(output)
         let sink = self.sink
         let failure: ArchiveWriterError? = ArchiveLocale.run {
             guard let a = archive_write_new() else { return .library(step: "create the archive", message: "out of memory") }
@@ -141,7 +149,11 @@ public final class ArchiveWriter {
             if let error = sink.error { throw ArchiveWriterError.output(error) }
             archive_write_free(a)
             archive = nil
-            do { try sink.writer.commit() } catch { throw ArchiveWriterError.output(error) }
+            if sink.writer.isInTarget {
+                do { try sink.writer.commitInTarget() } catch { throw ArchiveWriterError.target(error) }
+            } else {
+                do { try sink.writer.commit() } catch { throw ArchiveWriterError.output(error) }
+            }
         } catch {
             discard()
             throw error

@@ -57,6 +57,9 @@ public enum ArchiveWriterError: Error, Sendable, Equatable, CustomStringConverti
     case library(step: String, message: String)
     /// The archive file could not be written (disk full, permission…).
     case output(AtomicFileError)
+    /// An archive inside a target could not be placed: a folder became a link, something is
+    /// already at its name, or a system call failed (see ``TargetError``).
+    case target(TargetError)
     /// Cancelled between members; nothing was left behind.
     case cancelled
     /// The writer was used after it finished or failed.
@@ -71,6 +74,7 @@ public enum ArchiveWriterError: Error, Sendable, Equatable, CustomStringConverti
         case .sourceChanged(let path, let detail): "\(path) changed while it was archived (\(detail)): re-scan and re-plan"
         case .library(let step, let message): "cannot write the archive: \(step) failed: \(message)"
         case .output(let error): error.description
+        case .target(let error): error.description
         case .cancelled: Cancelled().description
         case .closed: "the archive writer was used after it finished or failed"
         }

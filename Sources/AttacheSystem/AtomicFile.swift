@@ -66,21 +66,66 @@ public struct AtomicFileError: Error, Sendable, Equatable, CustomStringConvertib
 /// An atomic write in progress: a temporary file beside the destination, written through
 /// ``write(_:)`` and moved into place by ``commit()``. Dropping it without committing (or
 /// ``discard()``) removes the temporary file.
+///
+/// Inside a ``TargetFolder`` (see ``TargetFolder/archiveWriter(at:format:existing:cancellation:faults:)``)
+/// the writer holds the destination folder's descriptor, opened without following links; the
+/// temporary file is created in it (a name starting with ``TargetFolder/temporaryPrefix``) and
+/// is placed there after checking the folder is still inside the target.
 public final class AtomicWriter {
-    /// The destination.
+    /// The destination (relative to the target root for a writer inside a target).
     public let path: RawPath
     /// The temporary file, in the destination's folder (a rename is atomic only within one file system).
     public let temporaryPath: RawPath
     private var fd: Int32
     private let faults: AtomicFileFaults
     private var finished = false
+    /// Set for a writer inside a target: where, and how, the file is placed.
+    private let placement: TargetPlacement?
     /// Bytes written so far.
     public private(set) var bytesWritten: Int64 = 0
+    /// Whether the writer places its file inside a ``TargetFolder``.
+    var isInTarget: Bool { placement != nil }
+
+    /// A write inside a target: the folder is open for the writer's life.
+    struct TargetPlacement {
+        let target: TargetFolder
+        let folderFD: Int32
+        let folderParts: ArraySlice<[UInt8]>
+        let temporaryName: [UInt8]
+        let finalName: [UInt8]
+        let existing: ExistingFilePolicy
+    }
+
+    /// Creates the temporary file (exclusive, 0644) in the folder of `path` below `target`,
+    /// creating missing folders, never following a link. Something already at `path` is
+    /// refused now when `existing` is `.refuse` (and again when placing).
+    init(in target: TargetFolder, path: RawPath, existing: ExistingFilePolicy,
+         faults: AtomicFileFaults = AtomicFileFaults()) throws(TargetError) {
+        let parts = try TargetFolder.components(of: path)
+        let folderParts = parts.dropLast()
+        let folder = try target.openFolder(folderParts, create: true, for: path)
+        let name = parts[parts.count - 1]
+        let temp: (Int32, [UInt8])
+        do {
+            try target.checkFinalName(name, in: folder, path: path, existing: existing)
+            temp = try target.createTemporary(in: folder, path: path)
+        } catch {
+            close(folder)
+            throw error
+        }
+        self.path = path
+        self.faults = faults
+        fd = temp.0
+        temporaryPath = RawPath(bytes: Array((folderParts + [temp.1]).joined(separator: [UInt8(ascii: "/")])))
+        placement = TargetPlacement(target: target, folderFD: folder, folderParts: folderParts, temporaryName: temp.1,
+                                    finalName: name, existing: existing)
+    }
 
     /// Creates the temporary file (exclusive, `mode`) beside `path`.
     public init(path: RawPath, mode: mode_t = 0o644, faults: AtomicFileFaults = AtomicFileFaults()) throws(AtomicFileError) {
         self.path = path
         self.faults = faults
+        placement = nil
         let (folder, name) = AtomicWriter.split(path)
         // Short enough for NAME_MAX whatever the destination's name; unique per process and call.
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -101,7 +146,10 @@ public final class AtomicWriter {
         }
     }
 
-    deinit { discard() }
+    deinit {
+        discard()
+        if let placement { close(placement.folderFD) }
+    }
 
     /// Appends `bytes` to the temporary file.
     public func write(_ bytes: [UInt8]) throws(AtomicFileError) {
@@ -132,6 +180,17 @@ public final class AtomicWriter {
     /// Makes the written bytes the destination's content: fsync, rename over, fsync the folder.
     public func commit() throws(AtomicFileError) {
         guard !finished else { throw AtomicFileError(path: path.display, step: "commit", error: PosixError(code: EBADF)) }
+        if placement != nil {
+            do { try commitInTarget() } catch {
+                let code: Int32 = switch error.reason {
+                case .system(_, let e): e.code
+                case .alreadyExists: EEXIST
+                default: ELOOP
+                }
+                throw AtomicFileError(path: path.display, step: "place it in the target (\(error.description))", error: PosixError(code: code))
+            }
+            return
+        }
         if fsync(fd) != 0 { throw fail("flush it to disk (fsync)", PosixError(code: attache_errno())) }
         if let injected = faults.beforeRename?(temporaryPath) { throw fail("rename it into place", PosixError(code: injected)) }
         let renamed = Posix.withCString(temporaryPath.bytes) { from in Posix.withCString(path.bytes) { to in rename(from, to) } }
@@ -155,7 +214,37 @@ public final class AtomicWriter {
         guard !finished else { return }
         finished = true
         close(fd)
-        _ = Posix.withCString(temporaryPath.bytes) { unlink($0) }
+        if let placement {
+            _ = Posix.withCString(placement.temporaryName) { unlinkat(placement.folderFD, $0, 0) }
+        } else {
+            _ = Posix.withCString(temporaryPath.bytes) { unlink($0) }
+        }
+    }
+
+    /// Commits a writer inside a target: fsync, a check that the folder is still inside the
+    /// target (a folder swapped for a link meanwhile is refused), the final name given as
+    /// `existing` allows (never replacing anything with `.refuse`), fsync of the folder. On an
+    /// error the temporary file is removed.
+    func commitInTarget() throws(TargetError) {
+        guard !finished, let p = placement else {
+            throw TargetError(path: path, reason: .system(step: "commit", error: PosixError(code: EBADF)))
+        }
+        func fail(_ step: String, _ code: Int32) -> TargetError {
+            discard()
+            return TargetError(path: path, reason: .system(step: step, error: PosixError(code: code)))
+        }
+        if fsync(fd) != 0 { throw fail("flush it to disk (fsync)", attache_errno()) }
+        if let injected = faults.beforeRename?(temporaryPath) { throw fail("rename it into place", injected) }
+        do {
+            try p.target.ensureStillContained(p.folderFD, p.folderParts, for: path)
+            try p.target.place(p.temporaryName, as: p.finalName, in: p.folderFD, path: path, existing: p.existing)
+        } catch {
+            discard()
+            throw error
+        }
+        close(fd)
+        finished = true
+        try p.target.syncFolder(p.folderFD, path: path)
     }
 
     /// Discards and describes the failure.

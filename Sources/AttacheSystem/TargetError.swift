@@ -24,17 +24,27 @@ public struct TargetError: Error, Sendable, Equatable, CustomStringConvertible {
         case changedSinceScan(String)
         /// A system call failed: what was being done, and the errno.
         case system(step: String, error: PosixError)
+        /// The entry at the path is not a regular file (a link, a folder…), so it is not
+        /// something attache wrote: it is left as it is.
+        case notAFile(EntryKind)
     }
 
     /// The path concerned: the target path (relative to the root) or, for a source
     /// problem, the source path.
     public let path: RawPath
     public let reason: Reason
+    /// What was being done, as a verb for the message: "write" (the default), "read",
+    /// "remove", "link", "list".
+    public let action: String
 
-    public init(path: RawPath, reason: Reason) {
+    public init(path: RawPath, reason: Reason, action: String = "write") {
         self.path = path
         self.reason = reason
+        self.action = action
     }
+
+    /// The same error, told as a failure to `action` (a write helper reused by a read).
+    func during(_ action: String) -> TargetError { TargetError(path: path, reason: reason, action: action) }
 
     /// The errno when a system call failed, else nil.
     public var errno: Int32? {
@@ -47,15 +57,17 @@ public struct TargetError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPath(let why):
             return "refusing target path \(path.display): it \(why)"
         case .notContained(let component):
-            return "refusing to write \(path.display): \(component.display) in the target is a symbolic link or not a folder, so the write could land outside the target"
+            return "refusing to \(action) \(path.display): \(component.display) in the target is a symbolic link or not a folder, so \(action == "write" ? "the write could land" : "following it could lead") outside the target"
         case .alreadyExists:
             return "\(path.display) already exists in the target and was not written by attache: it is left as it is"
         case .sourceNotRegular(let kind):
             return "cannot copy \(path.display): it is a \(kind.rawValue), not a regular file"
         case .changedSinceScan(let what):
             return "\(path.display) changed since the scan (\(what)): re-scan and re-plan"
+        case .notAFile(let kind):
+            return "refusing to \(action) \(path.display): it is a \(kind.rawValue) in the target, not a file attache wrote"
         case .system(let step, let error):
-            return "cannot write \(path.display): \(step) failed: \(error) (errno \(error.code))\(TargetError.advice(error.code))"
+            return "cannot \(action) \(path.display): \(step) failed: \(error) (errno \(error.code))\(TargetError.advice(error.code))"
         }
     }
 

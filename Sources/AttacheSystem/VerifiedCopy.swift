@@ -107,13 +107,8 @@ extension TargetFolder {
         try ensureStillContained(folder, folderParts, for: path)
         try place(tempName, as: name, in: folder, path: path, existing: existing)
         placed = true
-        // The rename is durable once the folder is; some file systems cannot fsync a folder.
-        if fsync(folder) != 0 {
-            let e = attache_errno()
-            if e != EINVAL && e != ENOTSUP {
-                throw TargetError(path: path, reason: .system(step: "flush its folder to disk (fsync)", error: PosixError(code: e)))
-            }
-        }
+        // The rename is durable once the folder is.
+        try syncFolder(folder, path: path)
         return CopyOutcome(size: size, sha256: hash, mtime: mtime)
     }
 
@@ -142,7 +137,7 @@ extension TargetFolder {
 
     /// Refuses a name too long for the target's file system, and something already at the
     /// final name unless `existing` allows replacing it — before any byte is copied.
-    private func checkFinalName(_ name: [UInt8], in folder: Int32, path: RawPath, existing: ExistingFilePolicy) throws(TargetError) {
+    func checkFinalName(_ name: [UInt8], in folder: Int32, path: RawPath, existing: ExistingFilePolicy) throws(TargetError) {
         let nameMax = fpathconf(folder, Int32(_PC_NAME_MAX))
         if nameMax > 0, name.count > nameMax {
             throw TargetError(path: path, reason: .system(step: "check the name's length", error: PosixError(code: ENAMETOOLONG)))
@@ -156,7 +151,7 @@ extension TargetFolder {
     }
 
     /// Creates a temporary file (exclusive, exactly 0644) in `folder`.
-    private func createTemporary(in folder: Int32, path: RawPath) throws(TargetError) -> (Int32, [UInt8]) {
+    func createTemporary(in folder: Int32, path: RawPath) throws(TargetError) -> (Int32, [UInt8]) {
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
         for _ in 0..<8 {
             let name = TargetFolder.temporaryPrefix + Array("\(getpid())-\(UInt64.random(in: 0...UInt64.max))".utf8)
@@ -179,7 +174,7 @@ extension TargetFolder {
     /// Gives the temporary file its final name. When replacing is not allowed, a hard link
     /// makes the name atomically only if it is free (`EEXIST` otherwise), then the temporary
     /// name goes; file systems without hard links fall back to a checked rename.
-    private func place(_ temp: [UInt8], as name: [UInt8], in folder: Int32, path: RawPath,
+    func place(_ temp: [UInt8], as name: [UInt8], in folder: Int32, path: RawPath,
                        existing: ExistingFilePolicy) throws(TargetError) {
         if existing == .refuse {
             let linked = Posix.withCString(temp) { t in Posix.withCString(name) { n in linkat(folder, t, folder, n, 0) } }
@@ -199,6 +194,19 @@ extension TargetFolder {
         }
         let renamed = Posix.withCString(temp) { t in Posix.withCString(name) { n in renameat(folder, t, folder, n) } }
         if renamed != 0 { throw systemError(path, "rename it into place") }
+        // rename(2) does nothing when both names are links to one inode (a hard link placed
+        // again over itself): the temporary name would stay.
+        _ = Posix.withCString(temp) { unlinkat(folder, $0, 0) }
+    }
+
+    /// Makes renames in `folder` durable; some file systems cannot fsync a folder (EINVAL, ENOTSUP).
+    func syncFolder(_ folder: Int32, path: RawPath) throws(TargetError) {
+        if fsync(folder) != 0 {
+            let e = attache_errno()
+            if e != EINVAL && e != ENOTSUP {
+                throw TargetError(path: path, reason: .system(step: "flush its folder to disk (fsync)", error: PosixError(code: e)))
+            }
+        }
     }
 
     /// Copies `from` to `to` chunk by chunk, hashing the bytes.
