@@ -115,7 +115,7 @@ extension ApplyEngine {
     /// Which failures concern one file and which the whole target.
     static func classify(_ e: TargetError) -> FailureScope {
         switch e.reason {
-        case .alreadyExists, .notContained: return .conflict
+        case .alreadyExists, .notContained, .notAFile: return .conflict
         case .changedSinceScan, .sourceNotRegular, .invalidPath: return .file
         case .system(let step, let error):
             if step.contains("source") { return .file }
