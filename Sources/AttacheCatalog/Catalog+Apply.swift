@@ -224,6 +224,15 @@ extension Catalog {
         }
     }
 
+    /// What attache owns in `target` with a path after `after`, at most `limit`, by path (pages
+    /// for a reader that queries the catalog between them).
+    public func ownedItems(target: String, after: String?, limit: Int) throws(CatalogError) -> [OwnedItem] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Catalog.ownedColumns) FROM target_items WHERE target = ? AND path > ? ORDER BY path LIMIT ?",
+                             arguments: [target, after ?? "", limit]).map(Catalog.ownedItem)
+        }
+    }
+
     /// How many items attache owns in `target` and their bytes.
     public func ownedTotals(target: String) throws(CatalogError) -> (items: Int, bytes: Int64) {
         try read { db in

@@ -136,3 +136,42 @@ extension Catalog {
                             planID: r[12], runID: r[13], rule: r[9], method: r[14], spellings: spellings, current: r[15])
     }
 }
+
+/// A mapping row that the target's record does not back: a placed file attache does not own
+/// there with that content, an archived file whose archive does not hold it, or a file not
+/// placed yet.
+public struct MappingGap: Sendable, Equatable {
+    public var fileID: Int64
+    /// The file as scanned (root and path, for people).
+    public var source: String
+    public var placement: PlacementKind
+    /// Where the mapping says it is (a target path or an archive), or why it is pending.
+    public var detail: String
+}
+
+extension Catalog {
+    /// The current mapping rows of `target` the target's record does not back (at most `limit`).
+    public func mappingGaps(target: String, limit: Int = 1000) throws(CatalogError) -> [MappingGap] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.file_id, r.display_path || '/' || f.display_path, m.placement,
+                       COALESCE(m.target_path, m.archive_path, m.detail, '') FROM mapping m
+                JOIN files f ON f.id = m.file_id JOIN roots r ON r.id = f.root_id
+                LEFT JOIN target_items t ON t.target = m.target AND t.path = m.target_path AND t.kind = 'file'
+                LEFT JOIN archive_members a ON a.target = m.target AND a.archive_path = m.archive_path AND a.member = m.member
+                WHERE m.current = 1 AND m.target = ? AND (
+                    m.placement = 'pending'
+                 OR (m.placement = 'placed' AND (t.path IS NULL OR t.sha256 IS NOT m.sha256))
+                 OR (m.placement = 'archived' AND a.member IS NULL))
+                ORDER BY r.path, f.path LIMIT ?
+                """, arguments: [target, limit]).map { r in
+                MappingGap(fileID: r[0], source: r[1], placement: try Catalog.decoded(r[2], column: "mapping.placement"), detail: r[3])
+            }
+        }
+    }
+
+    /// The target of the latest apply run, if any.
+    public func latestApplyTarget() throws(CatalogError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT target FROM apply_runs ORDER BY id DESC LIMIT 1") }
+    }
+}

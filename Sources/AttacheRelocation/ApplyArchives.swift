@@ -50,7 +50,7 @@ extension ApplyEngine {
             if result.stop != nil { break }
             if cancelled { result.stop = .interrupted; break }
             let items = try catalog.archiveItems(plan: plan.id, archive: volume.path)
-            if let owned = volume.owned, owned.kind == .archive, owned.contentKey == wantedKey(volume.path, items) { continue }
+            if let owned = volume.owned, archiveInPlace(owned, wantedKey(volume.path, items)) { continue }
             try writeVolume(volume, items)
             if let quota, let over = overQuotaNow(quota) { result.stop = .quota(over) }
         }

@@ -23,7 +23,7 @@ extension ApplyEngine {
             let page = try catalog.keepItems(plan: plan.id, target: targetKey, after: after, limit: ApplyEngine.batchSize)
             guard let last = page.last else { break }
             after = last.targetPath
-            let todo = page.filter { !$0.isInPlace }
+            let todo = page.filter { !stillInPlace($0) }
             if !todo.isEmpty { try copyBatch(todo) }
         }
     }

@@ -74,7 +74,7 @@ extension ApplyEngine {
             guard let last = page.last else { break }
             after = last.targetPath
             for k in page {
-                if k.isInPlace { counts.inPlace.add(k.size); continue }
+                if stillInPlace(k) { counts.inPlace.add(k.size); continue }
                 counts.copy.add(k.size)
                 if let o = k.owned { replaced += o.size }
                 if actions.count < listing {
@@ -86,7 +86,7 @@ extension ApplyEngine {
         var estimate: Int64 = 0
         for v in try catalog.archiveVolumes(plan: plan.id, target: targetKey) {
             let items = try catalog.archiveItems(plan: plan.id, archive: v.path)
-            if let o = v.owned, o.kind == .archive, o.contentKey == wantedKey(v.path, items) { counts.archivesInPlace.add(o.size); continue }
+            if let o = v.owned, archiveInPlace(o, wantedKey(v.path, items)) { counts.archivesInPlace.add(o.size); continue }
             counts.archives.add(v.bytes)
             counts.members.files += v.members
             counts.members.bytes += v.bytes
@@ -109,6 +109,20 @@ extension ApplyEngine {
                                        estimated: estimate > 0)
         pendingArchiveEstimate = estimate
         pendingRemovalBytes = counts.remove.bytes
+    }
+
+    /// Whether the target still holds the kept file attache wrote: recorded with the file's
+    /// content, and still there with its size and modification time (a file deleted or
+    /// edited in the target since is written again; `attache verify` re-hashes everything).
+    func stillInPlace(_ k: KeepItem) -> Bool {
+        guard k.isInPlace, let e = try? target.entry(at: RawPath(k.targetPath)) else { return false }
+        return e.kind == .regular && e.size == k.size && e.mtime == k.mtime
+    }
+
+    /// Whether an archive attache wrote holds what the plan wants and is still there, whole.
+    func archiveInPlace(_ owned: OwnedItem, _ wanted: String) -> Bool {
+        guard owned.kind == .archive, owned.contentKey == wanted, let e = try? target.entry(at: RawPath(owned.path)) else { return false }
+        return e.kind == .regular && e.size == owned.size
     }
 
     /// After an archive is written: the quota with real sizes for what is written and the

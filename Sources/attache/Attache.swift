@@ -37,7 +37,7 @@ struct Attache: ParsableCommand {
             (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
-        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
+        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
 
     /// Sets the locale libarchive and libmagic need, then runs the command and maps its
     /// outcome to an exit code.
