@@ -1,0 +1,96 @@
+import AttacheCatalog
+import AttacheTestSupport
+import Foundation
+import Testing
+
+/// `attache verify` and `attache list mapping` on the five-CRM fixtures applied with the cloud
+/// policy: a clean target verifies; each kind of damage is found, named and exits 5; apply
+/// repairs what it wrote; the mapping accounts for every catalogued file exactly once.
+@Suite(.timeLimit(.minutes(2))) struct VerifyScenarioTests {
+    static func applied() throws -> (ReferencesScenarioTests.CRMs, String) {
+        let m = try PlanScenarioTests.prepared()
+        #expect(try m.run(["plan", "--policy", PlanScenarioTests.policies + "/cloud-50gib.yaml"]).exitCode == 0)
+        let target = m.dir + "/target"
+        let apply = try m.run(["apply", "--to", target])
+        #expect(apply.exitCode == 3, "the fixtures hold unmovable files: \(apply)")
+        return (m, target)
+    }
+
+    func differences(_ r: RunResult) throws -> [[String: Any]] {
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdoutBytes)) as? [String: Any])
+        return try #require(o["differences"] as? [[String: Any]])
+    }
+
+    @Test func aCleanTargetVerifiesAndEveryKindOfDamageIsFound() throws {
+        let (m, target) = try Self.applied()
+        let clean = try m.run(["verify", "--to", target, "--format", "json"])
+        #expect(clean.exitCode == 0, "\(clean)")
+        #expect(try differences(clean).isEmpty)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(clean.stdoutBytes)) as? [String: Any])
+        #expect((o["files"] as? Int ?? 0) > 0 && (o["archives"] as? Int ?? 0) > 0 && (o["members"] as? Int ?? 0) > 0)
+
+        let fm = FileManager.default
+        let kept = try #require(fm.enumerator(atPath: target)?.compactMap { $0 as? String }
+            .filter { !$0.hasPrefix("_archive") && !$0.hasSuffix("/") }.sorted()
+            .first { var d: ObjCBool = false; return fm.fileExists(atPath: target + "/" + $0, isDirectory: &d) && !d.boolValue })
+        let archive = try #require(fm.enumerator(atPath: target + "/_archive")?.compactMap { $0 as? String }
+            .first { $0.hasSuffix(".tar.zst") })
+        // Same size, other bytes: only a re-hash finds it.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: target + "/" + kept))
+        bytes[0] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: target + "/" + kept))
+        // A damaged archive, and a file attache did not write.
+        let archivePath = target + "/_archive/" + archive
+        let whole = try Data(contentsOf: URL(fileURLWithPath: archivePath))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: archivePath))
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: target + "/notes.txt"))
+
+        let fast = try m.run(["verify", "--to", target, "--fast", "--format", "json"])
+        #expect(fast.exitCode == 5)
+        let fastKinds = try differences(fast).map { "\($0["kind"]!) \($0["path"]!)" }
+        #expect(fastKinds.contains("changed _archive/\(archive)"), "a shorter archive is found by size: \(fastKinds)")
+        #expect(!fastKinds.contains { $0.hasSuffix(kept) }, "--fast does not read: the same-size edit is not seen")
+
+        let full = try m.run(["verify", "--to", target, "--format", "json"])
+        #expect(full.exitCode == 5)
+        let kinds = try differences(full).map { "\($0["kind"]!) \($0["path"]!)" }
+        #expect(kinds.contains("changed \(kept)"), "\(kinds)")
+        #expect(kinds.contains("unexpected notes.txt"), "\(kinds)")
+        #expect(kinds.contains { $0.hasPrefix("changed _archive/\(archive)") || $0.hasPrefix("damaged _archive/\(archive)") }, "\(kinds)")
+        let text = try m.run(["verify", "--to", target])
+        #expect(text.exitCode == 5 && text.stdout.contains("Differences:") && text.stdout.contains("not written by attache"))
+
+        // apply writes again the archive it wrote that was cut short; the user's file stays.
+        _ = try m.run(["apply", "--to", target])
+        let after = try differences(try m.run(["verify", "--to", target, "--format", "json"])).map { "\($0["kind"]!) \($0["path"]!)" }
+        #expect(!after.contains { $0.contains(archive) }, "\(after)")
+        #expect(after.contains("unexpected notes.txt"))
+        #expect(try String(contentsOfFile: target + "/notes.txt", encoding: .utf8) == "mine")
+    }
+
+    @Test func theMappingAccountsForEveryFileOnce() throws {
+        let (m, target) = try Self.applied()
+        let files = try listItems(try m.run(["list", "files", "--format", "json"]))
+        let mapping = try listItems(try m.run(["list", "mapping", "--format", "json"]))
+        #expect(mapping.count == files.count)
+        #expect(Set(mapping.map { "\($0["root"]!)/\($0["path"]!)" }).count == files.count)
+        for row in mapping {
+            switch row["placement"] as? String {
+            case "placed":
+                let p = try #require(row["target_path"] as? String)
+                #expect(FileManager.default.fileExists(atPath: target + "/" + p), "\(p)")
+            case "archived":
+                #expect((row["archive_path"] as? String)?.hasSuffix(".tar.zst") == true && (row["member"] as? String)?.isEmpty == false)
+            case "dropped", "duplicate":
+                #expect((row["rule"] as? String)?.isEmpty == false)
+            default:
+                Issue.record("unexpected placement \(row)")
+            }
+        }
+        // A referenced file lists how the records spell it.
+        let acme = try #require(mapping.first { ($0["path"] as? String) == "Contracts/Acme Trading/Contract 2014.pdf" })
+        #expect((acme["spellings"] as? String)?.isEmpty == false, "\(acme)")
+        let csv = try m.run(["list", "mapping", "--format", "csv"])
+        #expect(csv.stdout.hasPrefix("root,path,file_id,sha256,size,placement,target_path,archive_path,member,duplicate_of,rule"))
+    }
+}
