@@ -16,7 +16,10 @@ public final class Catalog: @unchecked Sendable {
     /// - Throws: ``CatalogError/notFound(_:)`` when `mustExist` and there is no file;
     ///   ``CatalogError/newerSchema(path:unknown:)`` when a newer attache wrote it;
     ///   ``CatalogError/cannotOpen(path:reason:)`` when SQLite cannot open it or it is not a catalog.
-    public init(path: String, mustExist: Bool = false) throws(CatalogError) {
+    /// - Parameter durable: every commit reaches the disk before it returns (`synchronous =
+    ///   FULL`): apply's journal must survive a power loss, not only a killed process, since
+    ///   a step journaled as started is what lets the next run claim the file it left.
+    public init(path: String, mustExist: Bool = false, durable: Bool = false) throws(CatalogError) {
         self.path = path
         if mustExist && !FileManager.default.fileExists(atPath: path) { throw .notFound(path) }
         var config = Configuration()
@@ -24,7 +27,7 @@ public final class Catalog: @unchecked Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // A bounded 64 MiB page cache: bulk writes of references keep their indexes in memory.
             try db.execute(sql: "PRAGMA cache_size = -65536")

@@ -34,7 +34,7 @@ public final class ApplyEngine: @unchecked Sendable {
     public init(_ request: ApplyRequest) throws(ApplyError) {
         self.request = request
         do {
-            catalog = try Catalog(path: request.catalogPath, mustExist: true)
+            catalog = try Catalog(path: request.catalogPath, mustExist: true, durable: true)
             guard let latest = try catalog.plans(limit: 1).first else { throw ApplyError.noPlan(catalog: request.catalogPath) }
             plan = latest
             let scans = try catalog.planScanRuns(plan: latest.id)
