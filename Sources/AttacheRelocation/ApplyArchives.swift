@@ -73,6 +73,11 @@ extension ApplyEngine {
         let existing: ExistingFilePolicy = volume.owned != nil ? .overwrite : .refuse
         while true {
             pauseForTests()
+            if items.isEmpty {
+                // Every member was left out: no archive of nothing; the next apply writes it.
+                outcomes.append(StepOutcome(journalID: id, state: .failed, detail: "none of its files could be archived (listed above)"))
+                break
+            }
             do {
                 let writer = try target.archiveWriter(at: RawPath(volume.path), format: format, existing: existing,
                                                       cancellation: request.cancel, faults: archiveFaults())

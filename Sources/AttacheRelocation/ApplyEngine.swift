@@ -59,16 +59,23 @@ public final class ApplyEngine: @unchecked Sendable {
         let summary = ApplyEngine.summaryNumbers(plan.summaryJSON)
         quota = summary.quota
         archiveRatio = summary.archived > 0 && summary.estimate > 0 ? Double(summary.estimate) / Double(summary.archived) : 1
-        let (key, folder) = try ApplyEngine.openTarget(request.target, create: !request.dryRun)
+        let roots = (try? catalog.roots()) ?? []
+        let (key, folder) = try ApplyEngine.openTarget(request.target, create: !request.dryRun, roots: roots)
         targetKey = key
         target = folder
         result = ApplyResult(planID: plan.id, target: key, dryRun: request.dryRun)
     }
 
     /// The absolute, canonical target root, opened (created when missing and its parent exists).
-    static func openTarget(_ given: String, create: Bool) throws(ApplyError) -> (String, TargetFolder) {
+    static func openTarget(_ given: String, create: Bool, roots: [RootRecord]) throws(ApplyError) -> (String, TargetFolder) {
         var path = given.hasPrefix("/") ? given : FileManager.default.currentDirectoryPath + "/" + given
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        // A target inside a legacy root would be scanned as legacy files at the next scan (and
+        // a root inside the target would be written over): refused before anything is created.
+        let resolved = canonicalPath(path)
+        if let root = roots.first(where: { nested($0.path.bytes, Array(resolved.utf8)) }) {
+            throw .overlapsRoot(path: path, root: root.display)
+        }
         var st = stat()
         if lstat(path, &st) != 0 {
             let parent = (path as NSString).deletingLastPathComponent
@@ -92,6 +99,24 @@ public final class ApplyEngine: @unchecked Sendable {
         do { return (canonical, try TargetFolder(root: RawPath(canonical))) } catch {
             throw .target(path: path, reason: error.description)
         }
+    }
+
+    /// The path with symbolic links resolved: of itself when it exists, else of its parent.
+    static func canonicalPath(_ path: String) -> String {
+        if let r = realpath(path, nil) { defer { free(r) }; return String(cString: r) }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard let r = realpath(parent, nil) else { return path }
+        defer { free(r) }
+        let p = String(cString: r)
+        return (p == "/" ? "" : p) + "/" + (path as NSString).lastPathComponent
+    }
+
+    /// Whether one path is the other or lies below it (either way round).
+    static func nested(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        func below(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+            x == y || (x.count > y.count && x.starts(with: y) && (y.last == UInt8(ascii: "/") || x[y.count] == UInt8(ascii: "/")))
+        }
+        return below(a, b) || below(b, a)
     }
 
     /// The numbers apply reads from the plan's summary JSON.

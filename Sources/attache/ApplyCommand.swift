@@ -31,7 +31,8 @@ struct ApplyCommand: ParsableCommand {
 
             Exit: 0 done (--dry-run: the plan fits) · 3 some files were not placed (changed since the scan, refused by
             the target, unmovable: listed) · 4 the target would exceed the quota (nothing
-            more is written) · 65 the plan is older than the latest scan · 66 no catalog,
+            more is written) · 65 the plan is older than the latest scan, or the target
+            overlaps a legacy root · 66 no catalog,
             plan or target · 74 the target cannot be written (full, read-only, permission
             denied): free space or fix it and run again · 130 interrupted (run again).
             """)
@@ -118,7 +119,7 @@ struct ApplyCommand: ParsableCommand {
         case .catalog(let c): return Failure(c)
         case .noPlan: return Failure(e.description, exit: .noInput)
         case .infeasiblePlan: return Failure(e.description, exit: .quotaExceeded)
-        case .stalePlan: return Failure(e.description, exit: .badInput)
+        case .stalePlan, .overlapsRoot: return Failure(e.description, exit: .badInput)
         case .target: return Failure(e.description, exit: .noInput)
         }
     }
