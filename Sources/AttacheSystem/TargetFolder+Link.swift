@@ -50,13 +50,15 @@ extension TargetFolder {
         let mtime = Timestamp(seconds: Int(before.st_mtim.tv_sec), nanoseconds: Int(before.st_mtim.tv_nsec))
         try TargetFolder.verify(sourceFD, before, source: source, expecting: expecting)
 
+        var st = stat()
+        // Another file system: decided before any folder is made, so nothing is left behind.
+        guard fstat(rootFD, &st) == 0, st.st_dev == before.st_dev else { return nil }
         let folderParts = parts.dropLast()
         let folder = try openFolder(folderParts, create: true, for: path)
         defer { close(folder) }
         let name = parts[parts.count - 1]
         try checkFinalName(name, in: folder, path: path, existing: existing)
-        var st = stat()
-        guard fstat(folder, &st) == 0, st.st_dev == before.st_dev else { return nil }  // another file system
+        guard fstat(folder, &st) == 0, st.st_dev == before.st_dev else { return nil }  // a mount point on the way
 
         let method: LinkMethod
         let temp: [UInt8]

@@ -13,7 +13,7 @@ extension TargetFolder {
     /// - Throws: a ``TargetError`` when a folder cannot be listed, or what `visit` throws
     ///   (which stops the walk).
     public func walk(_ visit: (RawPath, EntryKind, Int64) throws -> Void) throws {
-        let fd = dup(rootFD)
+        let fd = openRootForListing()
         guard fd >= 0 else {
             throw TargetError(path: root, reason: .system(step: "open the target folder", error: PosixError(code: attache_errno())), action: "list")
         }

@@ -110,13 +110,19 @@ public final class TargetFolder: Sendable {
     /// before copying starts, since it would also remove a copy in progress.
     /// - Returns: the removed files, relative to the root, sorted.
     public func removeStaleTemporaries() throws(TargetError) -> [RawPath] {
-        let fd = dup(rootFD)
+        let fd = openRootForListing()
         guard fd >= 0 else {
             throw TargetError(path: root, reason: .system(step: "open the target folder", error: PosixError(code: attache_errno())))
         }
         var removed: [RawPath] = []
         try sweep(fd, prefix: [], into: &removed)
         return removed.sorted()
+    }
+
+    /// A new descriptor of the root for `readdir`: a `dup` would share the root's directory
+    /// offset, so a second listing would start where the first ended (and see nothing).
+    func openRootForListing() -> Int32 {
+        openat(rootFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }
 
     /// Removes the temporaries in the folder open as `fd` (closed here) and its sub-folders.

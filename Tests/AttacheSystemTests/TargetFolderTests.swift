@@ -84,6 +84,9 @@ import Testing
         #expect(TargetHelpers.tree(s.join("target")) == [".attache-other", ".attache-tmp-link", "deep", "deep/er", "deep/kept.txt", "linked"])
         #expect(TargetHelpers.tree(s.join("outside")) == [".attache-tmp-9-9"])
         #expect(try target.removeStaleTemporaries().isEmpty)
+        // A later crash's leftovers are found by the same TargetFolder (each sweep lists the root afresh).
+        try Tree.make(at: s.path, [.text("target/.attache-tmp-5-6", "partial")])
+        #expect(try target.removeStaleTemporaries() == [RawPath(".attache-tmp-5-6")])
     }
 
     @Test func aMissingRootIsAClearError() {
