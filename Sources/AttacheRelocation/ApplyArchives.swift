@@ -123,6 +123,10 @@ extension ApplyEngine {
                 outcomes.append(failed(e, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: id))
                 break
             } catch let e as ArchiveWriterError {
+                if case .target(let te) = e {
+                    outcomes.append(failed(te, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: id))
+                    break
+                }
                 if case .cancelled = e { result.stop = .interrupted; outcomes.append(StepOutcome(journalID: id, state: .failed, detail: "interrupted")); break }
                 let reason = "cannot write the archive \(volume.path): \(e.description)"
                 if ApplyEngine.isFullTarget(e) { result.stop = .target(reason) } else {
