@@ -93,4 +93,27 @@ import Testing
         let csv = try m.run(["list", "mapping", "--format", "csv"])
         #expect(csv.stdout.hasPrefix("root,path,file_id,sha256,size,placement,target_path,archive_path,member,duplicate_of,rule"))
     }
+
+    @Test func linkPlacesTheSourceFileItselfOnTheSameFileSystem() throws {
+        let m = try PlanScenarioTests.prepared()
+        #expect(try m.run(["plan", "--policy", PlanScenarioTests.policies + "/cloud-50gib.yaml"]).exitCode == 0)
+        let target = m.dir + "/linked"
+        let apply = try m.run(["apply", "--to", target, "--link", "--format", "json"])
+        #expect(apply.exitCode == 3, "\(apply)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdoutBytes)) as? [String: Any])
+        let counts = try #require(o["counts"] as? [String: Any])
+        let copied = try #require(counts["copy"] as? [String: Any])["files"] as? Int
+        let linked = try #require(counts["linked"] as? [String: Any])["files"] as? Int
+        #expect(copied != nil && copied == linked && (linked ?? 0) > 0, "every kept file linked: \(counts)")
+        let mapping = try listItems(try m.run(["list", "mapping", "--format", "json"]))
+        let placed = mapping.filter { $0["placement"] as? String == "placed" }
+        #expect(!placed.isEmpty && placed.allSatisfy { $0["method"] as? String == "hardlink" || $0["method"] as? String == "reflink" })
+        for row in placed {
+            var a = stat(), b = stat()
+            let source = "\(row["root"]!)/\(row["path"]!)", copy = target + "/" + (row["target_path"] as! String)
+            #expect(stat(source, &a) == 0 && stat(copy, &b) == 0)
+            if row["method"] as? String == "hardlink" { #expect(a.st_ino == b.st_ino, "\(copy) is the source's inode") }
+        }
+        #expect(try m.run(["verify", "--to", target]).exitCode == 0)
+    }
 }
