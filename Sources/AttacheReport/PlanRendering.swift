@@ -41,15 +41,18 @@ public enum PlanRendering {
         var out: String
         if let q = s.quota {
             let pct = q.value > 0 ? formatFixed(Double(s.landingBytes) * 100 / Double(q.value), digits: 1) : "-"
-            out = "  quota \(q); everything would take \(ByteCount(s.totalBytes)); kept files take \(ByteCount(s.keptBytes)), \(archives)\n"
+            out = "  quota \(q); everything would take \(ByteCount(s.totalBytes))\n"
+                + "  kept files take \(ByteCount(s.keptBytes)); \(archives)\n"
             out += "  lands ≈ \(ByteCount(s.landingBytes)) (\(pct)% of the quota), headroom \(ByteCount(q.value - s.landingBytes)); "
                 + "must-keep files alone take \(ByteCount(s.mustKeepBytes))\n"
         } else {
-            out = "  no quota set; kept files take \(ByteCount(s.keptBytes)), \(archives); lands ≈ \(ByteCount(s.landingBytes))\n"
+            out = "  no quota set; kept files take \(ByteCount(s.keptBytes)); \(archives)\n"
+            if s.archivedBytes > 0 { out += "  lands ≈ \(ByteCount(s.landingBytes))\n" }
         }
         if !s.compression.isEmpty {
-            out += "  compression (output/input, sampled): "
-                + s.compression.keys.sorted().map { "\($0) \(formatFixed(s.compression[$0]!, digits: 3))" }.joined(separator: ", ") + "\n"
+            let ratios = s.compression.keys.sorted().map { "\($0) \(formatFixed(s.compression[$0]!, digits: 3))" }
+            for l in TextWidth.wrap("  compression (output/input, sampled): " + ratios.joined(separator: ", "),
+                                    width: InventoryReport.width, indent: "    ") { out += l + "\n" }
         }
         if let q = s.quota?.value, !s.feasible {
             if s.mustKeepBytes > q {

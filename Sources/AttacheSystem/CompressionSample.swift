@@ -16,10 +16,10 @@ import Glibc
 /// Each file is opened like every read of a legacy file (``RawFile/openRegular(_:followLinks:)``:
 /// `O_NOATIME`, `O_NOFOLLOW`, `O_NONBLOCK`, so its access time stays and a FIFO is never waited
 /// on) and at most `maxBytesPerFile` of its start is read. A file that cannot be opened as a
-/// regular file or read is skipped and counted in ``Measurement/skipped``. The archive's fixed
-/// cost (an empty archive's bytes: the tar end blocks, the zip directory's end) is taken off,
-/// so the result is what the files' content and headers cost. The same files with the same
-/// content always give the same numbers.
+/// regular file or read is skipped and counted in ``Measurement/skipped``. What the members'
+/// headers and the archive's end cost (the same archive with every member empty) is taken
+/// off, so the result is what the content costs: the plan adds a fixed cost per member
+/// apart. The same files with the same content always give the same numbers.
 public enum CompressionSample {
     /// One file to sample: its absolute path and the size the catalog knows.
     public struct Item: Sendable, Equatable {
@@ -32,7 +32,7 @@ public enum CompressionSample {
     public struct Measurement: Sendable, Equatable {
         /// Bytes read from the files (at most `maxBytesPerFile` of each).
         public var inputBytes: Int64 = 0
-        /// Bytes the archive took for them (the empty archive's fixed bytes taken off).
+        /// Bytes the archive took for their content (headers and the archive's end taken off).
         public var outputBytes: Int64 = 0
         /// Files read, and files skipped (missing, not a regular file, unreadable).
         public var files = 0
@@ -59,13 +59,15 @@ public enum CompressionSample {
             result.inputBytes += Int64(bytes.count)
         }
         guard !contents.isEmpty else { return result }
-        guard let full = archivedSize(contents, format: format), let empty = archivedSize([], format: format) else {
+        // The same members with no content: the headers and the archive's end, which the plan counts apart.
+        guard let full = archivedSize(contents, format: format),
+              let headers = archivedSize(contents.map { _ in [] }, format: format) else {
             // libarchive refused the format here: nothing measured, the caller assumes no compression.
             var none = Measurement()
             none.skipped = items.count
             return none
         }
-        result.outputBytes = Swift.max(0, full - empty)
+        result.outputBytes = Swift.max(0, full - headers)
         return result
     }
 
