@@ -6,7 +6,7 @@
 //   stages: AttacheScan, AttacheReferences, AttachePolicy, AttacheReport
 //     AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
 //     AttacheReferences → AttacheRecords, AttacheSystem (Pipeline), AttacheCatalog, AttacheConfig, AttacheModel
-//     AttachePolicy → AttacheCatalog, AttacheConfig, AttacheModel, CSV
+//     AttachePolicy → AttacheSystem (the compression sample), AttacheCatalog, AttacheConfig, AttacheModel, CSV
 //     AttacheReport → AttacheCatalog, AttacheModel
 //   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
 //   AttacheCatalog → GRDB, AttacheModel
@@ -72,7 +72,7 @@ let package = Package(
         /// Storage policies: the policy model, YAML loading with located errors, the pure planner.
         .target(
             name: "AttachePolicy",
-            dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", .product(name: "CSV", package: "CSV.swift")]),
+            dependencies: ["AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", .product(name: "CSV", package: "CSV.swift")]),
         /// The relocation stage: apply (journaled copies, links, archives, removals of what attache wrote), the mapping, verify.
         .target(
             name: "AttacheRelocation",

@@ -66,6 +66,13 @@ public struct JSONWriter<Sink: TextSink> {
         write(value)
     }
 
+    /// Writes `key: number` in the open object, a fraction with exactly `digits` decimals
+    /// (`0.423`): for ratios, which ``FieldValue`` (text, integers, booleans) does not hold.
+    public mutating func field(_ key: String, decimal: Double, digits: Int) {
+        prefix(key)
+        sink.write(formatFixed(decimal.isFinite ? decimal : 0, digits: digits))
+    }
+
     /// Writes `key: [values…]` in the open object.
     public mutating func field(_ key: String, array values: [FieldValue]) {
         beginArray(key)

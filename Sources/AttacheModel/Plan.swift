@@ -18,14 +18,33 @@ public struct PlanSummary: Sendable, Equatable {
     /// Bytes of every file considered, and bytes kept (what lands on the target as files).
     public var totalBytes: Int64 = 0
     public var keptBytes: Int64 = 0
-    /// Archives are compressed later; planned at their input size (an upper bound).
+    /// The archived files' size before compression (their input size).
     public var archivedBytes: Int64 = 0
+    /// What the archives are estimated to take on the target: per volume, each content once
+    /// at its size × its category's sampled compression ratio, plus a fixed cost per member
+    /// (Documentation/Policy.md, "How big archives get"). An estimate: apply measures the real size.
+    public var archiveEstimateBytes: Int64 = 0
+    /// What lands on the target: kept bytes plus the archive estimate; the quota counts this.
+    public var landingBytes: Int64 = 0
     public var quota: ByteCount?
     /// The bytes that must be kept (rules and overrides say keep, overflow may not move them).
     public var mustKeepBytes: Int64 = 0
-    /// false when the must-keep set alone exceeds the quota (exit 4).
+    /// The estimated size of the archives no later step may undo (archived by a rule, the
+    /// default, the size limit or a review; each member counted on its own: an upper bound).
+    public var mustArchiveEstimateBytes: Int64 = 0
+    /// false when what lands is estimated over the quota (exit 4): the files that must be kept
+    /// and archived alone, or what is left after overflow moved everything it could.
     public var feasible: Bool = true
+    /// The compression ratio (output / input) the estimate used, by category raw value.
+    public var compression: [String: Double] = [:]
     public init() {}
+
+    /// Whether the must-keep files and must-make archives alone exceed the quota (no
+    /// overflow can help: a reviewed CSV that leads there is refused).
+    public var pinnedOverQuota: Bool {
+        guard let q = quota?.value else { return false }
+        return mustKeepBytes + mustArchiveEstimateBytes > q
+    }
 }
 
 extension PlanSummary {
@@ -37,14 +56,18 @@ extension PlanSummary {
     }
 
     /// Writes the summary as one object (a field's value when `key` is given): totals first,
-    /// then the tallies by action, rule and category, each group's keys sorted.
+    /// then the tallies by action, rule and category, then the compression ratios by
+    /// category, each group's keys sorted.
     public func write<S: TextSink>(to w: inout JSONWriter<S>, key: String? = nil) {
         w.beginObject(key)
         w.field("total_bytes", .integer(totalBytes))
         w.field("kept_bytes", .integer(keptBytes))
         w.field("archived_bytes", .integer(archivedBytes))
+        w.field("archive_estimate_bytes", .integer(archiveEstimateBytes))
+        w.field("landing_bytes", .integer(landingBytes))
         w.field("quota", .int(quota?.value))
         w.field("must_keep_bytes", .integer(mustKeepBytes))
+        w.field("must_archive_estimate_bytes", .integer(mustArchiveEstimateBytes))
         w.field("feasible", .bool(feasible))
         var actions: [String: Tally] = [:]
         for (k, v) in byAction { actions[k.rawValue] = v }
@@ -58,6 +81,9 @@ extension PlanSummary {
             }
             w.endObject()
         }
+        w.beginObject("compression")
+        for k in compression.keys.sorted() { w.field(k, decimal: compression[k]!, digits: 3) }
+        w.endObject()
         w.endObject()
     }
 }

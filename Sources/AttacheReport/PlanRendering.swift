@@ -32,13 +32,38 @@ public enum PlanRendering {
         return out
     }
 
+    /// The quota section: what is kept, what the archives are estimated to take (their
+    /// compressed size at the sampled ratios), what lands in all, and whether it fits.
     static func quota(_ s: PlanSummary) -> String {
-        guard let q = s.quota else { return "  no quota set; kept files take \(ByteCount(s.keptBytes))\n" }
-        let pct = q.value > 0 ? formatFixed(Double(s.keptBytes) * 100 / Double(q.value), digits: 1) : "-"
-        var out = "  quota \(q); everything would take \(ByteCount(s.totalBytes)); kept files take \(ByteCount(s.keptBytes)) "
-            + "(\(pct)%), headroom \(ByteCount(q.value - s.keptBytes))\n"
-        out += "  archives hold \(ByteCount(s.archivedBytes)) before compression; must-keep files alone take \(ByteCount(s.mustKeepBytes))\n"
-        if !s.feasible { out += "  CANNOT FIT: the files that must be kept exceed the quota by \(ByteCount(s.mustKeepBytes - q.value))\n" }
+        let archives = s.archivedBytes > 0
+            ? "archives ≈ \(ByteCount(s.archiveEstimateBytes)) (estimated: \(ByteCount(s.archivedBytes)) compressed at sampled ratios)"
+            : "no archives"
+        var out: String
+        if let q = s.quota {
+            let pct = q.value > 0 ? formatFixed(Double(s.landingBytes) * 100 / Double(q.value), digits: 1) : "-"
+            out = "  quota \(q); everything would take \(ByteCount(s.totalBytes))\n"
+                + "  kept files take \(ByteCount(s.keptBytes)); \(archives)\n"
+            out += "  lands ≈ \(ByteCount(s.landingBytes)) (\(pct)% of the quota), headroom \(ByteCount(q.value - s.landingBytes)); "
+                + "must-keep files alone take \(ByteCount(s.mustKeepBytes))\n"
+        } else {
+            out = "  no quota set; kept files take \(ByteCount(s.keptBytes)); \(archives)\n"
+            if s.archivedBytes > 0 { out += "  lands ≈ \(ByteCount(s.landingBytes))\n" }
+        }
+        if !s.compression.isEmpty {
+            let ratios = s.compression.keys.sorted().map { "\($0) \(formatFixed(s.compression[$0]!, digits: 3))" }
+            for l in TextWidth.wrap("  compression (output/input, sampled): " + ratios.joined(separator: ", "),
+                                    width: InventoryReport.width, indent: "    ") { out += l + "\n" }
+        }
+        if let q = s.quota?.value, !s.feasible {
+            if s.mustKeepBytes > q {
+                out += "  CANNOT FIT: the files that must be kept exceed the quota by \(ByteCount(s.mustKeepBytes - q))\n"
+            } else if s.pinnedOverQuota {
+                out += "  CANNOT FIT: the files that must be kept and the archives that must be made (estimated) exceed the quota by "
+                    + "\(ByteCount(s.mustKeepBytes + s.mustArchiveEstimateBytes - q))\n"
+            } else {
+                out += "  CANNOT FIT: what lands is estimated \(ByteCount(s.landingBytes - q)) over the quota even after overflow\n"
+            }
+        }
         return out
     }
 

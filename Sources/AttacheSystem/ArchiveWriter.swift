@@ -91,7 +91,7 @@ public final class ArchiveWriter {
     deinit { discard() }
 
     /// The libarchive calls that choose the container and the compression.
-    private static func setup(_ format: ArchiveFormat) -> [(String, (OpaquePointer) -> Int32)] {
+    static func setup(_ format: ArchiveFormat) -> [(String, (OpaquePointer) -> Int32)] {
         switch format {
         case .tarZstd:
             [("choose the pax tar format", { archive_write_set_format_pax_restricted($0) }),

@@ -109,6 +109,8 @@ import Testing
         s.byAction = [.keep: .init(files: 2, bytes: 100), .archive: .init(files: 1, bytes: 150), .drop: .init(files: 3, bytes: 50)]
         s.byRule = ["zeta/rule": .init(files: 1, bytes: 150), "Счёт \"№5\"\u{1}": .init(files: 5, bytes: 150)]
         s.byCategory = ["document": .init(files: 6, bytes: 300)]
+        s.archiveEstimateBytes = 61; s.landingBytes = 161; s.mustArchiveEstimateBytes = 7
+        s.compression = ["text": 0.25, "document": 0.4005, "image": 1]
         return s
     }
 
@@ -116,16 +118,18 @@ import Testing
         // The text earlier builds stored in plans.summary: keys in this order, groups sorted,
         // slashes as they are, control characters as \u escapes.
         #expect(Self.sample().jsonText == """
-            {"total_bytes":300,"kept_bytes":100,"archived_bytes":150,"quota":1000,"must_keep_bytes":40,"feasible":true,\
+            {"total_bytes":300,"kept_bytes":100,"archived_bytes":150,"archive_estimate_bytes":61,"landing_bytes":161,\
+            "quota":1000,"must_keep_bytes":40,"must_archive_estimate_bytes":7,"feasible":true,\
             "by_action":{"archive":{"files":1,"bytes":150},"drop":{"files":3,"bytes":50},"keep":{"files":2,"bytes":100}},\
             "by_rule":{"zeta/rule":{"files":1,"bytes":150},"Счёт \\"№5\\"\\u0001":{"files":5,"bytes":150}},\
-            "by_category":{"document":{"files":6,"bytes":300}}}
+            "by_category":{"document":{"files":6,"bytes":300}},"compression":{"document":0.401,"image":1.000,"text":0.250}}
             """)
         var empty = PlanSummary()
         empty.feasible = false
         #expect(empty.jsonText == """
-            {"total_bytes":0,"kept_bytes":0,"archived_bytes":0,"quota":null,"must_keep_bytes":0,"feasible":false,\
-            "by_action":{},"by_rule":{},"by_category":{}}
+            {"total_bytes":0,"kept_bytes":0,"archived_bytes":0,"archive_estimate_bytes":0,"landing_bytes":0,"quota":null,\
+            "must_keep_bytes":0,"must_archive_estimate_bytes":0,"feasible":false,"by_action":{},"by_rule":{},"by_category":{},\
+            "compression":{}}
             """)
     }
 

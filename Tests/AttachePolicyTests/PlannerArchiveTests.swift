@@ -71,44 +71,52 @@ private typealias F = PlannerFixture
     }
 }
 
-/// Step 5: when kept bytes exceed the quota.
+/// Step 5: when kept files and estimated archives exceed the quota.
 @Suite struct PlannerOverflowTests {
-    /// 11,000 bytes kept: 3,000 (2013), 3,000 (no activity), 2,000 (2020), 2,000 (2013), 1,000 (2024).
+    /// 11 MB kept: 3 MB (2013), 3 MB (no activity), 2 MB (2020), 2 MB (2013), 1 MB (2024).
+    /// PDFs compress to 1 % here: a file archived by overflow still takes 1 % of its size plus
+    /// 1 KiB, so 2 MB leaves 1,978,976 bytes (the low watermark, 51 %, is set to show it).
     static let files = [
-        F.file(1, "one.pdf", size: 3_000, live: 1, activity: F.date(2013, 4)),
-        F.file(2, "two.pdf", size: 3_000),
-        F.file(3, "three.pdf", size: 2_000, live: 1, activity: F.date(2020)),
-        F.file(4, "four.pdf", size: 2_000, live: 2, activity: F.date(2013, 6)),
-        F.file(5, "five.pdf", size: 1_000, live: 1, activity: F.date(2024)),
+        F.file(1, "one.pdf", size: 3_000_000, live: 1, activity: F.date(2013, 4)),
+        F.file(2, "two.pdf", size: 3_000_000),
+        F.file(3, "three.pdf", size: 2_000_000, live: 1, activity: F.date(2020)),
+        F.file(4, "four.pdf", size: 2_000_000, live: 2, activity: F.date(2013, 6)),
+        F.file(5, "five.pdf", size: 1_000_000, live: 1, activity: F.date(2024)),
     ]
+
+    static let pdfs: [Category: Double] = [.pdf: 0.01]
 
     func policy(quota: Int64, order: [OverflowSettings.Order]? = nil, action: DecisionAction = .archive) -> Policy {
         var target = TargetLimits()
         target.quota = ByteCount(quota)
-        var overflow = OverflowSettings(action: action, highWatermark: 0.9, lowWatermark: 0.5)
+        var overflow = OverflowSettings(action: action, highWatermark: 0.9, lowWatermark: 0.51)
         if let order { overflow.order = order }
         return Policy(target: target, rules: [F.rule("keep-all", nil, .keep)], overflow: overflow)
     }
 
     @Test func theQuietestFilesLeaveFirstUntilTheLowWatermark() {
-        let plan = F.plan(Self.files, policy(quota: 10_000))
+        let plan = F.plan(Self.files, policy(quota: 10_000_000), compression: Self.pdfs)
         #expect(plan.decisions.map(\.action) == [.archive, .archive, .keep, .keep, .keep])
-        #expect(F.decision(plan, 2).reason == "archived: overflow — no record activity, 2.93 KiB")
-        #expect(F.decision(plan, 1).reason == "archived: overflow — last record activity 2013, 2.93 KiB")
+        #expect(F.decision(plan, 2).reason == "archived: overflow — no record activity, 2.86 MiB")
+        #expect(F.decision(plan, 1).reason == "archived: overflow — last record activity 2013, 2.86 MiB")
         #expect(F.decision(plan, 1).rule == "overflow")
         #expect(F.decision(plan, 1).notes == [
             "rule 'keep-all' said keep",
-            "kept files came to 10.7 KiB, over 90 % of the 9.77 KiB quota; files leave until 50 % (4.88 KiB)",
+            "kept files and estimated archives came to 10.5 MiB, over 90 % of the 9.54 MiB quota; files leave until 51 % (4.86 MiB)",
         ])
         #expect(F.decision(plan, 1).archivePath != nil)
-        #expect(plan.summary.keptBytes == 5_000)
-        #expect(plan.summary.archivedBytes == 6_000)
+        #expect(plan.summary.keptBytes == 5_000_000)
+        #expect(plan.summary.archivedBytes == 6_000_000)
+        // 11 MB less what archiving two 3 MB files frees (3 MB − 30,000 − 1,024 each).
+        #expect(plan.summary.archiveEstimateBytes == 2 * 31_024)
+        #expect(plan.summary.landingBytes == 5_062_048)
+        #expect(plan.summary.compression == ["pdf": 0.01])
         #expect(plan.summary.feasible)
-        #expect(plan.summary.quota == ByteCount(10_000))
+        #expect(plan.summary.quota == ByteCount(10_000_000))
     }
 
     @Test func belowTheHighWatermarkNothingMoves() {
-        let plan = F.plan(Self.files, policy(quota: 12_300))           // 90 % = 11,070 ≥ 11,000
+        let plan = F.plan(Self.files, policy(quota: 12_300_000), compression: Self.pdfs)           // 90 % = 11,070,000 ≥ 11,000,000
         #expect(plan.decisions.allSatisfy { $0.action == .keep })
         let noQuota = F.plan(Self.files, Policy(rules: [F.rule("keep-all", nil, .keep)]))
         #expect(noQuota.decisions.allSatisfy { $0.action == .keep })
@@ -117,37 +125,37 @@ private typealias F = PlannerFixture
     }
 
     @Test func theOrderIsThePolicys() {
-        let bySizeAsc = F.plan(Self.files, policy(quota: 10_000, order: [.init(key: .size, descending: false)]))
-        // 1,000 (5), then 2,000 (4 and 3: path order 'four' < 'three'), then 3,000 ('one' < 'two'): until ≤ 5,000.
+        let bySizeAsc = F.plan(Self.files, policy(quota: 10_000_000, order: [.init(key: .size, descending: false)]), compression: Self.pdfs)
+        // 1 MB (5), then 2 MB (4 and 3: path order 'four' < 'three'), then 3 MB ('one' < 'two'): until ≤ 5.1 MB.
         #expect(bySizeAsc.decisions.filter { $0.action == .archive }.map(\.fileID) == [1, 3, 4, 5])
-        #expect(F.decision(bySizeAsc, 5).reason == "archived: overflow — 1000 B")
-        let byReferences = F.plan(Self.files, policy(quota: 10_000, order: [.init(key: .referenced, descending: true)]))
+        #expect(F.decision(bySizeAsc, 5).reason == "archived: overflow — 977 KiB")
+        let byReferences = F.plan(Self.files, policy(quota: 10_000_000, order: [.init(key: .referenced, descending: true)]), compression: Self.pdfs)
         // Most referenced first: 4 (2), then 1, 3, 5 (1 each, path order: five, one, three).
         #expect(byReferences.decisions.filter { $0.action == .archive }.map(\.fileID) == [1, 4, 5])
-        #expect(F.decision(byReferences, 4).reason == "archived: overflow — referenced by 2 records, 1.95 KiB")
-        let newestActivityFirst = F.plan(Self.files, policy(quota: 10_000, order: [.init(key: .recordActivity, descending: true)]))
+        #expect(F.decision(byReferences, 4).reason == "archived: overflow — referenced by 2 records, 1.91 MiB")
+        let newestActivityFirst = F.plan(Self.files, policy(quota: 10_000_000, order: [.init(key: .recordActivity, descending: true)]), compression: Self.pdfs)
         // 2024 (5), 2020 (3), 2013-06 (4), then 2013-04 (1); no activity (2) counts as the oldest: last.
         #expect(newestActivityFirst.decisions.filter { $0.action == .archive }.map(\.fileID) == [1, 3, 4, 5])
     }
 
     @Test func overrideKeepsAreMustKeepAndFeasibilityFollowsThem() {
         let overrides = [Override(fileID: 1, action: .keep), Override(fileID: 2, action: .keep)]
-        let plan = F.plan(Self.files, policy(quota: 10_000), overrides: overrides)
+        let plan = F.plan(Self.files, policy(quota: 10_000_000), overrides: overrides, compression: Self.pdfs)
         #expect(plan.decisions.map(\.action) == [.keep, .keep, .archive, .archive, .archive])
-        #expect(plan.summary.mustKeepBytes == 6_000)
-        #expect(plan.summary.keptBytes == 6_000)
+        #expect(plan.summary.mustKeepBytes == 6_000_000)
+        #expect(plan.summary.keptBytes == 6_000_000)
         #expect(plan.summary.feasible)
-        let tight = F.plan(Self.files, policy(quota: 5_000), overrides: overrides)
+        let tight = F.plan(Self.files, policy(quota: 5_000_000), overrides: overrides, compression: Self.pdfs)
         #expect(!tight.summary.feasible)
-        #expect(tight.summary.mustKeepBytes == 6_000)
-        #expect(tight.warnings == ["the files the review says to keep need 5.86 KiB, 1000 B over the 4.88 KiB quota"])
+        #expect(tight.summary.mustKeepBytes == 6_000_000)
+        #expect(tight.warnings == ["the files the review says to keep need 5.72 MiB, 977 KiB over the 4.77 MiB quota"])
     }
 
     @Test func overflowDropsOnlyUnreferencedFiles() {
-        let plan = F.plan(Self.files, policy(quota: 10_000, action: .drop))
+        let plan = F.plan(Self.files, policy(quota: 10_000_000, action: .drop), compression: Self.pdfs)
         #expect(F.decision(plan, 2).action == .drop)
         #expect(F.decision(plan, 1).action == .archive)
-        #expect(F.decision(plan, 1).reason == "archived: overflow — last record activity 2013, 2.93 KiB; referenced by 1 record, so archived rather than dropped")
+        #expect(F.decision(plan, 1).reason == "archived: overflow — last record activity 2013, 2.86 MiB; referenced by 1 record, so archived rather than dropped")
     }
 }
 

@@ -49,8 +49,9 @@ enum PlannerFixture {
         Rule(name: name, when: when, action: action, line: line)
     }
 
-    static func plan(_ files: [PlanFile], _ policy: Policy, overrides: [Override] = [], now: Timestamp = now) -> Plan {
-        Planner.plan(files: files, policy: policy, overrides: overrides, now: now)
+    static func plan(_ files: [PlanFile], _ policy: Policy, overrides: [Override] = [], now: Timestamp = now,
+                     compression: [Category: Double] = [:]) -> Plan {
+        Planner.plan(files: files, policy: policy, overrides: overrides, now: now, compression: compression)
     }
 
     /// The decision for file `id` (recording an issue when there is none).

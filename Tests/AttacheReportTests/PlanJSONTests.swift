@@ -29,8 +29,9 @@ import Testing
 
     static let head = """
         {"version":1,"plan":7,"policy":"pol/icy.yaml","files":1,"summary":{"total_bytes":3,"kept_bytes":1,\
-        "archived_bytes":0,"quota":null,"must_keep_bytes":0,"feasible":true,"by_action":{"keep":{"files":1,"bytes":1}},\
-        "by_rule":{},"by_category":{}},
+        "archived_bytes":0,"archive_estimate_bytes":0,"landing_bytes":0,"quota":null,"must_keep_bytes":0,\
+        "must_archive_estimate_bytes":0,"feasible":true,"by_action":{"keep":{"files":1,"bytes":1}},\
+        "by_rule":{},"by_category":{},"compression":{}},
         """
 
     @Test func withoutADiffItHasNoDiffField() {

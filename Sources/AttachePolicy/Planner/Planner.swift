@@ -30,20 +30,34 @@ import Foundation
 /// A referenced file (a live record points at it) is never dropped by the default action,
 /// the size limit or overflow: it is archived instead, with a note.
 public enum Planner {
-    public static func plan(files: [PlanFile], policy: Policy, overrides: [Override] = [], now: Timestamp) -> Plan {
-        plan(files: files, policy: policy, overrides: overrides, now: now, minimumChunk: defaultMinimumChunk)
+    /// - Parameter compression: how well each category compresses in the policy's archive
+    ///   format (output / input, as the plan stage sampled it); a category not given counts
+    ///   as 1.0 (no compression: the safe side). Ratios are clamped to
+    ///   ``compressionRange``.
+    public static func plan(files: [PlanFile], policy: Policy, overrides: [Override] = [], now: Timestamp,
+                            compression: [Category: Double] = [:]) -> Plan {
+        plan(files: files, policy: policy, overrides: overrides, now: now, compression: compression, minimumChunk: defaultMinimumChunk)
     }
 
     /// Steps whose files are independent (rules, reasons, kept paths) share the work among
     /// the cores in chunks of at least `minimumChunk` files; the result does not depend on it
     /// (tests compare a plan made in many chunks with one made in one).
-    static func plan(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp, minimumChunk: Int) -> Plan {
-        var run = Run(files: files, policy: policy, overrides: overrides, now: now)
+    static func plan(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp,
+                     compression: [Category: Double] = [:], minimumChunk: Int) -> Plan {
+        var run = Run(files: files, policy: policy, overrides: overrides, now: now, compression: compression)
         run.minimumChunk = minimumChunk
         return run.execute()
     }
 
     static let defaultMinimumChunk = 20_000
+
+    /// What one archive member costs besides its compressed content: its tar header and pax
+    /// extended header (or zip local header and directory entry), and its manifest line.
+    public static let archiveMemberOverhead: Int64 = 1_024
+
+    /// The compression ratios the estimate accepts: nothing shrinks to nothing, and
+    /// incompressible content grows a little (container framing).
+    public static let compressionRange: ClosedRange<Double> = 0.01...1.05
 }
 
 extension Planner {
@@ -93,6 +107,8 @@ extension Planner {
         var ruleMatches: [Int]
         /// See `Planner.plan(…minimumChunk:)`.
         var minimumChunk = Planner.defaultMinimumChunk
+        /// The compression ratio of every category (clamped; 1.0 where none was given).
+        let ratios: [Category: Double]
 
         var ruleWarnings: [String] = []
         var overrideWarnings: [String] = []
@@ -100,7 +116,13 @@ extension Planner {
         var pathWarnings: [String] = []
         var quotaWarnings: [String] = []
 
-        init(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp) {
+        init(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp, compression: [Category: Double] = [:]) {
+            var ratios: [Category: Double] = [:]
+            for c in Category.allCases {
+                let r = compression[c] ?? 1
+                ratios[c] = r.isFinite ? Swift.min(Swift.max(r, Planner.compressionRange.lowerBound), Planner.compressionRange.upperBound) : 1
+            }
+            self.ratios = ratios
             var sortedFiles = files
             if !Planner.isSorted(sortedFiles) { sortedFiles.sort(by: Planner.decisionOrder) }
             self.files = sortedFiles
@@ -137,6 +159,16 @@ extension Planner {
             assignPaths()
             return finish()
         }
+
+        /// The compression ratio for file `i`'s category.
+        func ratio(_ i: Int) -> Double { ratios[files[i].category ?? .unknown] ?? 1 }
+
+        /// The estimated compressed size of file `i`'s content in an archive (no member overhead).
+        func compressedSize(_ i: Int) -> Int64 { Int64((Double(files[i].size) * ratio(i)).rounded(.up)) }
+
+        /// What archiving file `i` adds on the target, counted on its own (an upper bound:
+        /// a copy of content already in its volume is stored once).
+        func archiveCost(_ i: Int) -> Int64 { compressedSize(i) + Planner.archiveMemberOverhead }
 
         func isDuplicate(_ i: Int) -> Bool {
             let g = contentGroup[i]

@@ -99,11 +99,7 @@ extension Planner.Run {
             t.bytes += byStage[k].bytes
             summary.byRule[name] = t
         }
-        if let quota = policy.target.quota?.value, summary.mustKeepBytes > quota {
-            summary.feasible = false
-            quotaWarnings.append("the files the review says to keep need \(Phrase.bytes(summary.mustKeepBytes)), "
-                                 + "\(Phrase.bytes(summary.mustKeepBytes - quota)) over the \(Phrase.bytes(quota)) quota")
-        }
+        settleQuota(&summary)
         let warnings = ruleWarnings + overrideWarnings + unmovable + pathWarnings + quotaWarnings
         return Plan(decisions: decisions, summary: summary, warnings: warnings)
     }

@@ -78,6 +78,13 @@ extension Planner.Run {
 
     // MARK: 5. Overflow
 
+    /// Over `quota × highWatermark` of landing bytes (kept files plus the estimated archives),
+    /// movable keeps leave in `overflow.order` until landing bytes are at or below
+    /// `quota × lowWatermark`. A file that leaves frees its size when dropped, its size less
+    /// its estimated archive cost when archived; one whose archive would take as much room as
+    /// the file itself (tiny, or content that does not compress) frees nothing and stays.
+    /// Archives count each member on its own here (an upper bound: duplicates in one volume
+    /// are stored once, which only the summary, after volumes are known, can count).
     mutating func applyOverflow() {
         guard let quota = policy.target.quota?.value else { return }
         let o = policy.overflow
@@ -85,32 +92,36 @@ extension Planner.Run {
         let low = Swift.min(Swift.max(o.lowWatermark, 0), high)
         let highBytes = Int64((Double(quota) * high).rounded(.down))
         let lowBytes = Int64((Double(quota) * low).rounded(.down))
-        var kept: Int64 = 0
-        for i in files.indices where slots[i].action == .keep { kept += files[i].size }
-        guard kept > highBytes else { return }
+        var landing: Int64 = 0
+        for i in files.indices {
+            switch slots[i].action {
+            case .keep: landing += files[i].size
+            case .archive: landing += archiveCost(i)
+            case .drop: break
+            }
+        }
+        guard landing > highBytes else { return }
         var movable: [Int] = []
         for i in files.indices where slots[i].action == .keep && !slots[i].mustKeep { movable.append(i) }
         let keys = o.order
         movable.sort { a, b in overflowFirst(a, b, keys) }
         let target: DecisionAction = o.action == .keep ? .archive : o.action
-        let keptBefore = kept
-        var moved = 0
+        let note = "kept files and estimated archives came to \(Phrase.bytes(landing)), over \(Planner.percent(high)) of the "
+            + "\(Phrase.bytes(quota)) quota; files leave until \(Planner.percent(low)) (\(Phrase.bytes(lowBytes)))"
         for i in movable {
-            if kept <= lowBytes { break }
+            if landing <= lowBytes { break }
+            let protected = target == .drop && files[i].liveReferences > 0
+            let action: DecisionAction = protected ? .archive : target
+            let freed = action == .archive ? files[i].size - archiveCost(i) : files[i].size
+            if freed <= 0 { continue }
             var s = slots[i]
             if case .rule = s.stage { s.notes.append("rule '\(ruleName(s.stage))' said keep") }
-            s.notes.append("kept files came to \(Phrase.bytes(keptBefore)), over \(Planner.percent(high)) of the \(Phrase.bytes(quota)) quota; "
-                           + "files leave until \(Planner.percent(low)) (\(Phrase.bytes(lowBytes)))")
+            s.notes.append(note)
             s.stage = .overflow
-            s.action = target
-            s.protected = false
-            if target == .drop && files[i].liveReferences > 0 {
-                s.action = .archive
-                s.protected = true
-            }
+            s.action = action
+            s.protected = protected
             slots[i] = s
-            kept -= files[i].size
-            moved += 1
+            landing -= freed
         }
     }
 

@@ -64,7 +64,12 @@ public enum PlanStage {
         let overrides: [Override]
         if let newOverrides { overrides = newOverrides } else { overrides = try catalog.overrides() }
         clock.lap("overrides")
-        var plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now)
+        // Archive sizes are estimated from a small sample read now (only when the plan can archive).
+        let compression = PlanSampling.needed(policy: policy, overrides: overrides)
+            ? PlanSampling.ratios(input, format: policy.archive.format) : [:]
+        clock.lap("compression sample")
+        try check()
+        var plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now, compression: compression)
         plan.warnings.insert(contentsOf: try freshnessWarnings(catalog), at: 0)
         clock.lap("planner")
         try check()

@@ -64,8 +64,8 @@ public enum PlanError: Error, CustomStringConvertible {
     case reviewNotFound(String)
     /// The reviewed CSV is malformed (which record, what).
     case review(Review.ImportError)
-    /// The reviewed decisions keep more than the quota.
-    case reviewOverQuota(file: String, mustKeep: Int64, quota: ByteCount?)
+    /// With the reviewed decisions, what lands (kept files and estimated archives) exceeds the quota.
+    case reviewOverQuota(file: String, mustKeep: Int64, mustArchive: Int64, landing: Int64, quota: ByteCount?)
     case catalog(CatalogError)
     /// Stopped on request (Ctrl-C) before the plan was stored: nothing was stored.
     case interrupted
@@ -81,8 +81,19 @@ public enum PlanError: Error, CustomStringConvertible {
         case .unkeptField(let u, let policyFile): return PlanWorkflow.describe(u, policyFile: policyFile)
         case .reviewNotFound(let path): return "\(path): no such file (the review spreadsheet 'attache plan --export' wrote)"
         case .review(let e): return e.description
-        case .reviewOverQuota(let file, let mustKeep, let quota):
-            return "the reviewed decisions in \(file) keep \(ByteCount(mustKeep)), more than the quota \(quota.map { "\($0)" } ?? "") "
+        case .reviewOverQuota(let file, let mustKeep, let mustArchive, let landing, let quota):
+            let q = quota.map { "\($0)" } ?? ""
+            if let limit = quota?.value, mustKeep + mustArchive <= limit {
+                return "with the reviewed decisions in \(file), what lands is estimated at \(ByteCount(landing)) (kept files and "
+                    + "archives), more than the quota \(q) allows, and overflow cannot move enough (archiving the files left would "
+                    + "not free room): change some '\(DecisionAction.keep.rawValue)' to '\(DecisionAction.drop.rawValue)', or raise the quota"
+            }
+            if let limit = quota?.value, mustKeep <= limit {
+                return "the reviewed decisions in \(file) keep \(ByteCount(mustKeep)) and, with the archives that must be made "
+                    + "(estimated \(ByteCount(mustArchive)) compressed), need more than the quota \(q) allows: change some "
+                    + "'\(DecisionAction.keep.rawValue)' or '\(DecisionAction.archive.rawValue)' to '\(DecisionAction.drop.rawValue)'"
+            }
+            return "the reviewed decisions in \(file) keep \(ByteCount(mustKeep)), more than the quota \(q) "
                 + "allows: change some '\(DecisionAction.keep.rawValue)' to '\(DecisionAction.archive.rawValue)' or '\(DecisionAction.drop.rawValue)'"
         case .catalog(let e): return e.description
         case .interrupted:
@@ -153,8 +164,10 @@ public enum PlanWorkflow {
             // Reviewed decisions that would break the quota are refused, not stored.
             let trial = try PlanStage.run(catalog: catalog, policy: policy, policyFile: file, now: r.now, overrides: overrides, store: false,
                                           cancel: r.cancel)
-            if !trial.plan.summary.feasible {
-                throw PlanError.reviewOverQuota(file: csv, mustKeep: trial.plan.summary.mustKeepBytes, quota: trial.plan.summary.quota)
+            let t = trial.plan.summary
+            if !t.feasible {
+                throw PlanError.reviewOverQuota(file: csv, mustKeep: t.mustKeepBytes, mustArchive: t.mustArchiveEstimateBytes,
+                                                landing: t.landingBytes, quota: t.quota)
             }
             try check()
             try catalog.replaceOverrides(overrides, from: csv)
