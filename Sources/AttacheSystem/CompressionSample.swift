@@ -83,7 +83,9 @@ public enum CompressionSample {
     /// takes, or nil when libarchive fails.
     static func archivedSize(_ contents: [[UInt8]], format: ArchiveFormat) -> Int64? {
         let counter = ByteCounter()
-        return ArchiveLocale.run { () -> Int64? in
+        // The counter must outlive the archive: archive_write_free closes an archive left open
+        // (an early return) and may call the write callback with it.
+        return withExtendedLifetime(counter) { ArchiveLocale.run { () -> Int64? in
             guard let a = archive_write_new() else { return nil }
             defer { archive_write_free(a) }
             let steps: [(String, (OpaquePointer) -> Int32)] = ArchiveWriter.setup(format) + [
@@ -108,7 +110,7 @@ public enum CompressionSample {
             }
             if archive_write_close(a) < ARCHIVE_WARN { return nil }
             return counter.bytes
-        }
+        } }
     }
 }
 

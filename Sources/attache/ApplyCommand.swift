@@ -10,31 +10,32 @@ struct ApplyCommand: ParsableCommand {
         abstract: "Carry out the latest plan: copy kept files, write archives, record the mapping.",
         usage: "attache apply [--to <dir>] [--dry-run] [--first <n>] [--link]\n  [--workers <n>] [--format <format>] [--quiet]\n  [--manifest <file>] [--catalog <file>]",
         discussion: """
-            Sources are only read. Every kept file is copied to its planned path through a
-            temporary name, hashed on the way and compared with the scan, fsynced and
-            renamed; archived files go into tar.zst / tar.gz / zip volumes with a SHA-256
-            manifest. Every step is journaled in the catalog before and after it happens:
-            killed at any moment, 'attache apply' again resumes and finishes.
+            Sources are only read. Every kept file is copied to its planned path
+            through a temporary name, hashed on the way and compared with the scan,
+            fsynced and renamed; archived files go into tar.zst / tar.gz / zip
+            volumes with a SHA-256 manifest. Every step is journaled in the catalog
+            before and after it happens: killed at any moment, 'attache apply' again
+            resumes and finishes.
 
-            Trial, then cut-over: after a re-scan and a re-plan, apply moves only the delta
-            (new and changed files, changed decisions) and removes what it wrote before that
-            the plan no longer wants. Anything in the target that attache did not write is
-            never replaced or removed: it is reported.
+            Trial, then cut-over: after a re-scan and a re-plan, apply moves only the
+            delta (new and changed files, changed decisions) and removes what it
+            wrote before that the plan no longer wants. Anything in the target that
+            attache did not write is never replaced or removed: it is reported.
 
-            The target: --to DIR, else the manifest's 'target:'. It is created when missing
-            (its parent folder must exist).
+            The target: --to DIR, else the manifest's 'target:'. It is created when
+            missing (its parent folder must exist); it may not overlap a root.
 
               attache apply --dry-run     what would happen, the quota after, how long
               attache apply               do it (progress on a terminal)
               attache list mapping        where every file went (csv, json)
               attache verify              re-hash the target against the mapping
 
-            Exit: 0 done (--dry-run: the plan fits) · 3 some files were not placed (changed since the scan, refused by
-            the target, unmovable: listed) · 4 the target would exceed the quota (nothing
-            more is written) · 65 the plan is older than the latest scan, or the target
-            overlaps a legacy root · 66 no catalog,
-            plan or target · 74 the target cannot be written (full, read-only, permission
-            denied): free space or fix it and run again · 130 interrupted (run again).
+            Exit: 0 done (--dry-run: the plan fits) · 3 some files were not placed
+            (changed since the scan, refused by the target, unmovable: listed) · 4
+            the target would exceed the quota (nothing more is written) · 65 the plan
+            is older than the latest scan, or the target overlaps a root · 66 no
+            catalog, plan or target folder · 74 the target cannot be written (full,
+            read-only, permission denied): fix it and run again · 130 interrupted.
             """)
 
     @OptionGroup var common: CommonOptions

@@ -21,20 +21,23 @@ struct Attache: ParsableCommand {
               attache refs      resolve every path the records hold to a file
               attache plan      keep / archive / drop per file under a storage
                                 policy, reviewable in a spreadsheet
+              attache apply     carry the plan out: verified copies, archives,
+                                a journal that survives any crash, the mapping
+              attache verify    re-hash the target: did everything arrive?
               attache report    what do we have? totals, types, years,
                                 duplicates, problems
               attache list KIND complete, sorted listings for spreadsheets and
                                 scripts: files, duplicates, problems, refs,
-                                missing, orphans, decisions
+                                missing, orphans, decisions, mapping
               attache explain PATH
                                 one file: its type, the records pointing at it,
                                 its twins, its decision
 
             For a quick look without a manifest: attache scan /mnt/share && attache report
 
-            Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 64
-            usage · 65 bad input · 66 input missing · 130 interrupted
-            (Documentation/ExitCodes.md).
+            Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 5
+            verify found differences · 64 usage · 65 bad input · 66 input missing · 74
+            target cannot be written · 130 interrupted (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
         subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
