@@ -136,6 +136,16 @@ extension Catalog {
         }
     }
 
+    /// The completed references run a plan was made after, and the latest completed one (a
+    /// plan older than the latest references run decided on references that changed).
+    public func planRefsRuns(plan: Int64) throws(CatalogError) -> (plan: Int64?, latest: Int64?) {
+        try read { db in
+            let p = try Int64.fetchOne(db, sql: "SELECT refs_run FROM plans WHERE id = ?", arguments: [plan])
+            let l = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM refs_runs WHERE status = '\(RunStatus.completed.rawValue)'")
+            return (p, l)
+        }
+    }
+
     /// The target_items columns with the table alias `t`, for joins.
     static let ownedColumnsT = "t.path, t.kind, t.file_id, t.sha256, t.size, t.content_key, t.method, t.run_id, t.plan_id"
 

@@ -41,6 +41,10 @@ public final class ApplyEngine: @unchecked Sendable {
             if let l = scans.latest, scans.plan.map({ $0 < l }) ?? true {
                 throw ApplyError.stalePlan(plan: latest.id, planScan: scans.plan, latestScan: l)
             }
+            let refs = try catalog.planRefsRuns(plan: latest.id)
+            if let l = refs.latest, refs.plan.map({ $0 < l }) ?? true {
+                throw ApplyError.staleReferences(plan: latest.id, latestRefs: l)
+            }
             var labels: [Int64: String] = [:]
             let roots = try catalog.roots()
             for r in roots {

@@ -160,6 +160,7 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
     case noPlan(catalog: String)
     case infeasiblePlan(Int64)
     case stalePlan(plan: Int64, planScan: Int64?, latestScan: Int64)
+    case staleReferences(plan: Int64, latestRefs: Int64)
     case target(path: String, reason: String)
     /// The target is a legacy root, inside one, or holds one.
     case overlapsRoot(path: String, root: String)
@@ -171,6 +172,8 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
         case .infeasiblePlan(let id): return "plan \(id) does not fit the quota (the files that must be kept exceed it): change the review or the policy and plan again"
         case .stalePlan(let id, let planScan, let latest):
             return "plan \(id) was made before the latest scan (scan run \(latest)\(planScan.map { ", the plan knows scan run \($0)" } ?? "")): run 'attache plan' again, then apply"
+        case .staleReferences(let id, let refs):
+            return "plan \(id) was made before the latest references run (\(refs)): the records changed what is referenced; run 'attache plan' again, then apply"
         case .target(let path, let reason): return "cannot use the target \(path): \(reason)"
         case .overlapsRoot(let path, let root):
             return "cannot use the target \(path): it overlaps the legacy root \(root) (the next scan would read attache's copies as legacy files): choose a target outside every root"

@@ -120,7 +120,7 @@ struct ApplyCommand: ParsableCommand {
         case .catalog(let c): return Failure(c)
         case .noPlan: return Failure(e.description, exit: .noInput)
         case .infeasiblePlan: return Failure(e.description, exit: .quotaExceeded)
-        case .stalePlan, .overlapsRoot: return Failure(e.description, exit: .badInput)
+        case .stalePlan, .staleReferences, .overlapsRoot: return Failure(e.description, exit: .badInput)
         case .target: return Failure(e.description, exit: .noInput)
         }
     }
