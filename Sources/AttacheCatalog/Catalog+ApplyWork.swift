@@ -52,7 +52,7 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.file_id, r.path, f.path, d.target_path, f.size, f.mtime_ns, f.sha256, \(Catalog.ownedColumnsT)
-                FROM decisions d JOIN files f ON f.id = d.file_id JOIN roots r ON r.id = f.root_id
+                FROM decisions d INDEXED BY decisions_by_target JOIN files f ON f.id = d.file_id JOIN roots r ON r.id = f.root_id
                 LEFT JOIN target_items t ON t.target = ? AND t.path = d.target_path
                 WHERE d.plan_id = ? AND d.action = '\(DecisionAction.keep.rawValue)' AND d.target_path IS NOT NULL
                   AND d.target_path > ?
@@ -88,7 +88,7 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT d.file_id, f.root_id, r.path, f.path, f.size, f.mtime_ns, f.sha256, f.category
-                FROM decisions d JOIN files f ON f.id = d.file_id JOIN roots r ON r.id = f.root_id
+                FROM decisions d INDEXED BY decisions_by_archive JOIN files f ON f.id = d.file_id JOIN roots r ON r.id = f.root_id
                 WHERE d.plan_id = ? AND d.action = '\(DecisionAction.archive.rawValue)' AND d.archive_path = ?
                 ORDER BY r.path, f.path
                 """, arguments: [plan, archive]).map { r in
@@ -106,9 +106,9 @@ extension Catalog {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(Catalog.ownedColumns) FROM target_items t WHERE t.target = ?
-                AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.plan_id = ? AND d.target_path = t.path
+                AND NOT EXISTS (SELECT 1 FROM decisions d INDEXED BY decisions_by_target WHERE d.plan_id = ? AND d.target_path = t.path
                                 AND d.action = '\(DecisionAction.keep.rawValue)')
-                AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.plan_id = ? AND d.archive_path = t.path
+                AND NOT EXISTS (SELECT 1 FROM decisions d INDEXED BY decisions_by_archive WHERE d.plan_id = ? AND d.archive_path = t.path
                                 AND d.action = '\(DecisionAction.archive.rawValue)')
                 ORDER BY t.path
                 """, arguments: [target, plan, plan]).map(Catalog.ownedItem)

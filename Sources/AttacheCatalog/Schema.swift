@@ -255,8 +255,8 @@ enum Schema {
                     PRIMARY KEY (file_id, run_id)
                 ) WITHOUT ROWID;
                 CREATE INDEX mapping_current ON mapping(file_id) WHERE current = 1;
-                CREATE INDEX decisions_by_target ON decisions(plan_id, target_path) WHERE target_path IS NOT NULL;
-                CREATE INDEX decisions_by_archive ON decisions(plan_id, archive_path) WHERE archive_path IS NOT NULL;
+                CREATE INDEX decisions_by_target ON decisions(plan_id, target_path);
+                CREATE INDEX decisions_by_archive ON decisions(plan_id, archive_path);
                 """)
         }
         return m

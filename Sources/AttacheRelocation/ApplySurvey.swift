@@ -74,7 +74,9 @@ extension ApplyEngine {
             guard let last = page.last else { break }
             after = last.targetPath
             for k in page {
-                if stillInPlace(k) { counts.inPlace.add(k.size); continue }
+                // The catalog's word only (no file system call): the copying pass checks the
+                // target itself, and writes again what was deleted or resized there.
+                if k.isInPlace { counts.inPlace.add(k.size); continue }
                 counts.copy.add(k.size)
                 if let o = k.owned { replaced += o.size }
                 if actions.count < listing {

@@ -39,6 +39,15 @@ public final class TargetFolder: Sendable {
 
     deinit { close(rootFD) }
 
+    /// Whether the kernel has openat2 (set false at the first ENOSYS).
+    static let beneathWorks = Flag(true)
+
+    /// A Bool shared by threads (a lost race costs one extra openat2 call, nothing more).
+    final class Flag: @unchecked Sendable {
+        var value: Bool
+        init(_ v: Bool) { value = v }
+    }
+
     /// The components of a relative target path, refused — before any system call — when
     /// it is empty, absolute, holds a NUL byte, an empty component (`a//b`, a trailing
     /// slash), `.` or `..`.
@@ -62,6 +71,14 @@ public final class TargetFolder: Sendable {
     /// - Parameter path: the full target path, for errors.
     /// - Returns: a descriptor the caller closes.
     func openFolder(_ parts: ArraySlice<[UInt8]>, create: Bool, for path: RawPath) throws(TargetError) -> Int32 {
+        // One openat2 call (no link, no escape) when the folder exists; the walk below when it
+        // must be made, or to say precisely what refused it.
+        if !parts.isEmpty, TargetFolder.beneathWorks.value {
+            let joined = Array(parts.joined(separator: [UInt8(ascii: "/")]))
+            let fd = Posix.withCString(joined) { attache_open_beneath(rootFD, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+            if fd >= 0 { return fd }
+            if attache_errno() == ENOSYS { TargetFolder.beneathWorks.value = false }
+        }
         var fd = dup(rootFD)
         guard fd >= 0 else { throw TargetError(path: path, reason: .system(step: "open the target folder", error: PosixError(code: attache_errno()))) }
         var walked: [UInt8] = []

@@ -73,43 +73,18 @@ extension TargetFolder {
     public func copy(from source: RawPath, to path: RawPath, expecting: CopyExpectation,
                      existing: ExistingFilePolicy = .refuse,
                      faults: VerifiedCopyFaults = VerifiedCopyFaults()) throws(TargetError) -> CopyOutcome {
-        let parts = try TargetFolder.components(of: path)
-        let (sourceFD, sourceStat) = try TargetFolder.openSource(source)
-        defer { close(sourceFD) }
-        let mtime = Timestamp(seconds: Int(sourceStat.st_mtim.tv_sec), nanoseconds: Int(sourceStat.st_mtim.tv_nsec))
-        if Int64(sourceStat.st_size) != expecting.size {
-            throw TargetError(path: source, reason: .changedSinceScan("its size is \(sourceStat.st_size) bytes, the scan saw \(expecting.size)"))
-        }
-        if let expected = expecting.mtime, expected != mtime {
-            throw TargetError(path: source, reason: .changedSinceScan("its modification time is not the one the scan saw"))
-        }
-        let folderParts = parts.dropLast()
-        let folder = try openFolder(folderParts, create: true, for: path)
-        defer { close(folder) }
-        let name = parts[parts.count - 1]
-        try checkFinalName(name, in: folder, path: path, existing: existing)
-
-        let (tempFD, tempName) = try createTemporary(in: folder, path: path)
-        var placed = false
-        defer {
-            close(tempFD)
-            if !placed { _ = Posix.withCString(tempName) { unlinkat(folder, $0, 0) } }
-        }
-        let (size, hash) = try TargetFolder.stream(sourceFD, to: tempFD, path: path, faults: faults)
-        if size != expecting.size || hash != expecting.sha256 {
-            throw TargetError(path: source, reason: .changedSinceScan(size != expecting.size
-                ? "\(size) bytes were read, the scan saw \(expecting.size)" : "its SHA-256 is not the one the scan recorded"))
-        }
-        var times = [sourceStat.st_atim, sourceStat.st_mtim]
-        if futimens(tempFD, &times) != 0 { throw systemError(path, "set its modification time") }
-        if fsync(tempFD) != 0 { throw systemError(path, "flush it to disk (fsync)") }
-        // A folder swapped for a link while the bytes were copied: refuse before the file is named.
-        try ensureStillContained(folder, folderParts, for: path)
-        try place(tempName, as: name, in: folder, path: path, existing: existing)
-        placed = true
+        let staged = try stageCopy(from: source, to: path, expecting: expecting, existing: existing, faults: faults)
+        // Durable before it is named: fsync the temporary file (reopened by name in its folder).
+        let fd = Posix.withCString(staged.tempName) { openat(staged.folder, $0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { throw systemError(path, "reopen the temporary file") }
+        let synced = fsync(fd) == 0
+        let e = attache_errno()
+        close(fd)
+        if !synced { throw TargetError(path: path, reason: .system(step: "flush it to disk (fsync)", error: PosixError(code: e))) }
+        try commit(staged)
         // The rename is durable once the folder is.
-        try syncFolder(folder, path: path)
-        return CopyOutcome(size: size, sha256: hash, mtime: mtime)
+        try syncFolder(staged.folder, path: path)
+        return staged.outcome
     }
 
     /// Opens the source read-only without following a link and checks it is a regular file.
