@@ -169,10 +169,14 @@ public final class ApplyEngine: @unchecked Sendable {
             case .quota, .target: status = .failed
             }
             try catalog.finishApplyRun(runID, status: status, countsJSON: result.counts.jsonText, detail: stopDetail)
+            // What the target holds now, measured: archives at their real size (a run that
+            // stopped keeps its projection of what the whole plan will take).
+            let owned = try catalog.ownedTotals(target: targetKey)
             if result.stop == nil {
-                // What the target holds now, measured: archives at their real size.
-                let owned = try catalog.ownedTotals(target: targetKey)
                 result.quota = QuotaProjection(quota: quota, ownedBytes: owned.bytes, projectedBytes: owned.bytes, estimated: false)
+            } else if case .quota = result.stop {
+            } else {
+                result.quota.ownedBytes = owned.bytes
             }
             return result
         } catch let e as ApplyError {

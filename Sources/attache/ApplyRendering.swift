@@ -76,9 +76,10 @@ enum ApplyRendering {
             let pct = quota > 0 ? Double(q.ownedBytes) / Double(quota) * 100 : 0
             return now + ", \(formatFixed(pct, digits: 1)) % of the \(ByteCount(quota)) quota."
         }
-        guard let quota = q.quota else { return "Target: \(ByteCount(q.ownedBytes)) written by attache now, \(after) after (no quota)." }
+        let now = dryRun ? "now" : "so far"
+        guard let quota = q.quota else { return "Target: \(ByteCount(q.ownedBytes)) written by attache \(now), \(after) when the plan is done (no quota)." }
         let pct = quota > 0 ? Double(q.projectedBytes) / Double(quota) * 100 : 0
-        return "Target: \(after) after, \(formatFixed(pct, digits: 1)) % of the \(ByteCount(quota)) quota"
+        return "Target: \(ByteCount(q.ownedBytes)) written by attache \(now), \(after) when the plan is done: \(formatFixed(pct, digits: 1)) % of the \(ByteCount(quota)) quota"
             + (q.exceeds ? " — OVER the quota" : "") + "."
     }
 
