@@ -106,7 +106,10 @@ struct ApplyCommand: ParsableCommand {
         case .interrupted: throw ExitStatus(.interrupted)
         case nil: break
         }
-        if !result.skipped.isEmpty || !result.conflicts.isEmpty || !result.unmovable.isEmpty { throw ExitStatus(.finishedWithProblems) }
+        // A dry run places nothing, so nothing was left unplaced: what it lists is information (exit 0).
+        if !result.dryRun && (!result.skipped.isEmpty || !result.conflicts.isEmpty || !result.unmovable.isEmpty) {
+            throw ExitStatus(.finishedWithProblems)
+        }
     }
 
     static func failure(_ e: ApplyError) -> Failure {

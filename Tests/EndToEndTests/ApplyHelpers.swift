@@ -22,7 +22,8 @@ struct Migration {
 
     /// Builds each root from its nodes.
     init(_ label: String, _ trees: [(String, [Node])]) throws {
-        scratch = Scratch(label)
+        let scratch = Scratch(label)
+        self.scratch = scratch
         roots = trees.map { scratch.join("legacy/" + $0.0) }
         try FileManager.default.createDirectory(atPath: scratch.join("legacy"), withIntermediateDirectories: true)
         for (root, t) in zip(roots, trees) { try Tree.make(at: root, t.1) }
