@@ -101,7 +101,8 @@ struct ApplyCommand: ParsableCommand {
         switch result.stop {
         case .quota: throw ExitStatus(.quotaExceeded)
         case .target(let why):
-            Terminal.error(why)
+            // The step's message names a path below the target; say which target it is.
+            Terminal.error("target \(result.target): \(why)")
             throw ExitStatus(.targetFailed)
         case .interrupted: throw ExitStatus(.interrupted)
         case nil: break
