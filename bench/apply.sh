@@ -139,7 +139,11 @@ r_cp=n/a; r_rs=n/a; r_tar=n/a
 [[ -n ${TIMES[apply-keep]-} && -n ${TIMES[rsync]-} ]] && r_rs=$(ratio "$(median_of apply-keep)" "$(median_of rsync)")
 [[ -n ${TIMES[apply-archive]-} && -n ${TIMES[tar]-} ]] && r_tar=$(ratio "$(median_of apply-archive)" "$(median_of tar)")
 target "apply (keep) / cp -a = $r_cp (target ≤ 1.3) — $(within "$r_cp" 1.3)"
-target "apply (keep) / rsync -a --checksum = $r_rs (target ≤ 1.0) — $(within "$r_rs" 1.0)"
+if [[ $r_rs == n/a ]]; then
+  target "apply (keep) / rsync -a --checksum = n/a (rsync: ${FAIL[rsync]:-no runs})"
+else
+  target "apply (keep) / rsync -a --checksum = $r_rs (target ≤ 1.0) — $(within "$r_rs" 1.0)"
+fi
 target "apply (archive) / tar --zstd = $r_tar (target ≤ 1.2) — $(within "$r_tar" 1.2)"
 bk=$(max_rss_k apply-keep); sk=$(max_rss_k apply-keep-small)
 if [[ -n $bk && -n $sk ]]; then
@@ -151,7 +155,7 @@ fi
 {
   md_head
   echo "- machine: $(nproc) cores, $(cpu_model), $(mem_total) RAM, Linux $(uname -r); corpus and targets on the same disk"
-  echo "- attache: \`$ATTACHE\`; peers: $(cp --version | head -n 1), $(have rsync && rsync --version | head -n 1 | cut -d' ' -f1-4), $(tar --version | head -n 1), zstd $(zstd -V | awk '{ print $NF }')"
+  echo "- attache: \`$ATTACHE\`; peers: $(cp --version | head -n 1), $(have rsync && rsync --version | head -n 1 | cut -d' ' -f1-4), $(tar --version | head -n 1), zstd $(zstd -V | grep -oE 'v[0-9][0-9.]*' | head -n 1)"
   echo "- warm cache: the corpus is read once before timing; each run writes a fresh target that is removed (not timed) before the next."
   echo "  Median of $RUNS rounds, order alternating; min/max show the noise."
   md_results
