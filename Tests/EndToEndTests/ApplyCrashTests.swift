@@ -85,18 +85,21 @@ import Glibc
         let before = SourceManifest(m.roots)
         var random = SplitMix64(seed: Self.seed)
         var killed = 0
-        // The first apply: at any moment, then while archives are written.
-        for round in 0..<5 {
-            if try Self.killRound(m, files, round: round, random: &random, maxWaitMs: 1_500) { killed += 1 }
+        // The first apply: after a random number of files reached their final name (so the kill
+        // lands mid-run however fast or slow the machine is), then while archives are written.
+        let placed = { (m: Migration) in m.targetFiles().keys.filter { !$0.display.contains(".attache-tmp-") }.count }
+        for round in 0..<4 {
+            let goal = placed(m) + 1 + random.int(6)
+            if try Self.killRound(m, files, round: round, random: &random, maxWaitMs: 40, ready: { placed($0) >= goal }) { killed += 1 }
         }
         let archiving: (Migration) -> Bool = { access($0.target + "/_archive", F_OK) == 0 }
-        for round in 5..<8 {
+        for round in 4..<7 {
             if try Self.killRound(m, files, round: round, random: &random, maxWaitMs: 150, ready: archiving) { killed += 1 }
         }
         let done = try m.apply()
         #expect(done.exitCode == 0, "seed \(Self.seed): \(done)")
         try expectTargetMatchesPlan(m)
-        #expect(killed >= 4, "most rounds were killed mid-way (\(killed) of 8): the seam did not slow apply down")
+        #expect(killed >= 4, "most rounds were killed mid-way (\(killed) of 7): the seam did not slow apply down")
 
         // The cut-over: dept-2 is dropped now and dept-3 archived; kill while the new volume is
         // written and while the old copies are removed.
@@ -115,7 +118,7 @@ import Glibc
         let removing: (Migration) -> Bool = { access($0.target + "/crm/dept-2/client-2/doc-2.bin", F_OK) != 0 }
         var deltaKills = 0
         for (round, ready) in [newVolume, removing, removing].enumerated() {
-            if try Self.killRound(m, files, round: 8 + round, random: &random, maxWaitMs: 100, ready: ready) { deltaKills += 1 }
+            if try Self.killRound(m, files, round: 7 + round, random: &random, maxWaitMs: 100, ready: ready) { deltaKills += 1 }
         }
         let final = try m.apply()
         #expect(final.exitCode == 0, "seed \(Self.seed): \(final)")
