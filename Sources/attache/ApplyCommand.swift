@@ -107,12 +107,16 @@ struct ApplyCommand: ParsableCommand {
         switch result.stop {
         case .quota: throw ExitStatus(.quotaExceeded)
         case .target(let why):
-            Terminal.error(why)
+            // The step's message names a path below the target; say which target it is.
+            Terminal.error("target \(result.target): \(why)")
             throw ExitStatus(.targetFailed)
         case .interrupted: throw ExitStatus(.interrupted)
         case nil: break
         }
-        if !result.skipped.isEmpty || !result.conflicts.isEmpty || !result.unmovable.isEmpty { throw ExitStatus(.finishedWithProblems) }
+        // A dry run places nothing, so nothing was left unplaced: what it lists is information (exit 0).
+        if !result.dryRun && (!result.skipped.isEmpty || !result.conflicts.isEmpty || !result.unmovable.isEmpty) {
+            throw ExitStatus(.finishedWithProblems)
+        }
     }
 
     static func failure(_ e: ApplyError) -> Failure {
