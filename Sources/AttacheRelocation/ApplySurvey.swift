@@ -57,34 +57,13 @@ extension ApplyEngine {
         try catalog.journalFinish(target: targetKey, outcomes)
         if sweepTemporaries || !open.isEmpty {
             do {
+                // Copies and archive volumes alike are written under names starting with
+                // `.attache-tmp-` (TargetFolder.temporaryPrefix) in their own folder.
                 result.counts.temporariesRemoved = try target.removeStaleTemporaries().count
-                result.counts.temporariesRemoved += try removeArchiveTemporaries(open.filter { $0.kind == .sealArchive }.map(\.targetPath))
             } catch {
                 throw ApplyError.target(path: targetKey, reason: "cannot remove the temporary files a stopped run left: \(error.description)")
             }
         }
-    }
-
-    /// An archive volume is written to `.<volume name>.attache-tmp-<tag>` beside it (AtomicWriter's
-    /// naming), which `removeStaleTemporaries` (names starting with `.attache-tmp-`) does not
-    /// match: the volumes a stopped run was writing get their leftovers removed here.
-    func removeArchiveTemporaries(_ volumes: [String]) throws(TargetError) -> Int {
-        var removed = 0
-        for volume in Set(volumes) {
-            let parts = volume.split(separator: "/", omittingEmptySubsequences: true)
-            guard let name = parts.last else { continue }
-            let folder = parts.dropLast().joined(separator: "/")
-            let absolute = folder.isEmpty ? targetKey : targetKey + "/" + folder
-            // Only a real folder inside the target (no symbolic link on the way) is listed.
-            guard let real = realpath(absolute, nil) else { continue }
-            let canonical = String(cString: real)
-            free(real)
-            guard canonical == absolute, let names = try? FileManager.default.contentsOfDirectory(atPath: absolute) else { continue }
-            for n in names where n.hasPrefix(".\(name).attache-tmp-") {
-                if try target.remove(RawPath(folder.isEmpty ? n : folder + "/" + n)) { removed += 1 }
-            }
-        }
-        return removed
     }
 
     /// What the plan still needs done (into `result.counts`), the first `listing` actions,

@@ -85,9 +85,10 @@ import Glibc
         let before = SourceManifest(m.roots)
         var random = SplitMix64(seed: Self.seed)
         var killed = 0
-        // The first apply: after a random number of files reached their final name (so the kill
-        // lands mid-run however fast or slow the machine is), then while archives are written.
-        let placed = { (m: Migration) in m.targetFiles().keys.filter { !$0.display.contains(".attache-tmp-") }.count }
+        // The first apply: after a random number of files were written — staged under temporary
+        // names, or named (a batch is named at once after one flush) — so the kill lands mid-run
+        // however fast or slow the machine is; then while archives are written.
+        let placed = { (m: Migration) in m.targetFiles().count }
         for round in 0..<4 {
             let goal = placed(m) + 1 + random.int(6)
             if try Self.killRound(m, files, round: round, random: &random, maxWaitMs: 40, ready: { placed($0) >= goal }) { killed += 1 }
