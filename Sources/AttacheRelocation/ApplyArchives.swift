@@ -51,8 +51,16 @@ extension ApplyEngine {
             if cancelled { result.stop = .interrupted; break }
             let items = try catalog.archiveItems(plan: plan.id, archive: volume.path)
             if let owned = volume.owned, archiveInPlace(owned, wantedKey(volume.path, items)) { continue }
+            if let quota, let over = overQuotaBeforeNextVolume(quota) {
+                result.stop = .quota(over)
+                result.quota = over
+                break
+            }
+            let before = result.counts.archiveBytesWritten
             try writeVolume(volume, items)
-            if let quota, let over = overQuotaNow(quota) { result.stop = .quota(over) }
+            estimateWritten += estimate(volume)
+            sizedEstimate += estimate(volume)
+            sizedReal += result.counts.archiveBytesWritten - before
         }
     }
 

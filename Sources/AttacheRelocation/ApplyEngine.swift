@@ -212,6 +212,12 @@ public final class ApplyEngine: @unchecked Sendable {
     /// From the survey: the estimated size of the archives to write, the bytes to remove.
     var pendingArchiveEstimate: Int64 = 0
     var pendingRemovalBytes: Int64 = 0
+    /// The plan's estimate of the volumes this run wrote; and the estimate and real size of
+    /// every volume whose size is known (in place, or written now): the quota check corrects
+    /// the remaining estimate by their ratio.
+    var estimateWritten: Int64 = 0
+    var sizedEstimate: Int64 = 0
+    var sizedReal: Int64 = 0
 
     func advance(_ phase: String, files: Int, bytes: Int64) {
         lock.lock()

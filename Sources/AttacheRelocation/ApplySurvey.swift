@@ -92,11 +92,17 @@ extension ApplyEngine {
         var estimate: Int64 = 0
         for v in try catalog.archiveVolumes(plan: plan.id, target: targetKey) {
             let items = try catalog.archiveItems(plan: plan.id, archive: v.path)
-            if let o = v.owned, archiveInPlace(o, wantedKey(v.path, items)) { counts.archivesInPlace.add(o.size); continue }
+            if let o = v.owned, archiveInPlace(o, wantedKey(v.path, items)) {
+                counts.archivesInPlace.add(o.size)
+                // A volume whose real size is known tells how good the plan's estimate is.
+                sizedEstimate += self.estimate(v)
+                sizedReal += o.size
+                continue
+            }
             counts.archives.add(v.bytes)
             counts.members.files += v.members
             counts.members.bytes += v.bytes
-            estimate += Int64((Double(v.bytes) * archiveRatio).rounded(.up))
+            estimate += self.estimate(v)
             if let o = v.owned { replaced += o.size }
             if actions.count < listing {
                 actions.append(PlannedAction(verb: v.owned != nil ? .rewriteArchive : .archive, path: v.path,
@@ -131,17 +137,21 @@ extension ApplyEngine {
         return e.kind == .regular && e.size == owned.size
     }
 
-    /// After an archive is written: the quota with real sizes for what is written and the
-    /// estimate for what is not; nil while it holds.
-    func overQuotaNow(_ quota: Int64) -> QuotaProjection? {
+    /// Before an archive volume is written: the quota with the real size of what is written
+    /// and, for the volumes still to write, the plan's estimate scaled by how far the volumes
+    /// written so far outgrew theirs (a sample that compressed better than the rest is
+    /// corrected after the first volume); nil while it holds.
+    func overQuotaBeforeNextVolume(_ quota: Int64) -> QuotaProjection? {
         guard let owned = try? catalog.ownedTotals(target: targetKey) else { return nil }
-        lock.lock()
-        let remainingEstimate = max(0, pendingArchiveEstimate - Int64((Double(result.counts.archives.bytes) * archiveRatio).rounded(.up)))
-        lock.unlock()
-        let projected = owned.bytes + remainingEstimate - pendingRemovalBytes
+        let correction = sizedEstimate > 0 ? Swift.max(1, Double(sizedReal) / Double(sizedEstimate)) : 1
+        let remaining = Swift.max(0, pendingArchiveEstimate - estimateWritten)
+        let projected = owned.bytes + Int64((Double(remaining) * correction).rounded(.up)) - pendingRemovalBytes
         guard projected > quota else { return nil }
-        return QuotaProjection(quota: quota, ownedBytes: owned.bytes, projectedBytes: projected, estimated: remainingEstimate > 0)
+        return QuotaProjection(quota: quota, ownedBytes: owned.bytes, projectedBytes: projected, estimated: remaining > 0)
     }
+
+    /// The plan's estimate of one volume's size.
+    func estimate(_ volume: ArchiveVolumeWork) -> Int64 { Int64((Double(volume.bytes) * archiveRatio).rounded(.up)) }
 
     /// Removes, journaled, what attache wrote that the plan no longer wants in the target.
     func removeStrays() throws {

@@ -141,18 +141,69 @@ import Glibc
         #expect(m.targetFiles().isEmpty)
     }
 
-    /// The plan compares the quota with the kept files only (Documentation/Policy.md); apply
-    /// counts the archives too, so a plan that fits can still overflow the target.
-    @Test func archivesThatWouldBreakTheQuotaStopApplyBeforeAnythingIsWritten() throws {
-        let m = try Self.sixHundredKB("apply-quota")
+    /// The plan counts archives at ratios sampled from a few files per category; when the
+    /// sample compresses far better than the rest, the real volumes outgrow the estimate.
+    /// Apply measures each volume it writes and stops (exit 4) before the next one.
+    @Test func archivesLargerThanTheEstimateStopApplyBeforeTheNextVolume() throws {
+        // PNG-looking files (one category): 12 that compress to nothing are the ones the plan
+        // samples (the first by SHA-256), 24 of random bytes are the rest.
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let candidates = try Scratch("quota-candidates")
+        var zeros: [(String, [UInt8])] = []
+        for k in 0..<600 { zeros.append(("z\(k)", png + Array("flat \(k)".utf8) + [UInt8](repeating: 0, count: 60_000))) }
+        let hashes = try Self.sha256s(zeros.map(\.1), in: candidates)
+        let sample = zeros.indices.sorted { hashes[$0] < hashes[$1] }.prefix(12)
+        let limit = hashes[sample.last!]
+        var noise: [[UInt8]] = []
+        var seed: UInt64 = 1_000
+        while noise.count < 24 {
+            let bytes = png + Fixtures.bytes(60_000, seed: seed)
+            seed += 1
+            if try Self.sha256s([bytes], in: candidates)[0] > limit { noise.append(bytes) }
+        }
+        let years = [ApplyFullTests.old2009, ApplyFullTests.old2011, ApplyFullTests.old2009 - 3 * 31_536_000]
+        var nodes: [Node] = sample.enumerated().map { n, k in .file("flat/\(n).png", zeros[k].1, mtime: years[n % 3]) }
+        nodes += noise.enumerated().map { n, bytes in .file("scans/\(n).png", bytes, mtime: years[n % 3]) }
+        let m = try Migration("apply-quota", [("crm", nodes)])
         try m.scan()
-        let policy = ApplyCrashTests.policy().replacingOccurrences(of: "version: 1\n", with: "version: 1\ntarget: { quota: 500 kB }\n")
-        try m.plan(policy.replacingOccurrences(of: "before: 2015-01-01", with: "before: 2030-01-01")
-            .replacingOccurrences(of: "rules:\n", with: "rules:\n  - name: keep-two\n    when: { name: ['file-0.bin', 'file-1.bin'] }\n    action: keep\n"))
-        let r = try m.apply()
+        try m.plan(ApplyCrashTests.policy().replacingOccurrences(of: "version: 1\n", with: "version: 1\ntarget: { quota: 900 kB }\n"))
+        let r = try m.apply(["--format", "json"])
         #expect(r.exitCode == 4, "\(r)")
         let j = try jsonObject(r)
-        #expect(j["stopped"] as? String == "quota" && (int(value(j, "quota.projected_bytes")) ?? 0) > 500_000, "\(r)")
-        #expect(m.targetFiles().isEmpty, "nothing is written when the run would exceed the quota")
+        #expect(j["stopped"] as? String == "quota", "\(r)")
+        let written = m.targetFiles().keys.filter { $0.display.hasSuffix(".tar.zst") }
+        #expect(written.count == 1, "the first volume (~480 kB real) is written; the next would pass 900 kB: \(written)")
+        #expect(m.temporaries().isEmpty)
+        // Again: the volume written tells how far off the estimate is, so nothing more is written.
+        let again = try m.run(["apply", "--to", m.target])
+        #expect(again.exitCode == 4 && again.stdout.contains("over the") && again.stdout.contains("quota"), "\(again)")
+        #expect(m.targetFiles().keys.filter { $0.display.hasSuffix(".tar.zst") }.count == 1)
+    }
+
+    /// A plan whose kept files and estimated archives do not fit is stored as infeasible; apply
+    /// refuses it before writing anything.
+    @Test func anInfeasiblePlanIsRefusedBeforeAnythingIsWritten() throws {
+        let m = try Self.sixHundredKB("apply-infeasible")
+        try m.scan()
+        // 600 kB of random bytes kept under a 100 kB quota: archiving would not shrink them.
+        try ApplyCrashTests.policy().replacingOccurrences(of: "version: 1\n", with: "version: 1\ntarget: { quota: 100 kB }\n")
+            .write(toFile: m.policy, atomically: true, encoding: .utf8)
+        let plan = try m.run(["plan", "--policy", m.policy])
+        #expect(plan.exitCode == 4, "\(plan)")
+        let a = try m.apply()
+        #expect(a.exitCode == 4 && a.stderr.contains("does not fit"), "\(a)")
+        #expect(m.targetFiles().isEmpty)
+    }
+
+    /// SHA-256 of each buffer (coreutils, one process for all).
+    static func sha256s(_ buffers: [[UInt8]], in scratch: Scratch) throws -> [String] {
+        var paths: [String] = []
+        for (i, b) in buffers.enumerated() {
+            let p = scratch.join("c\(i).bin")
+            try Data(b).write(to: URL(fileURLWithPath: p))
+            paths.append(p)
+        }
+        let r = try CLI.runTool(["/usr/bin/sha256sum"] + paths)
+        return r.stdout.split(separator: "\n").map { String($0.prefix(64)) }
     }
 }
