@@ -45,31 +45,72 @@ extension ApplyEngine {
         ArchiveContentKey.of(format: ArchiveContentKey.format(of: path), members: items.map { (memberName($0), $0.sha256) })
     }
 
+    /// Writes the volumes the target lacks, several at once (`--workers`: compression, hashing
+    /// and each volume's final fsync overlap).
     func writeArchives() throws {
-        for volume in try catalog.archiveVolumes(plan: plan.id, target: targetKey) {
-            if result.stop != nil { break }
-            if cancelled { result.stop = .interrupted; break }
-            let items = try catalog.archiveItems(plan: plan.id, archive: volume.path)
-            if let owned = volume.owned, archiveInPlace(owned, wantedKey(volume.path, items)) { continue }
-            if let quota, let over = overQuotaBeforeNextVolume(quota) {
-                result.stop = .quota(over)
-                result.quota = over
-                break
-            }
-            let before = result.counts.archiveBytesWritten
-            try writeVolume(volume, items)
-            estimateWritten += estimate(volume)
-            sizedEstimate += estimate(volume)
-            sizedReal += result.counts.archiveBytesWritten - before
+        let volumes = try catalog.archiveVolumes(plan: plan.id, target: targetKey)
+        var next = 0
+        // Under a quota, volumes are written one by one until one's real size is known (in
+        // place, or written now): the quota check then corrects the plan's estimate before
+        // several volumes are in flight at once.
+        while quota != nil && sizedEstimate == 0 && next < volumes.count && !isStopped {
+            try writeVolumeIfNeeded(volumes[next])
+            next += 1
         }
+        let rest = Array(volumes[next...])
+        let failure = Slots<Error>(count: 1)
+        Parallel.forEach(rest.count, workers: request.workers) { k in
+            if self.isStopped || failure[0] != nil { return }
+            do { try self.writeVolumeIfNeeded(rest[k]) } catch { if failure[0] == nil { failure[0] = error } }
+        }
+        if let e = failure[0] { throw e }
+    }
+
+    /// One volume: nothing when the target holds it already; else the quota is checked and
+    /// the volume written.
+    func writeVolumeIfNeeded(_ volume: ArchiveVolumeWork) throws {
+        if cancelled { stopRun(.interrupted); return }
+        let items = try catalog.archiveItems(plan: plan.id, archive: volume.path)
+        if let owned = volume.owned, archiveInPlace(owned, wantedKey(volume.path, items)) { return }
+        if let quota {
+            lock.lock()
+            let over = overQuotaBeforeNextVolume(quota)
+            if let over, result.stop == nil { result.stop = .quota(over); result.quota = over }
+            lock.unlock()
+            if over != nil { return }
+        }
+        let written = try writeVolume(volume, items)
+        lock.lock()
+        estimateWritten += estimate(volume)
+        if written > 0 {
+            sizedEstimate += estimate(volume)
+            sizedReal += written
+        }
+        lock.unlock()
+    }
+
+    /// Whether the run was told to stop (under the lock: workers set it).
+    var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return result.stop != nil
+    }
+
+    /// Stops the run for the first reason given.
+    func stopRun(_ why: ApplyStop) {
+        lock.lock()
+        if result.stop == nil { result.stop = why }
+        lock.unlock()
     }
 
     /// Writes one volume (journaled), leaving out members whose source changed.
-    func writeVolume(_ volume: ArchiveVolumeWork, _ all: [ArchiveItem]) throws {
+    /// - Returns: the bytes of the volume written (0 when it was not).
+    func writeVolume(_ volume: ArchiveVolumeWork, _ all: [ArchiveItem]) throws -> Int64 {
         let now = Timestamp(nanoseconds: Int64(Date().timeIntervalSince1970 * 1e9))
         let id = try catalog.journalStart(run: runID, target: targetKey, [
             JournalEntry(kind: .sealArchive, state: .started, fileID: nil, targetPath: volume.path, bytes: volume.bytes, time: now)])[0]
         var outcomes: [StepOutcome] = []
+        var writtenBytes: Int64 = 0
         var items = all
         // Cheap checks first: a source whose size or mtime differ is left out before writing.
         items.removeAll { item in
@@ -121,6 +162,7 @@ extension ApplyEngine {
                 result.counts.archiveBytesWritten += contents.size
                 wrote += contents.size
                 lock.unlock()
+                writtenBytes = contents.size
                 outcomes.append(StepOutcome(journalID: id, state: .done, bytes: contents.size, sha256: contents.sha256,
                                             owned: OwnedItem(path: volume.path, kind: .archive, fileID: nil, sha256: contents.sha256,
                                                              size: contents.size, contentKey: key, method: "archive", runID: runID,
@@ -135,9 +177,9 @@ extension ApplyEngine {
                     outcomes.append(failed(te, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: id))
                     break
                 }
-                if case .cancelled = e { result.stop = .interrupted; outcomes.append(StepOutcome(journalID: id, state: .failed, detail: "interrupted")); break }
+                if case .cancelled = e { stopRun(.interrupted); outcomes.append(StepOutcome(journalID: id, state: .failed, detail: "interrupted")); break }
                 let reason = "cannot write the archive \(volume.path): \(e.description)"
-                if ApplyEngine.isFullTarget(e) { result.stop = .target(reason) } else {
+                if ApplyEngine.isFullTarget(e) { stopRun(.target(reason)) } else {
                     lock.lock(); result.conflicts.append(SkippedFile(fileID: nil, path: volume.path, reason: reason)); lock.unlock()
                 }
                 outcomes.append(StepOutcome(journalID: id, state: .failed, detail: reason))
@@ -145,6 +187,7 @@ extension ApplyEngine {
             }
         }
         try catalog.journalFinish(target: targetKey, outcomes)
+        return writtenBytes
     }
 
     /// A member left out: a failed journal step about its file, so the mapping says why.

@@ -140,6 +140,10 @@ public final class ApplyEngine: @unchecked Sendable {
                 sampleThroughput()
                 return result
             }
+            // One apply per target at a time: only then are runs still marked running dead.
+            guard target.lockExclusively() else {
+                throw ApplyError.targetBusy(path: targetKey)
+            }
             sweepTemporaries = try catalog.closeDeadApplyRuns(target: targetKey) > 0
             runID = try catalog.startApplyRun(plan: plan.id, target: targetKey, version: request.version)
             result.runID = runID

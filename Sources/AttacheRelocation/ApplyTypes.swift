@@ -162,6 +162,8 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
     case stalePlan(plan: Int64, planScan: Int64?, latestScan: Int64)
     case staleReferences(plan: Int64, latestRefs: Int64)
     case target(path: String, reason: String)
+    /// Another apply is writing the same target now.
+    case targetBusy(path: String)
     /// The target is a legacy root, inside one, or holds one.
     case overlapsRoot(path: String, root: String)
 
@@ -175,6 +177,8 @@ public enum ApplyError: Error, Sendable, CustomStringConvertible {
         case .staleReferences(let id, let refs):
             return "plan \(id) was made before the latest references run (\(refs)): the records changed what is referenced; run 'attache plan' again, then apply"
         case .target(let path, let reason): return "cannot use the target \(path): \(reason)"
+        case .targetBusy(let path):
+            return "another 'attache apply' is writing \(path) now: wait for it to finish, then run apply again"
         case .overlapsRoot(let path, let root):
             return "cannot use the target \(path): it overlaps the legacy root \(root) (the next scan would read attache's copies as legacy files): choose a target outside every root"
         }

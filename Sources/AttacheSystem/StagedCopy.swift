@@ -102,3 +102,12 @@ extension TargetFolder {
         }
     }
 }
+
+extension TargetFolder {
+    /// Takes an exclusive lock on the target root (`flock`), held while this object lives:
+    /// two runs writing one target at once would claim each other's steps as dead.
+    /// - Returns: false when another process holds it.
+    public func lockExclusively() -> Bool {
+        flock(rootFD, LOCK_EX | LOCK_NB) == 0
+    }
+}

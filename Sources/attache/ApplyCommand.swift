@@ -126,6 +126,7 @@ struct ApplyCommand: ParsableCommand {
         case .infeasiblePlan: return Failure(e.description, exit: .quotaExceeded)
         case .stalePlan, .staleReferences, .overlapsRoot: return Failure(e.description, exit: .badInput)
         case .target: return Failure(e.description, exit: .noInput)
+        case .targetBusy: return Failure(e.description, exit: .failure)
         }
     }
 

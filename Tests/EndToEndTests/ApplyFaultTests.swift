@@ -195,6 +195,22 @@ import Glibc
         #expect(m.targetFiles().isEmpty)
     }
 
+    /// Two applies into one target at once: the second is refused (exit 1) and changes nothing;
+    /// the first finishes undisturbed.
+    @Test func aSecondApplyIntoTheSameTargetIsRefusedWhileOneRuns() throws {
+        let m = try Self.sixHundredKB("apply-busy")
+        try m.scan()
+        try m.plan(ApplyCrashTests.policy())
+        let first = try m.startApply(["--workers", "1"], env: ["ATTACHE_FAULT_APPLY_STEP_DELAY_MS": "300"])
+        let deadline = Date(timeIntervalSinceNow: 30)
+        while first.isRunning && m.temporaries().isEmpty && Date() < deadline { usleep(2_000) }
+        let second = try m.apply()
+        #expect(second.exitCode == 1 && second.stderr.contains("another 'attache apply'"), "\(second)")
+        let r = first.wait(timeout: 60)
+        #expect(r.exitCode == 0, "\(r)")
+        try expectTargetMatchesPlan(m)
+    }
+
     /// SHA-256 of each buffer (coreutils, one process for all).
     static func sha256s(_ buffers: [[UInt8]], in scratch: Scratch) throws -> [String] {
         var paths: [String] = []
