@@ -154,40 +154,55 @@ extension ApplyEngine {
                     continue
                 }
                 let contents = try writer.finish()
-                let key = ArchiveContentKey.of(format: format, members: members.map { ($0.member, $0.sha256) })
-                lock.lock()
-                result.counts.archives.add(volume.bytes)
-                result.counts.members.files += members.count
-                result.counts.members.bytes += members.reduce(0) { $0 + $1.size }
-                result.counts.archiveBytesWritten += contents.size
-                wrote += contents.size
-                lock.unlock()
+                outcomes.append(volumeWritten(volume, contents, members, format: format, journalID: id))
                 writtenBytes = contents.size
-                outcomes.append(StepOutcome(journalID: id, state: .done, bytes: contents.size, sha256: contents.sha256,
-                                            owned: OwnedItem(path: volume.path, kind: .archive, fileID: nil, sha256: contents.sha256,
-                                                             size: contents.size, contentKey: key, method: "archive", runID: runID,
-                                                             planID: plan.id),
-                                            members: members))
                 break
             } catch let e as TargetError {
                 outcomes.append(failed(e, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: id))
                 break
             } catch let e as ArchiveWriterError {
-                if case .target(let te) = e {
-                    outcomes.append(failed(te, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: id))
-                    break
-                }
-                if case .cancelled = e { stopRun(.interrupted); outcomes.append(StepOutcome(journalID: id, state: .failed, detail: "interrupted")); break }
-                let reason = "cannot write the archive \(volume.path): \(e.description)"
-                if ApplyEngine.isFullTarget(e) { stopRun(.target(reason)) } else {
-                    lock.lock(); result.conflicts.append(SkippedFile(fileID: nil, path: volume.path, reason: reason)); lock.unlock()
-                }
-                outcomes.append(StepOutcome(journalID: id, state: .failed, detail: reason))
+                outcomes.append(volumeFailed(volume, e, journalID: id))
                 break
             }
         }
         try catalog.journalFinish(target: targetKey, outcomes)
         return writtenBytes
+    }
+
+    /// A volume under its final name: counted, and owned with its members.
+    func volumeWritten(_ volume: ArchiveVolumeWork, _ contents: ArchiveContents, _ members: [OwnedMember], format: ArchiveFormat,
+                       journalID: Int64) -> StepOutcome {
+        let key = ArchiveContentKey.of(format: format, members: members.map { ($0.member, $0.sha256) })
+        lock.lock()
+        result.counts.archives.add(volume.bytes)
+        result.counts.members.files += members.count
+        result.counts.members.bytes += members.reduce(0) { $0 + $1.size }
+        result.counts.archiveBytesWritten += contents.size
+        wrote += contents.size
+        lock.unlock()
+        return StepOutcome(journalID: journalID, state: .done, bytes: contents.size, sha256: contents.sha256,
+                           owned: OwnedItem(path: volume.path, kind: .archive, fileID: nil, sha256: contents.sha256, size: contents.size,
+                                            contentKey: key, method: "archive", runID: runID, planID: plan.id),
+                           members: members)
+    }
+
+    /// A volume the archive writer could not finish: refused in the target (a conflict, or
+    /// a full target that stops the run), interrupted, or a library failure.
+    func volumeFailed(_ volume: ArchiveVolumeWork, _ e: ArchiveWriterError, journalID: Int64) -> StepOutcome {
+        if case .target(let te) = e { return failed(te, fileID: nil, source: RawPath(volume.path), size: volume.bytes, journalID: journalID) }
+        if case .cancelled = e {
+            stopRun(.interrupted)
+            return StepOutcome(journalID: journalID, state: .failed, detail: "interrupted")
+        }
+        let reason = "cannot write the archive \(volume.path): \(e.description)"
+        if ApplyEngine.isFullTarget(e) {
+            stopRun(.target(reason))
+        } else {
+            lock.lock()
+            result.conflicts.append(SkippedFile(fileID: nil, path: volume.path, reason: reason))
+            lock.unlock()
+        }
+        return StepOutcome(journalID: journalID, state: .failed, detail: reason)
     }
 
     /// A member left out: a failed journal step about its file, so the mapping says why.
