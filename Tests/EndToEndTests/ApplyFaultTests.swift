@@ -211,6 +211,27 @@ import Glibc
         try expectTargetMatchesPlan(m)
     }
 
+    /// A volume size smaller than a file: the file fills a volume of its own (the plan's note
+    /// says so), apply writes it whole, and the target verifies; a volume size under 1 MiB is
+    /// a located policy error before anything is planned.
+    @Test func aFileLargerThanTheVolumeSizeFillsAVolumeOfItsOwn() throws {
+        let nodes: [Node] = (0..<3).map { .file("big/\($0).bin", Fixtures.bytes(1_500_000, seed: 70 + UInt64($0)), mtime: ApplyFullTests.old2009) }
+        let m = try Migration("apply-volume-size", [("crm", nodes)])
+        try m.scan()
+        let tiny = ApplyCrashTests.policy().replacingOccurrences(of: "archive: { format: tar.zst,", with: "archive: { format: tar.zst, volume_size: 1 KB,")
+        try tiny.write(toFile: m.policy, atomically: true, encoding: .utf8)
+        let refused = try m.run(["plan", "--policy", m.policy])
+        #expect(refused.exitCode == 65 && refused.stderr.contains("volume_size"), "\(refused)")
+        try m.plan(ApplyCrashTests.policy().replacingOccurrences(of: "archive: { format: tar.zst,", with: "archive: { format: tar.zst, volume_size: 1 MiB,"))
+        let notes = try m.decisions().compactMap { $0["notes"] as? String }
+        #expect(notes.count == 3 && notes.allSatisfy { $0.contains("fills a volume of its own") }, "\(notes)")
+        let r = try m.apply()
+        #expect(r.exitCode == 0, "\(r)")
+        #expect(tally(try jsonObject(r), "archives").files == 3)
+        let verify = try m.run(["verify", "--to", m.target])
+        #expect(verify.exitCode == 0, "\(verify)")
+    }
+
     /// SHA-256 of each buffer (coreutils, one process for all).
     static func sha256s(_ buffers: [[UInt8]], in scratch: Scratch) throws -> [String] {
         var paths: [String] = []
