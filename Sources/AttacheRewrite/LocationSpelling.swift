@@ -1,3 +1,4 @@
+import AttacheConfig
 import AttacheModel
 
 /// Spells a new location the way a record must write it: below the manifest's
@@ -180,5 +181,14 @@ public struct LocationSpelling: Sendable, Hashable {
         if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             throw SpellingError(.controlCharacter, "'\(path)' holds a control character, which cannot be written as a plain path")
         }
+    }
+}
+
+extension LocationSpelling {
+    /// The spelling a manifest configures, or nil when it gives no `target.address` (then
+    /// nothing can be rewritten: the rewrite must say so rather than guess a spelling).
+    public init?(manifest: Manifest, archiveMember: ArchiveMemberTemplate = .standard, dropped: DroppedFilePolicy = .flag) {
+        guard let address = manifest.targetAddress else { return nil }
+        self.init(address: address, archiveMember: archiveMember, dropped: dropped)
     }
 }

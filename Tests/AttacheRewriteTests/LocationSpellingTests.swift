@@ -105,3 +105,16 @@ import Testing
         }
     }
 }
+
+import AttacheConfig
+
+@Suite struct ManifestSpellingTests {
+    @Test func theManifestsAddressIsTheSpellingsAddress() throws {
+        let withAddress = try ManifestLoader.parse(
+            yaml: "version: 1\nroots: [{path: /a}]\ntarget: {path: /mnt/new, address: '\\\\NEWSRV\\crm\\'}\n", file: "/m/attache.yaml")
+        let spelling = try #require(LocationSpelling(manifest: withAddress))
+        #expect(replacement(spelling.spell(.file(path: "a/b.pdf"), in: .plain)) == #"\\NEWSRV\crm\a\b.pdf"#)
+        let without = try ManifestLoader.parse(yaml: "version: 1\nroots: [{path: /a}]\ntarget: /mnt/new\n", file: "/m/attache.yaml")
+        #expect(LocationSpelling(manifest: without) == nil)
+    }
+}
