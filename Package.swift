@@ -3,11 +3,12 @@
 //
 // Layering (dependencies point down; stages never import each other, they meet in the catalog):
 //   attache (executable) → the stages, and the modules below them
-//   stages: AttacheScan, AttacheReferences, AttachePolicy, AttacheReport
+//   stages: AttacheScan, AttacheReferences, AttachePolicy, AttacheReport, AttacheRelocation, AttacheRewrite
 //     AttacheScan → AttacheSystem, AttacheCatalog, AttacheModel
 //     AttacheReferences → AttacheRecords, AttacheSystem (Pipeline), AttacheCatalog, AttacheConfig, AttacheModel
 //     AttachePolicy → AttacheSystem (the compression sample), AttacheCatalog, AttacheConfig, AttacheModel, CSV
 //     AttacheReport → AttacheCatalog, AttacheModel
+//     AttacheRewrite → AttacheConfig, AttacheModel (so far: the spelling of new locations)
 //   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
 //   AttacheCatalog → GRDB, AttacheModel
 //   AttacheSystem → CMagic, CFTS, CArchive (the archive writer), swift-crypto, AttacheModel
@@ -77,6 +78,9 @@ let package = Package(
         .target(
             name: "AttacheRelocation",
             dependencies: ["AttacheModel", "AttacheCatalog", "AttacheSystem", .product(name: "Crypto", package: "swift-crypto")]),
+        /// The rewrite stage (issue 14). So far: how a rewritten link spells the new location
+        /// (target address, context, the record's style; percent-encoding and HTML escaping).
+        .target(name: "AttacheRewrite", dependencies: ["AttacheModel", "AttacheConfig"]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
@@ -100,6 +104,7 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy", "AttacheTestSupport"]),
         .testTarget(name: "AttacheRelocationTests", dependencies: ["AttacheRelocation", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
+        .testTarget(name: "AttacheRewriteTests", dependencies: ["AttacheRewrite", "AttacheModel", "AttacheConfig"]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]

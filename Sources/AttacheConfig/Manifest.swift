@@ -29,12 +29,15 @@ public struct Manifest: Sendable, Equatable {
     public var sources: [SourceSpec]
     /// The storage policy file (absolute), when given.
     public var policy: String?
-    /// The folder files are moved to (absolute), when given.
+    /// The folder files are moved to (absolute), when given: `target: DIR` or `target: {path: DIR}`.
     public var target: String?
+    /// How the records will spell the target (`target: {path: DIR, address: TEXT}`), when given:
+    /// the rewrite spells new locations below it.
+    public var targetAddress: TargetAddress?
 
     public init(version: Int = Manifest.currentVersion, file: String? = nil, catalog: String,
                 roots: [RootSpec], exclude: [PathGlob] = [], sources: [SourceSpec] = [],
-                policy: String? = nil, target: String? = nil) {
+                policy: String? = nil, target: String? = nil, targetAddress: TargetAddress? = nil) {
         self.version = version
         self.file = file
         self.catalog = catalog
@@ -43,6 +46,7 @@ public struct Manifest: Sendable, Equatable {
         self.sources = sources
         self.policy = policy
         self.target = target
+        self.targetAddress = targetAddress
     }
 }
 

@@ -45,9 +45,28 @@ struct ManifestDecoder {
         let exclude = try top.value("exclude").map { node throws(YAMLDiagnostic) in try self.exclude(node) } ?? []
         let sources = try top.value("sources").map { node throws(YAMLDiagnostic) in try self.sources(node, roots: roots) } ?? []
         let policy = try top.value("policy").map { node throws(YAMLDiagnostic) in try path(node, "'policy'") }
-        let target = try top.value("target").map { node throws(YAMLDiagnostic) in try path(node, "'target'") }
+        let target = try top.value("target").map { node throws(YAMLDiagnostic) in try self.target(node) }
         return Manifest(version: version, file: file, catalog: catalog, roots: roots, exclude: exclude,
-                        sources: sources, policy: policy, target: target)
+                        sources: sources, policy: policy, target: target?.path, targetAddress: target?.address)
+    }
+
+    static let targetKeys = ["path", "address"]
+
+    /// `target`: the folder apply writes (`target: DIR`), or `{path: DIR, address: TEXT}` with
+    /// how the records will spell it. Anything but a mapping reads as the folder, so a list
+    /// gets the same message as any other path key.
+    func target(_ node: YAMLNode) throws(YAMLDiagnostic) -> (path: String, address: TargetAddress?) {
+        guard case .mapping = node.content else { return (try path(node, "'target'"), nil) }
+        let m = try node.mapping("'target'", allowedKeys: ManifestDecoder.targetKeys)
+        let pathNode = try m.require("path", expected: "the folder apply writes, e.g. 'path: /mnt/new-storage'")
+        let path = try self.path(pathNode, "the target's 'path'")
+        guard let addressNode = m.value("address") else { return (path, nil) }
+        let text = try addressNode.nonEmptyString("the target's 'address'")
+        do {
+            return (path, try TargetAddress(text))
+        } catch {
+            throw addressNode.error("invalid target address: \(error.reason)")
+        }
     }
 
     /// A path on this machine: non-empty text, absolute against the manifest's folder.
