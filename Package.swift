@@ -34,7 +34,7 @@ let package = Package(
             name: "attache",
             dependencies: [
                 "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheSystem", "AttacheScan", "AttacheRecords", "AttacheReferences", "AttachePolicy",
-                "AttacheReport", "AttacheRelocation",
+                "AttacheReport", "AttacheRelocation", "AttacheRewrite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         /// Value types every stage shares (no I/O): RawPath, ByteCount, ContentHash, FileRecord, Finding, Category; and the

@@ -175,3 +175,47 @@ extension Catalog {
         try read { db in try String.fetchOne(db, sql: "SELECT target FROM apply_runs ORDER BY id DESC LIMIT 1") }
     }
 }
+
+/// Where the file a reference names is now: its current mapping row, with a duplicate's
+/// references pointing at the copy that was placed instead.
+public struct ReferenceLink: Sendable, Equatable {
+    public var fileID: Int64?
+    public var sha256: ContentHash?
+    /// nil when the reference names no file, or the file was never applied.
+    public var placement: PlacementKind?
+    /// The kept file's path below the target root (for a duplicate: the kept copy's).
+    public var targetPath: String?
+    public var archivePath: String?
+    public var member: RawPath?
+    public var rule: String?
+    public var duplicateOf: Int64?
+}
+
+extension Catalog {
+    /// Every reference (sorted like `list refs`) with where its file is now: the link table
+    /// the new system's importer reads.
+    public func forEachReferenceLink(_ body: (ReferenceRecord, ReferenceLink) throws -> Void) throws(CatalogError) {
+        let k = Catalog.referenceColumns.split(separator: ",").count
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT \(Catalog.referenceColumns), r.file_id, f.sha256, m.placement,
+                       COALESCE(c.target_path, m.target_path), COALESCE(c.archive_path, m.archive_path), COALESCE(c.member, m.member),
+                       m.rule, m.duplicate_of
+                FROM refs r JOIN sources s ON s.id = r.source_id
+                LEFT JOIN files f ON f.id = r.file_id LEFT JOIN roots ro ON ro.id = f.root_id
+                LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1
+                LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1
+                ORDER BY s.name, r.record_key, r.column_name, r.span_start, r.id
+                """)
+            while let row = try cursor.next() {
+                let member: Data? = row[k + 5]
+                let link = ReferenceLink(
+                    fileID: row[k], sha256: (row[k + 1] as String?).flatMap { ContentHash(hex: $0) },
+                    placement: try (row[k + 2] as String?).map { try Catalog.decoded($0, column: "mapping.placement") },
+                    targetPath: row[k + 3], archivePath: row[k + 4], member: member.map { RawPath(bytes: [UInt8]($0)) },
+                    rule: row[k + 6], duplicateOf: row[k + 7])
+                try body(try Catalog.referenceRecord(row), link)
+            }
+        }
+    }
+}

@@ -1,4 +1,7 @@
+import AttacheCatalog
+import AttacheModel
 import AttacheReport
+import AttacheRewrite
 import AttacheSystem
 import ArgumentParser
 
@@ -28,6 +31,10 @@ struct ListCommand: ParsableCommand {
                           duplicate (of which file), pending (why), gone; its
                           sha256 and every spelling of its path in the records
                           (--all: superseded rows of earlier runs too)
+              links       every reference with where its file is now (a
+                          duplicate's: the kept copy's), and, with the
+                          manifest's target.address, the new location as
+                          records will spell it: the importer's link table
 
             Field names are stable (Documentation/Listings.md). Paths are relative to
             their root; bytes that are not valid UTF-8 are written as \\xNN. The table
@@ -41,7 +48,7 @@ struct ListCommand: ParsableCommand {
                 jq '.items[] | select(.severity == "error")'
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions, mapping }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions, mapping, links }
 
     @OptionGroup var common: CommonOptions
 
@@ -60,6 +67,8 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try common.openExistingCatalog()
+        // The link table spells new locations with the manifest's target.address, when it has one.
+        let spelling = kind == .links ? try common.loadManifest(required: false).flatMap { LocationSpelling(manifest: $0) } : nil
         var sink = FileSink()
         do {
             switch kind {
@@ -71,8 +80,32 @@ struct ListCommand: ParsableCommand {
             case .orphans: try Listing.orphans(catalog, format: format.output, to: &sink)
             case .decisions: try Listing.decisions(catalog, format: format.output, to: &sink)
             case .mapping: try Listing.mapping(catalog, format: format.output, history: all, to: &sink)
+            case .links:
+                try Listing.links(catalog, format: format.output, address: { r, l in ListCommand.address(r, l, spelling) }, to: &sink)
             }
         } catch { throw Failure(error) }
         sink.flush()
+    }
+
+    /// The new location of a reference's file as the records will spell it (plain text), or
+    /// nil without an address, for a file not placed, or when the policy keeps the old text.
+    static func address(_ r: ReferenceRecord, _ l: ReferenceLink, _ spelling: LocationSpelling?) -> String? {
+        guard let spelling, let placement = l.placement else { return nil }
+        let location: NewLocation
+        switch placement {
+        case .placed, .duplicate:
+            guard let p = l.targetPath else { return nil }
+            location = .file(path: p)
+        case .archived:
+            guard let a = l.archivePath, let m = l.member else { return nil }
+            location = .archiveMember(archivePath: a, member: m.display)
+        case .dropped:
+            let name = r.filePath.map { String(decoding: $0.bytes.split(separator: UInt8(ascii: "/")).last ?? [], as: UTF8.self) } ?? ""
+            location = .dropped(DroppedFile(name: name, oldText: r.raw, rule: l.rule ?? ""))
+        case .pending, .gone:
+            return nil
+        }
+        guard case .success(.replace(let text)) = spelling.spell(location, in: .plain, original: r.style) else { return nil }
+        return text
     }
 }

@@ -116,4 +116,37 @@ import Testing
         }
         #expect(try m.run(["verify", "--to", target]).exitCode == 0)
     }
+
+    /// The importer's link table: every reference with where its file is now — a duplicate's
+    /// references lead to the kept copy — and, once the manifest has a target address, the new
+    /// location as records will spell it.
+    @Test func theLinkTableLeadsEveryReferenceToItsFilesNewHome() throws {
+        let (m, _) = try Self.applied()
+        let refs = try listItems(try m.run(["list", "refs", "--format", "json"]))
+        let links = try listItems(try m.run(["list", "links", "--format", "json"]))
+        #expect(links.count == refs.count && !links.isEmpty)
+        let mapping = try listItems(try m.run(["list", "mapping", "--format", "json"]))
+        var placedPath: [String: String] = [:]
+        for row in mapping where row["placement"] as? String == "placed" {
+            placedPath["\(row["root"]!)/\(row["path"]!)"] = row["target_path"] as? String
+        }
+        var checked = 0
+        for l in links where l["placement"] as? String == "placed" {
+            #expect(l["target_path"] as? String == placedPath["\(l["root"]!)/\(l["path"]!)"], "\(l)")
+            #expect((l["new_address"] as? String) == nil, "no address in the manifest: nothing spelled")
+            checked += 1
+        }
+        #expect(checked > 0)
+        // With an address, each placed file's link is spelled below it, percent-encoded.
+        let manifest = m.dir + "/attache.yaml"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("target:") }.joined(separator: "\n")
+        try (text + "\ntarget: { path: target, address: 'https://tenant.example.com/sites/crm/Shared Documents/' }\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let spelled = try listItems(try m.run(["list", "links", "--format", "json"]))
+        let acme = try #require(spelled.first { ($0["path"] as? String) == "Contracts/Acme Trading/Contract 2014.pdf" && $0["placement"] as? String == "placed" })
+        let target = try #require(acme["target_path"] as? String)
+        #expect(acme["new_address"] as? String
+            == "https://tenant.example.com/sites/crm/Shared%20Documents/" + target.replacingOccurrences(of: " ", with: "%20"), "\(acme)")
+    }
 }
