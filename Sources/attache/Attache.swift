@@ -28,7 +28,7 @@ struct Attache: ParsableCommand {
                                 duplicates, problems
               attache list KIND complete, sorted listings for spreadsheets and
                                 scripts: files, duplicates, problems, refs,
-                                missing, orphans, decisions, mapping
+                                missing, orphans, decisions, mapping, links
               attache explain PATH
                                 one file: its type, the records pointing at it,
                                 its twins, its decision
