@@ -67,7 +67,10 @@ extension ManifestLoader {
         # The storage policy that decides keep / archive / drop for each file (see policies/).
         # policy: policies/cloud-50gib.yaml
 
-        # Where 'attache apply' puts the files.
+        # Where 'attache apply' puts the files (a local disk, a mounted share, a synced folder).
+        # To say how the records will link to it once rewritten, write instead
+        #   { path: /mnt/new-storage, address: 'https://tenant.sharepoint.com/sites/crm/Shared Documents/' }
+        # (the address: a URL, a \\SERVER\share\, a drive Z:\ or a folder /srv/…).
         # target: /mnt/new-storage
 
         """#
