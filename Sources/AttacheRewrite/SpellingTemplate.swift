@@ -1,3 +1,4 @@
+import AttacheConfig
 /// A small text template: literal text and `{placeholder}`s from a fixed list; `{{` and `}}`
 /// are literal braces. Used for the archive member's address and the tombstone.
 public struct SpellingTemplate: Sendable, Hashable, CustomStringConvertible {
@@ -17,36 +18,23 @@ public struct SpellingTemplate: Sendable, Hashable, CustomStringConvertible {
     ///   closed or a `}` that closes nothing.
     public init(_ text: String, placeholders: [String]) throws(SpellingError) {
         self.text = text
+        let pieces: [BraceTemplate.Piece]
+        switch BraceTemplate.parse(text, noun: "placeholder") {
+        case .success(let p): pieces = p
+        case .failure(let problem): throw SpellingError(.invalidTemplate, "\(problem.message) in '\(text)'")
+        }
         var parts: [Part] = []
-        var literal = ""
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if (c == "{" || c == "}") && i + 1 < chars.count && chars[i + 1] == c {
-                literal.append(c)
-                i += 2
-            } else if c == "}" {
-                throw SpellingError(.invalidTemplate, "'}' at character \(i + 1) of '\(text)' closes nothing (write '}}' for a literal brace)")
-            } else if c == "{" {
-                guard let close = chars[(i + 1)...].firstIndex(of: "}") else {
-                    throw SpellingError(.invalidTemplate, "'{' at character \(i + 1) of '\(text)' is not closed by '}' (write '{{' for a literal brace)")
-                }
-                let name = String(chars[(i + 1)..<close])
+        for piece in pieces {
+            switch piece {
+            case .literal(let l): parts.append(.literal(l))
+            case .name(let name):
                 guard placeholders.contains(name) else {
                     let known = placeholders.map { "{\($0)}" }.joined(separator: ", ")
                     throw SpellingError(.invalidTemplate, "unknown placeholder '{\(name)}' in '\(text)'; expected one of: \(known)")
                 }
-                if !literal.isEmpty { parts.append(.literal(literal)) }
-                literal = ""
                 parts.append(.placeholder(name))
-                i = close + 1
-            } else {
-                literal.append(c)
-                i += 1
             }
         }
-        if !literal.isEmpty { parts.append(.literal(literal)) }
         self.parts = parts
     }
 

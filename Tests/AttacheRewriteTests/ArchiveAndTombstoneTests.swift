@@ -37,7 +37,7 @@ import Testing
         ("{archive}", "has no '{member}'"),
         ("{member}", "has no '{archive}'"),
         ("{archive}#{file}", "unknown placeholder '{file}'"),
-        ("{archive#{member}", "unknown placeholder '{archive#{member}'"),
+        ("{archive#{member}", "'{' at character 1 is not closed by '}'"),
         ("{archive}#{member", "is not closed"),
         ("{archive}}#{member}", "closes nothing"),
     ])
