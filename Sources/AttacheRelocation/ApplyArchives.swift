@@ -37,7 +37,7 @@ enum ArchiveContentKey {
 extension ApplyEngine {
     /// A member's name: the root's short name, then the file's path below it.
     func memberName(_ item: ArchiveItem) -> RawPath {
-        RawPath(bytes: Array((rootLabels[item.rootID] ?? "root").utf8) + [UInt8(ascii: "/")] + item.path.bytes)
+        RawPath(bytes: (rootLabels[item.rootID] ?? Array("root".utf8)) + [UInt8(ascii: "/")] + item.path.bytes)
     }
 
     /// The content key the plan wants for a volume.

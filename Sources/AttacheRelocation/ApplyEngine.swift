@@ -25,7 +25,7 @@ public final class ApplyEngine: @unchecked Sendable {
     let quota: Int64?
     /// archive_estimate_bytes / archived_bytes of the plan (1 when the plan has no estimate).
     let archiveRatio: Double
-    let rootLabels: [Int64: String]
+    let rootLabels: [Int64: [UInt8]]
     var runID: Int64 = 0
     var result: ApplyResult
     let lock = NSLock()
@@ -33,6 +33,7 @@ public final class ApplyEngine: @unchecked Sendable {
     /// Opens the catalog, the latest plan and the target.
     public init(_ request: ApplyRequest) throws(ApplyError) {
         self.request = request
+        let roots: [RootRecord]
         do {
             catalog = try Catalog(path: request.catalogPath, mustExist: true, durable: true)
             guard let latest = try catalog.plans(limit: 1).first else { throw ApplyError.noPlan(catalog: request.catalogPath) }
@@ -45,14 +46,12 @@ public final class ApplyEngine: @unchecked Sendable {
             if let l = refs.latest, refs.plan.map({ $0 < l }) ?? true {
                 throw ApplyError.staleReferences(plan: latest.id, latestRefs: l)
             }
-            var labels: [Int64: String] = [:]
-            let roots = try catalog.roots()
-            for r in roots {
-                let last = r.path.bytes.split(separator: UInt8(ascii: "/")).last.map { String(decoding: $0, as: UTF8.self) } ?? "root"
-                labels[r.id] = last
-            }
-            // Two roots with the same last name: their members would collide; number them.
-            for r in roots where labels.values.filter({ $0 == labels[r.id] }).count > 1 { labels[r.id]! += "-\(r.id)" }
+            roots = try catalog.roots()
+            // A member's first component: its root's last name, as bytes (a name that is not
+            // UTF-8 stays exactly as it is). Two roots with the same last name are numbered.
+            var labels: [Int64: [UInt8]] = [:]
+            for r in roots { labels[r.id] = r.path.bytes.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? Array("root".utf8) }
+            for r in roots where labels.values.filter({ $0 == labels[r.id] }).count > 1 { labels[r.id]! += Array("-\(r.id)".utf8) }
             rootLabels = labels
         } catch let e as ApplyError {
             throw e
@@ -63,7 +62,6 @@ public final class ApplyEngine: @unchecked Sendable {
         let summary = ApplyEngine.summaryNumbers(plan.summaryJSON)
         quota = summary.quota
         archiveRatio = summary.archived > 0 && summary.estimate > 0 ? Double(summary.estimate) / Double(summary.archived) : 1
-        let roots = (try? catalog.roots()) ?? []
         let (key, folder) = try ApplyEngine.openTarget(request.target, create: !request.dryRun, roots: roots)
         targetKey = key
         target = folder
