@@ -95,6 +95,10 @@ public final class ApplyEngine: @unchecked Sendable {
                 throw .target(path: path, reason: "cannot create it: \(String(cString: strerror(errno)))")
             }
         }
+        var isDir = stat()
+        if stat(path, &isDir) == 0, (isDir.st_mode & S_IFMT) != S_IFDIR {
+            throw .target(path: path, reason: "it is not a folder")
+        }
         guard let real = realpath(path, nil) else { throw .target(path: path, reason: String(cString: strerror(errno))) }
         let canonical = String(cString: real)
         free(real)

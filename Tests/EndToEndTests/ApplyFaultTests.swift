@@ -138,6 +138,11 @@ import Glibc
         try m.scan()
         let stale = try m.apply()
         #expect(stale.exitCode == 65 && stale.stderr.contains("before the latest scan"), "\(stale)")
+        try m.plan(ApplyCrashTests.policy())
+        try Data("x".utf8).write(to: URL(fileURLWithPath: m.target))
+        let notAFolder = try m.apply()
+        #expect(notAFolder.exitCode == 66 && notAFolder.stderr.contains("it is not a folder"), "\(notAFolder)")
+        try FileManager.default.removeItem(atPath: m.target)
         #expect(m.targetFiles().isEmpty)
     }
 
