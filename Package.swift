@@ -8,7 +8,7 @@
 //     AttacheReferences → AttacheRecords, AttacheSystem (Pipeline), AttacheCatalog, AttacheConfig, AttacheModel
 //     AttachePolicy → AttacheSystem (the compression sample), AttacheCatalog, AttacheConfig, AttacheModel, CSV
 //     AttacheReport → AttacheCatalog, AttacheModel
-//     AttacheRewrite → AttacheConfig, AttacheModel (so far: the spelling of new locations)
+//     AttacheRewrite → AttacheRecords, AttacheCatalog, AttacheSystem, AttacheConfig, AttacheModel
 //   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
 //   AttacheCatalog → GRDB, AttacheModel
 //   AttacheSystem → CMagic, CFTS, CArchive (the archive writer), swift-crypto, AttacheModel
@@ -80,7 +80,7 @@ let package = Package(
             dependencies: ["AttacheModel", "AttacheCatalog", "AttacheSystem", .product(name: "Crypto", package: "swift-crypto")]),
         /// The rewrite stage (issue 14). So far: how a rewritten link spells the new location
         /// (target address, context, the record's style; percent-encoding and HTML escaping).
-        .target(name: "AttacheRewrite", dependencies: ["AttacheModel", "AttacheConfig"]),
+        .target(name: "AttacheRewrite", dependencies: ["AttacheModel", "AttacheConfig", "AttacheRecords", "AttacheCatalog", "AttacheSystem"]),
         /// Inventory output: one formatter per format (text, JSON, CSV, table).
         .target(name: "AttacheReport", dependencies: ["AttacheModel", "AttacheCatalog"]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),

@@ -259,6 +259,53 @@ enum Schema {
                 CREATE INDEX decisions_by_archive ON decisions(plan_id, archive_path);
                 """)
         }
+        m.registerMigration("v8-rewrite") { db in
+            try db.execute(sql: """
+                CREATE TABLE rewrite_runs (
+                    id INTEGER PRIMARY KEY,
+                    mode TEXT NOT NULL,                 -- copy, in-place, sql, revert
+                    target TEXT NOT NULL,               -- the apply target whose mapping was used
+                    output TEXT NOT NULL,               -- the output folder, or the script
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,               -- running, completed, interrupted, failed
+                    attache_version TEXT NOT NULL,
+                    counts TEXT NOT NULL DEFAULT '{}',  -- JSON: outcomes by source
+                    detail TEXT,
+                    reverts INTEGER,                    -- a revert run: the run it undid
+                    reverted_by INTEGER                 -- a run undone: the revert run
+                );
+                CREATE TABLE rewrite_edits (            -- the audit: every reference a run considered
+                    id INTEGER PRIMARY KEY,
+                    run_id INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    ref_id INTEGER,                     -- refs.id when the run read it
+                    record_key TEXT NOT NULL,
+                    record_position TEXT NOT NULL,
+                    record_id TEXT,                     -- how the run finds the record again (a rowid, a key)
+                    column_name TEXT NOT NULL,
+                    outcome TEXT NOT NULL,              -- rewritten, tombstoned, unchanged, flagged, kept, unresolved, refused, failed
+                    span_start INTEGER,                 -- UTF-8 offsets of `after` in the rewritten value
+                    span_end INTEGER,
+                    before TEXT NOT NULL,               -- the text the record held
+                    after TEXT,                         -- the text written instead
+                    file_id INTEGER,
+                    location TEXT,                      -- where the file is now: a target path, or archive#member
+                    detail TEXT
+                );
+                CREATE INDEX rewrite_edits_by_run ON rewrite_edits(run_id, source);
+                CREATE TABLE rewrite_outputs (          -- every file a run wrote
+                    run_id INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    kind TEXT NOT NULL,                 -- copy, backup, script, revert-script, links
+                    path TEXT NOT NULL,
+                    original TEXT,                      -- what it is a copy of
+                    format TEXT NOT NULL DEFAULT '',    -- sqlite, csv, text_files: how a revert reads it
+                    options TEXT NOT NULL DEFAULT '',   -- sqlite: the table; csv: delimiter, encoding; text_files: encoding
+                    PRIMARY KEY (run_id, source, kind, path)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

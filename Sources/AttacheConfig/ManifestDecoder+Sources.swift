@@ -4,13 +4,13 @@ extension ManifestDecoder {
     /// The keys that choose what a source reads; a source gives exactly one.
     static let kindKeys = ["sqlite", "csv", "text_files", "preset"]
     static let sourceKeys = ["name"] + kindKeys
-        + ["table", "query", "key", "file", "text", "fields", "base", "deleted", "modified", "delimiter", "encoding", "database", "root"]
+        + ["table", "query", "key", "file", "text", "fields", "base", "deleted", "modified", "delimiter", "encoding", "database", "root", "rewrite_column"]
     /// Keys that make sense for some kinds only; the others (`name`, `base`, `root`) apply to all.
     static let kindSpecificKeys: [String: [String]] = [
         "table": ["sqlite"], "query": ["sqlite"],
         "key": ["sqlite", "csv"], "file": ["sqlite", "csv"], "text": ["sqlite", "csv"], "fields": ["sqlite", "csv", "preset"],
         "deleted": ["sqlite", "csv"], "modified": ["sqlite", "csv"],
-        "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"],
+        "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"], "rewrite_column": ["sqlite", "csv"],
     ]
 
     func sources(_ node: YAMLNode, roots: [RootSpec]) throws(YAMLDiagnostic) -> [SourceSpec] {
@@ -67,6 +67,16 @@ extension ManifestDecoder {
         }
         if let node = m.value("database") { spec.database = try path(node, "'database'") }
         if let node = m.value("root") { spec.root = try root(node, roots: roots) }
+        if let node = m.value("rewrite_column") {
+            spec.rewriteColumn = try node.nonEmptyString("'rewrite_column'")
+            if spec.file == nil {
+                throw node.error("'rewrite_column' receives the new location of the path the 'file' template builds; "
+                    + "this source has no 'file' (paths in 'text' columns are rewritten where they are)")
+            }
+            if spec.query != nil {
+                throw node.error("'rewrite_column' needs 'table': a query's columns cannot be written back")
+            }
+        }
         try checkCompleteness(spec, m)
         return spec
     }

@@ -57,6 +57,9 @@ public struct SourceSpec: Sendable, Equatable {
     public var database: String?
     /// The root the records' paths belong to (absolute; one of the manifest's root paths).
     public var root: String?
+    /// A column that `attache rewrite` sets to the new location of the path the `file`
+    /// template composes (sqlite tables and csv; nil when not given).
+    public var rewriteColumn: String? = nil
     /// Where the source's entry starts in the manifest (1-based); 0 when built in code.
     public var line: Int
     public var column: Int

@@ -11,9 +11,13 @@ public struct SourceRecord: Sendable {
     public var modified: String?
     /// Where the record is, for messages: "row 17", "record 17 (line 42)", "notes/a.html".
     public var position: String
+    /// A SQLite table's rowid, when the source was opened to be rewritten (nil otherwise).
+    public var rowID: Int64?
 
-    public init(key: [String], fields: [String: String], deleted: Bool = false, modified: String? = nil, position: String) {
+    public init(key: [String], fields: [String: String], deleted: Bool = false, modified: String? = nil, position: String,
+                rowID: Int64? = nil) {
         self.key = key; self.fields = fields; self.deleted = deleted; self.modified = modified; self.position = position
+        self.rowID = rowID
     }
 }
 

@@ -40,7 +40,7 @@ struct Attache: ParsableCommand {
             target cannot be written · 130 interrupted (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
-        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
+        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, RewriteCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
 
     /// Sets the locale libarchive and libmagic need, then runs the command and maps its
     /// outcome to an exit code.

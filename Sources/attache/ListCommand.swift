@@ -35,6 +35,10 @@ struct ListCommand: ParsableCommand {
                           duplicate's: the kept copy's), and, with the
                           manifest's target.address, the new location as
                           records will spell it: the importer's link table
+              rewrites    the audit of the latest rewrite run (--run N: another):
+                          source, record, column, outcome, before, after, why
+                          (--attention: only flagged, unresolved, refused and
+                          failed references — the records people must fix)
 
             Field names are stable (Documentation/Listings.md). Paths are relative to
             their root; bytes that are not valid UTF-8 are written as \\xNN. The table
@@ -48,7 +52,7 @@ struct ListCommand: ParsableCommand {
                 jq '.items[] | select(.severity == "error")'
             """)
 
-    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions, mapping, links }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case files, duplicates, problems, refs, orphans, missing, decisions, mapping, links, rewrites }
 
     @OptionGroup var common: CommonOptions
 
@@ -61,8 +65,15 @@ struct ListCommand: ParsableCommand {
     @Flag(name: .long, help: "With 'files': include files that are gone; with 'mapping': superseded rows (history).")
     var all = false
 
+    @Flag(name: .long, help: "With 'rewrites': only the references people must look at.")
+    var attention = false
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("With 'rewrites': the rewrite run (default: the latest).", valueName: "n"))
+    var runID: Int64?
+
     func validate() throws {
         if all && kind != .files && kind != .mapping { throw ValidationError("--all goes with 'list files' or 'list mapping'") }
+        if (attention || runID != nil) && kind != .rewrites { throw ValidationError("--attention and --run go with 'list rewrites'") }
     }
 
     func run() throws {
@@ -82,8 +93,13 @@ struct ListCommand: ParsableCommand {
             case .mapping: try Listing.mapping(catalog, format: format.output, history: all, to: &sink)
             case .links:
                 try Listing.links(catalog, format: format.output, address: { r, l in ListCommand.address(r, l, spelling) }, to: &sink)
+            case .rewrites:
+                guard let run = try runID ?? catalog.rewriteRuns(limit: 1).first?.id else {
+                    throw Failure("no rewrite run yet: run attache rewrite", exit: .noInput)
+                }
+                try Listing.rewrites(catalog, run: run, attentionOnly: attention, format: format.output, to: &sink)
             }
-        } catch { throw Failure(error) }
+        } catch let f as Failure { throw f } catch let e as CatalogError { throw Failure(e) } catch { throw Failure("\(error)", exit: .failure) }
         sink.flush()
     }
 

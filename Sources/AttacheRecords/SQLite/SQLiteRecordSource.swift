@@ -31,6 +31,7 @@ public struct SQLiteRecordSource: RecordSource {
     private let connection: SQLiteReadOnlyConnection
     private let roles: SourceRoleColumns
     private let deletedColumn: String?
+    private let readsRowID: Bool
 
     /// Opens `database` read-only and checks the table or query and the named columns.
     /// - Parameters:
@@ -42,8 +43,10 @@ public struct SQLiteRecordSource: RecordSource {
     ///   `.notFound` (no file), `.unreadable` (not a database, cannot be read), `.unknownTable`
     ///   (with a suggestion), `.badQuery` (does not prepare, several statements, duplicate
     ///   result names), `.notReadOnly`, `.unknownColumn` (listing the columns).
+    ///   - withRowID: read each row's rowid too (``SourceRecord/rowID``), to rewrite it: the
+    ///     rows come out in the same order; nil for a view or a `WITHOUT ROWID` table.
     public init(name: String, database: String, table: String?, query: String?, key: [String],
-                deleted: String?, modified: String?) throws(SourceError) {
+                deleted: String?, modified: String?, withRowID: Bool = false) throws(SourceError) {
         func fail(_ kind: SourceError.Kind, _ message: String, position: String? = nil) -> SourceError {
             SourceError(kind: kind, source: name, file: database, position: position, message: message, fatal: true)
         }
@@ -62,6 +65,12 @@ public struct SQLiteRecordSource: RecordSource {
         self.roles = try SourceRoleColumns(key: key, deleted: deleted, modified: modified, columns: plan.columns,
                                            caseInsensitive: true, source: name, file: database, what: plan.what)
         var sql = plan.sql
+        var readsRowID = false
+        if let table, withRowID, connection.prepares("SELECT _rowid_ FROM " + SQLiteReadOnlyConnection.quoted(table) + " LIMIT 0") {
+            // After every column, so the columns keep their indexes.
+            sql = "SELECT *, _rowid_ FROM " + sql.dropFirst("SELECT * FROM ".count)
+            readsRowID = true
+        }
         if table != nil {
             sql += Self.orderBy(roles.key.map { plan.columns[$0] }, table: table!, columns: plan.columns,
                                 connection: connection)
@@ -72,6 +81,7 @@ public struct SQLiteRecordSource: RecordSource {
         self.statement = sql
         self.connection = connection
         self.deletedColumn = roles.deleted.map { plan.columns[$0] }
+        self.readsRowID = readsRowID
     }
 
     /// Streams every row; see the type's description.
@@ -104,8 +114,9 @@ public struct SQLiteRecordSource: RecordSource {
                 flag!.isDeleted(values[index], position: position, source: name, file: database, problem: problem)
             } ?? false
             let modified = roles.modified.flatMap { values[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+            let rowID = readsRowID ? sqlite3_column_int64(prepared, Int32(columns.count)) : nil
             try body(SourceRecord(key: roles.key.map { values[$0] ?? "" }, fields: fields, deleted: deleted,
-                                  modified: modified, position: position))
+                                  modified: modified, position: position, rowID: rowID))
         }
     }
 }

@@ -1,0 +1,218 @@
+import AttacheModel
+import Foundation
+import GRDB
+
+// The rewrite stage's bookkeeping (migration v8-rewrite): its runs, the audit of every
+// reference a run considered (what the record held, what was written, where), and the files
+// a run wrote. A revert reads the audit back; `list rewrites` and the report print it.
+
+/// One rewrite run (a row of `rewrite_runs`).
+public struct RewriteRunRecord: Sendable, Equatable {
+    public var id: Int64
+    public var mode: RewriteMode
+    public var target: String
+    public var output: String
+    public var startedAt: String
+    public var finishedAt: String?
+    public var status: RunStatus
+    public var countsJSON: String
+    public var detail: String?
+    /// A revert run: the run it undid.
+    public var reverts: Int64?
+    /// A run that was undone: the revert run.
+    public var revertedBy: Int64?
+}
+
+/// One reference a rewrite run considered (a row of `rewrite_edits`).
+public struct RewriteAuditEntry: Sendable, Equatable {
+    public var source: String
+    public var refID: Int64?
+    public var recordKey: String
+    public var recordPosition: String
+    /// How the run finds the record again: a SQLite rowid, a key, a file's relative path.
+    public var recordID: String?
+    public var column: String
+    public var outcome: RewriteOutcome
+    /// UTF-8 offsets of `after` in the rewritten value (nil when nothing was written).
+    public var spanStart: Int?
+    public var spanEnd: Int?
+    /// The text the record held there.
+    public var before: String
+    /// The text written instead (nil when nothing was written).
+    public var after: String?
+    public var fileID: Int64?
+    /// Where the file is now: a path below the target root, or `archive#member`.
+    public var location: String?
+    public var detail: String?
+
+    public init(source: String, refID: Int64?, recordKey: String, recordPosition: String, recordID: String?, column: String,
+                outcome: RewriteOutcome, spanStart: Int? = nil, spanEnd: Int? = nil, before: String, after: String? = nil,
+                fileID: Int64? = nil, location: String? = nil, detail: String? = nil) {
+        self.source = source; self.refID = refID; self.recordKey = recordKey; self.recordPosition = recordPosition
+        self.recordID = recordID; self.column = column; self.outcome = outcome; self.spanStart = spanStart
+        self.spanEnd = spanEnd; self.before = before; self.after = after; self.fileID = fileID; self.location = location
+        self.detail = detail
+    }
+}
+
+/// A file a rewrite run wrote (a row of `rewrite_outputs`).
+public struct RewriteOutputRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case copy, backup, script, revertScript = "revert-script", links }
+    public var source: String
+    public var kind: Kind
+    public var path: String
+    /// What it is a copy (or backup) of.
+    public var original: String?
+    /// How a revert reads it: `sqlite`, `csv`, `text_files`.
+    public var format: String
+    /// The format's settings: the table (sqlite); the delimiter, a line break, the declared
+    /// encoding (csv); the declared encoding (text_files).
+    public var options: String
+    public init(source: String, kind: Kind, path: String, original: String?, format: String = "", options: String = "") {
+        self.source = source; self.kind = kind; self.path = path; self.original = original; self.format = format
+        self.options = options
+    }
+}
+
+extension Catalog {
+    /// Opens a rewrite run (status running) and returns its id.
+    public func startRewriteRun(mode: RewriteMode, target: String, output: String, version: String,
+                                reverts: Int64? = nil) throws(CatalogError) -> Int64 {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO rewrite_runs (mode, target, output, started_at, status, attache_version, reverts)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [mode.rawValue, target, output, Catalog.now(), RunStatus.running.rawValue, version, reverts])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Closes a rewrite run; a completed revert marks the run it undid.
+    public func finishRewriteRun(_ id: Int64, status: RunStatus, countsJSON: String, detail: String?) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "UPDATE rewrite_runs SET finished_at = ?, status = ?, counts = ?, detail = ? WHERE id = ?",
+                           arguments: [Catalog.now(), status.rawValue, countsJSON, detail, id])
+            if status == .completed {
+                try db.execute(sql: """
+                    UPDATE rewrite_runs SET reverted_by = ?1
+                    WHERE id = (SELECT reverts FROM rewrite_runs WHERE id = ?1 AND mode = 'revert')
+                    """, arguments: [id])
+            }
+        }
+    }
+
+    /// Marks earlier runs of `mode` that are not reverted as undone by `revert` (an in-place
+    /// revert undoes every in-place run before it: their spans are the ones it restored).
+    public func markRewriteRunsReverted(mode: RewriteMode, before run: Int64, by revert: Int64) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "UPDATE rewrite_runs SET reverted_by = ? WHERE mode = ? AND id < ? AND reverted_by IS NULL AND status = 'completed'",
+                           arguments: [revert, mode.rawValue, run])
+        }
+    }
+
+    /// Rewrite runs, newest first.
+    public func rewriteRuns(limit: Int = 50) throws(CatalogError) -> [RewriteRunRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, mode, target, output, started_at, finished_at, status, counts, detail, reverts, reverted_by
+                FROM rewrite_runs ORDER BY id DESC LIMIT ?
+                """, arguments: [limit]).map { r in
+                RewriteRunRecord(id: r[0], mode: try Catalog.decoded(r[1], column: "rewrite_runs.mode"), target: r[2], output: r[3],
+                                 startedAt: r[4], finishedAt: r[5], status: try Catalog.decoded(r[6], column: "rewrite_runs.status"),
+                                 countsJSON: r[7], detail: r[8], reverts: r[9], revertedBy: r[10])
+            }
+        }
+    }
+
+    /// Marks runs still `running` (their process died) as interrupted.
+    public func closeDeadRewriteRuns() throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "UPDATE rewrite_runs SET status = ?, finished_at = ?, detail = COALESCE(detail, 'the process stopped (killed or crashed)') WHERE status = ?",
+                           arguments: [RunStatus.interrupted.rawValue, Catalog.now(), RunStatus.running.rawValue])
+        }
+    }
+
+    /// Adds audit rows of a run, in one transaction.
+    public func addRewriteAudit(run: Int64, _ entries: [RewriteAuditEntry]) throws(CatalogError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let st = try db.makeStatement(sql: """
+                INSERT INTO rewrite_edits (run_id, source, ref_id, record_key, record_position, record_id, column_name, outcome,
+                                           span_start, span_end, before, after, file_id, location, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for e in entries {
+                try st.execute(arguments: [run, e.source, e.refID, e.recordKey, e.recordPosition, e.recordID, e.column,
+                                           e.outcome.rawValue, e.spanStart, e.spanEnd, e.before, e.after, e.fileID, e.location,
+                                           e.detail])
+            }
+        }
+    }
+
+    /// Removes a run's audit rows of one source (a source whose writing failed and was rolled back).
+    public func dropRewriteAudit(run: Int64, source: String) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM rewrite_edits WHERE run_id = ? AND source = ?", arguments: [run, source])
+            try db.execute(sql: "DELETE FROM rewrite_outputs WHERE run_id = ? AND source = ?", arguments: [run, source])
+        }
+    }
+
+    /// The audit rows of a run (one source, or all), in the order they were written, optionally
+    /// only some outcomes.
+    public func forEachRewriteAudit(run: Int64, source: String? = nil, outcomes: Set<RewriteOutcome>? = nil,
+                                    _ body: (RewriteAuditEntry) throws -> Void) throws(CatalogError) {
+        try read { db in
+            var sql = """
+                SELECT source, ref_id, record_key, record_position, record_id, column_name, outcome, span_start, span_end,
+                       before, after, file_id, location, detail FROM rewrite_edits WHERE run_id = ?
+                """
+            var args: [(any DatabaseValueConvertible)?] = [run]
+            if let source { sql += " AND source = ?"; args.append(source) }
+            if let outcomes {
+                sql += " AND outcome IN (" + outcomes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+            }
+            sql += " ORDER BY id"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            while let r = try cursor.next() {
+                try body(RewriteAuditEntry(
+                    source: r[0], refID: r[1], recordKey: r[2], recordPosition: r[3], recordID: r[4], column: r[5],
+                    outcome: try Catalog.decoded(r[6], column: "rewrite_edits.outcome"), spanStart: r[7], spanEnd: r[8],
+                    before: r[9], after: r[10], fileID: r[11], location: r[12], detail: r[13]))
+            }
+        }
+    }
+
+    /// How many references of each outcome a run has, by source.
+    public func rewriteCounts(run: Int64) throws(CatalogError) -> [String: [RewriteOutcome: Int]] {
+        try read { db in
+            var counts: [String: [RewriteOutcome: Int]] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT source, outcome, COUNT(*) FROM rewrite_edits WHERE run_id = ? GROUP BY 1, 2",
+                                      arguments: [run]) {
+                let outcome: RewriteOutcome = try Catalog.decoded(r[1], column: "rewrite_edits.outcome")
+                counts[r[0] as String, default: [:]][outcome] = r[2]
+            }
+            return counts
+        }
+    }
+
+    /// Records a file a run wrote.
+    public func addRewriteOutput(run: Int64, _ output: RewriteOutputRecord) throws(CatalogError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO rewrite_outputs (run_id, source, kind, path, original, format, options) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, output.source, output.kind.rawValue, output.path, output.original, output.format, output.options])
+        }
+    }
+
+    /// The files a run wrote.
+    public func rewriteOutputs(run: Int64) throws(CatalogError) -> [RewriteOutputRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT source, kind, path, original, format, options FROM rewrite_outputs WHERE run_id = ? ORDER BY source, kind, path
+                """, arguments: [run]).map { r in
+                RewriteOutputRecord(source: r[0], kind: try Catalog.decoded(r[1], column: "rewrite_outputs.kind"), path: r[2],
+                                    original: r[3], format: r[4], options: r[5])
+            }
+        }
+    }
+}

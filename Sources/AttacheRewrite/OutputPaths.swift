@@ -1,0 +1,48 @@
+import AttacheModel
+import AttacheSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The rewrite's output folder: where copies, backups and link tables go, written whole or
+/// not at all (``AtomicWriter``).
+enum OutputPaths {
+    static func join(_ parts: String...) -> String {
+        var out = parts[0]
+        for p in parts.dropFirst() where !p.isEmpty {
+            if !out.hasSuffix("/") { out += "/" }
+            out += p.hasPrefix("/") ? String(p.dropFirst()) : p
+        }
+        return out
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path))
+    }
+
+    /// Creates the folders a file at `path` needs.
+    static func makeFolders(for path: String) throws(RewriteError) {
+        var folder = ""
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        for (i, part) in parts.enumerated() {
+            folder += (i == 0 ? "" : "/") + part
+            guard !folder.isEmpty else { continue }
+            if mkdir(folder, 0o755) != 0 {
+                let e = errno
+                var st = stat()
+                if e == EEXIST, stat(folder, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                throw RewriteError(.output, "cannot create the folder \(folder): \(PosixError(code: e))")
+            }
+        }
+    }
+
+    static func writer(_ path: String) throws(RewriteError) -> AtomicWriter {
+        do { return try AtomicWriter(path: RawPath(path)) } catch {
+            throw RewriteError(.output, error.description)
+        }
+    }
+
+    static func commit(_ writer: AtomicWriter) throws(RewriteError) {
+        do { try writer.commit() } catch { throw RewriteError(.output, error.description) }
+    }
+}

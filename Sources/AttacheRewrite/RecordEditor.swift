@@ -1,0 +1,159 @@
+import AttacheCatalog
+import AttacheModel
+
+/// Decides what each reference of one record becomes and applies it to the record's values:
+/// the location from the mapping, spelled in the reference's context, written exactly at its
+/// span (``SpanEdits``) — and what the audit keeps of it. Pure: the source writers read and
+/// write the records; this only turns values and references into new values and audit rows.
+struct RecordEditor {
+    let source: String
+    let spelling: LocationSpelling
+    /// Whether the source's text is HTML (text files sniffed as HTML); for columns each value
+    /// is looked at (``SpellingContextDetector``).
+    let htmlSource: Bool
+    /// The column receiving a composed reference's new location (`rewrite_column`), if any.
+    let designatedColumn: String?
+    /// A column's declared length (`VARCHAR(255)`), by lower-cased name.
+    let lengthLimits: [String: Int]
+    /// Whether a new value can be written in the source's encoding (nil: it can); the text says why not.
+    let encodingProblem: (String) -> String?
+    /// Spans an earlier in-place run rewrote (by reference id): a span holding its new text is
+    /// `unchanged`, not a changed record.
+    let earlier: [Int64: EarlierEdit]
+
+    struct EarlierEdit: Sendable { var start: Int; var end: Int; var after: String }
+
+    /// The new values of one record's columns (only those that change) and the audit rows.
+    struct Outcome {
+        var values: [String: String] = [:]
+        var audit: [RewriteAuditEntry] = []
+    }
+
+    /// Edits a record: `fields` are its values as the reader gives them, `refs` its references
+    /// (from the catalog, in extraction order), `recordID` how the writer finds it again.
+    func edit(fields: [String: String], refs: [RewriteReference], recordID: String?) -> Outcome {
+        var out = Outcome()
+        var byColumn: [String: [(RewriteReference, SpanEdit)]] = [:]
+        var columnOrder: [String] = []
+        for ref in refs {
+            func note(_ outcome: RewriteOutcome, _ detail: String?, after: String? = nil, location: String? = nil) {
+                out.audit.append(entry(ref, recordID: recordID, outcome: outcome, after: after, location: location, detail: detail))
+            }
+            let column = ref.kind == .composed ? designatedColumn : ref.column
+            guard let column else { note(.linked, "a path composed from columns: the link table carries its new location"); continue }
+            let resolved = location(of: ref)
+            guard case .success(let (newLocation, locationText)) = resolved else {
+                if case .failure(let why) = resolved { note(.unresolved, why.text) }
+                continue
+            }
+            let value = fields[column] ?? ""
+            let context: SpellingContext = ref.kind == .composed ? .plain
+                : SpellingContextDetector.context(in: value, at: ref.spanStart ?? 0, html: htmlSource)
+            let spelled: SpellingOutcome
+            switch spelling.spell(newLocation, in: context, original: ref.style) {
+            case .success(let s): spelled = s
+            case .failure(let e): note(.failed, e.message, location: locationText); continue
+            }
+            let text: String
+            switch spelled {
+            case .keep: note(.kept, "the file was dropped (rule \(ref.rule ?? "?")); the old text stays", location: locationText); continue
+            case .flag: note(.flagged, "the file was dropped (rule \(ref.rule ?? "?")): fix this record by hand", location: locationText); continue
+            case .replace(let t): text = t
+            }
+            if let problem = encodingProblem(text) { note(.failed, problem, location: locationText); continue }
+            let edit: SpanEdit
+            if ref.kind == .composed {
+                edit = SpanEdit(start: 0, end: value.utf8.count, expected: value, replacement: text, tag: ref.id)
+            } else {
+                guard let s = ref.spanStart, let e = ref.spanEnd else { note(.failed, "the reference has no span"); continue }
+                if let done = earlier[ref.id], slice(value, done.start, done.end) == done.after {
+                    out.audit.append(entry(ref, recordID: recordID, outcome: .unchanged, column: column, span: (done.start, done.end),
+                                           after: done.after, location: locationText, detail: "already rewritten by an earlier run"))
+                    continue
+                }
+                edit = SpanEdit(start: s, end: e, expected: ref.raw, replacement: text, tag: ref.id)
+            }
+            if byColumn[column] == nil { columnOrder.append(column) }
+            byColumn[column, default: []].append((ref, edit))
+        }
+        for column in columnOrder {
+            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, into: &out)
+        }
+        return out
+    }
+
+    private func apply(_ edits: [(RewriteReference, SpanEdit)], column: String, value: String, recordID: String?,
+                       into out: inout Outcome) {
+        let result = SpanEdits.apply(edits.map(\.1), to: Array(value.utf8))
+        let refs = Dictionary(edits.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
+        let newValue = String(decoding: result.value, as: UTF8.self)
+        var tooLong: String?
+        if let limit = lengthLimits[column.lowercased()], !result.made.isEmpty, newValue.count > limit {
+            tooLong = "the new value is \(newValue.count) characters; column '\(column)' allows \(limit) (its declared type): "
+                + "the record keeps its old text"
+        }
+        for made in result.made {
+            let ref = refs[made.tag]!
+            let loc = try? location(of: ref).get().1
+            if let tooLong {
+                out.audit.append(entry(ref, recordID: recordID, outcome: .failed, location: loc, detail: tooLong))
+            } else {
+                let dropped = ref.placement == .dropped
+                out.audit.append(entry(ref, recordID: recordID, outcome: dropped ? .tombstoned : .rewritten, column: column,
+                                       before: String(decoding: made.replacement, as: UTF8.self),
+                                       span: (made.start, made.end), after: String(decoding: made.expected, as: UTF8.self),
+                                       location: loc, detail: nil))
+            }
+        }
+        for (edit, why) in result.refused {
+            out.audit.append(entry(refs[edit.tag]!, recordID: recordID, outcome: .refused, detail: why.description))
+        }
+        if tooLong == nil && !result.made.isEmpty { out.values[column] = newValue }
+    }
+
+    /// Where a reference's file is now, and that place as text for the audit.
+    func location(of ref: RewriteReference) -> Result<(NewLocation, String), RewriteReason> {
+        guard ref.status == .resolved, ref.fileID != nil else {
+            return .failure(RewriteReason("the reference is \(ref.status.rawValue)" + (ref.reason.map { ": \($0)" } ?? "")))
+        }
+        switch ref.placement {
+        case .placed?:
+            guard let p = ref.targetPath else { return .failure(RewriteReason("the mapping has no target path")) }
+            return .success((.file(path: p), p))
+        case .archived?:
+            guard let a = ref.archivePath, let m = ref.member else { return .failure(RewriteReason("the mapping has no archive member")) }
+            guard let member = String(validating: m.bytes, as: UTF8.self) else {
+                return .failure(RewriteReason("the archive member's name is not UTF-8 (\(m.display)): it cannot be written in a record"))
+            }
+            return .success((.archiveMember(archivePath: a, member: member), a + "#" + member))
+        case .dropped?:
+            return .success((.dropped(DroppedFile(name: ref.fileName ?? "", oldText: ref.raw, rule: ref.rule ?? "")), "dropped"))
+        case .pending?:
+            return .failure(RewriteReason("its file is not placed yet: \(ref.pendingReason ?? "pending") (run apply again)"))
+        case .gone?:
+            return .failure(RewriteReason("its file is gone from the legacy storage"))
+        case .duplicate?:
+            return .failure(RewriteReason("its file is a duplicate of a file that is not placed"))
+        case nil:
+            return .failure(RewriteReason("its file was never applied to this target (run attache apply)"))
+        }
+    }
+
+    private func entry(_ ref: RewriteReference, recordID: String?, outcome: RewriteOutcome, column: String? = nil,
+                       before: String? = nil, span: (Int, Int)? = nil, after: String? = nil, location: String? = nil,
+                       detail: String?) -> RewriteAuditEntry {
+        RewriteAuditEntry(source: source, refID: ref.id, recordKey: ref.recordKey, recordPosition: ref.recordPosition,
+                          recordID: recordID, column: column ?? (ref.kind == .composed ? designatedColumn ?? ref.column : ref.column),
+                          outcome: outcome, spanStart: span?.0, spanEnd: span?.1, before: before ?? ref.raw, after: after,
+                          fileID: ref.fileID, location: location, detail: detail)
+    }
+
+    private func slice(_ value: String, _ start: Int, _ end: Int) -> String? {
+        let bytes = Array(value.utf8)
+        guard start >= 0, start <= end, end <= bytes.count else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+/// Why a reference is not rewritten, for the audit.
+struct RewriteReason: Error { let text: String; init(_ t: String) { text = t } }

@@ -1,0 +1,201 @@
+import AttacheCatalog
+import AttacheConfig
+import AttacheModel
+import AttacheRecords
+import AttacheSystem
+
+/// `attache rewrite`: every reference of every source rewritten through the mapping — in
+/// copies (the default), in place after a backup, or as SQL scripts — with every change in the
+/// audit (`rewrite_edits`). Documentation/Rewrite.md.
+public final class RewriteEngine {
+    /// A source to rewrite: its plan, and the column (if any) that receives the new location of
+    /// a composed reference (`rewrite_column`).
+    public struct SourceInput: Sendable {
+        public var plan: SourcePlan
+        public var designatedColumn: String?
+        public init(plan: SourcePlan, designatedColumn: String? = nil) { self.plan = plan; self.designatedColumn = designatedColumn }
+    }
+
+    let catalog: Catalog
+    let target: String
+    let spelling: LocationSpelling
+    let sources: [SourceInput]
+    let options: RewriteOptions
+    let version: String
+    /// Called after each record read (progress).
+    public var afterEachRecord: (@Sendable () -> Void)?
+
+    public init(catalog: Catalog, target: String, spelling: LocationSpelling, sources: [SourceInput], options: RewriteOptions,
+                version: String) {
+        self.catalog = catalog; self.target = target; self.spelling = spelling; self.sources = sources
+        self.options = options; self.version = version
+    }
+
+    var mode: RewriteMode {
+        switch options.mode {
+        case .copy: return .copy
+        case .inPlace: return .inPlace
+        case .sql: return .sql
+        }
+    }
+
+    /// Rewrites every source; the run and its audit are in the catalog (not for a dry run).
+    /// - Throws: ``RewriteError`` for what stops the whole run; a source that cannot be read is
+    ///   a note on that source, and the others go on.
+    public func run() throws -> RewriteResult {
+        try checkSources()
+        try catalog.closeDeadRewriteRuns()
+        let outputText: String
+        if case .sql(let file, _) = options.mode { outputText = file } else { outputText = options.output }
+        let run = options.dryRun ? nil : try catalog.startRewriteRun(mode: mode, target: target, output: outputText, version: version)
+        var result = RewriteResult(runID: run, mode: mode, target: target, output: outputText, sources: [], dryRun: options.dryRun)
+        do {
+            var script = try SQLScriptOutput(options: options, run: run)
+            for input in sources where options.sources.isEmpty || options.sources.contains(input.plan.name) {
+                let audit = AuditBuffer(catalog: catalog, run: run)
+                var outcome = RewriteSourceOutcome(name: input.plan.name)
+                do {
+                    outcome = try rewrite(input, audit: audit, script: &script, warnings: &result.warnings)
+                } catch let e as SourceError {
+                    outcome.note = "not rewritten: \(e.message)"
+                    if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
+                    audit.discard()
+                }
+                try audit.flush()
+                outcome.counts = audit.counts
+                result.sources.append(outcome)
+            }
+            try script?.finish(result: result)
+            if let run {
+                try catalog.finishRewriteRun(run, status: .completed, countsJSON: Self.countsJSON(result), detail: nil)
+            }
+        } catch {
+            if let run { try? catalog.finishRewriteRun(run, status: .failed, countsJSON: Self.countsJSON(result), detail: "\(error)") }
+            throw error
+        }
+        return result
+    }
+
+    /// Every source named with `--source` exists; every source was read by `attache refs`.
+    private func checkSources() throws {
+        let known = Set(sources.map(\.plan.name))
+        for name in options.sources where !known.contains(name) {
+            throw RewriteError(.configuration, "the manifest has no source named '\(name)'; sources: "
+                + sources.map(\.plan.name).joined(separator: ", "))
+        }
+    }
+
+    /// One source: read its records again, edit them, write them where the mode says.
+    private func rewrite(_ input: SourceInput, audit: AuditBuffer, script: inout SQLScriptOutput?,
+                         warnings: inout [String]) throws -> RewriteSourceOutcome {
+        let plan = input.plan
+        var outcome = RewriteSourceOutcome(name: plan.name)
+        guard let stored = try catalog.sourceFingerprint(plan.name) else {
+            outcome.note = "never read by 'attache refs': nothing to rewrite (run attache refs)"
+            return outcome
+        }
+        if stored != plan.fingerprint {
+            warnings.append("source '\(plan.name)' changed since 'attache refs' read it: records that changed are refused "
+                + "(listed), the rest is rewritten; run attache refs again to rewrite them too")
+        }
+        switch plan.input {
+        case .sqlite(let database, let table, _):
+            guard let table else {
+                try auditOnly(plan.name, designated: input.designatedColumn, audit: audit,
+                              why: "a query source's values cannot be written back: read its table with `table:` to rewrite it")
+                outcome.note = "a query source: its references are in the link table only"
+                return outcome
+            }
+            return try SQLiteSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit)
+                .run(script: &script)
+        case .csv, .textFiles:
+            try auditOnly(plan.name, designated: input.designatedColumn, audit: audit, why: "this kind of source is not rewritten yet")
+            outcome.note = "not rewritten yet"
+            return outcome
+        }
+    }
+
+    /// Audits every reference of a source that cannot be written: composed ones are carried
+    /// by the link table, embedded ones fail with `why`.
+    func auditOnly(_ source: String, designated: String?, audit: AuditBuffer, why: String) throws {
+        let feed = try ReferenceFeed(catalog: catalog, source: source, target: target, groupedByPosition: false)
+        let editor = makeEditor(source: source, html: false, designated: nil, limits: [:], encoding: { _ in nil }, earlier: [:])
+        try feed.forEach { ref in
+            if ref.kind == .composed {
+                try audit.add(editor.edit(fields: [:], refs: [ref], recordID: nil).audit)
+            } else {
+                try audit.add([RewriteAuditEntry(source: source, refID: ref.id, recordKey: ref.recordKey,
+                                                 recordPosition: ref.recordPosition, recordID: nil, column: ref.column,
+                                                 outcome: .failed, before: ref.raw, fileID: ref.fileID, detail: why)])
+            }
+        }
+    }
+
+    func makeEditor(source: String, html: Bool, designated: String?, limits: [String: Int],
+                    encoding: @escaping (String) -> String?, earlier: [Int64: RecordEditor.EarlierEdit]) -> RecordEditor {
+        RecordEditor(source: source, spelling: spelling, htmlSource: html, designatedColumn: designated, lengthLimits: limits,
+                     encodingProblem: encoding, earlier: earlier)
+    }
+
+    /// For an in-place run: the spans the latest in-place run of the source (not reverted) wrote.
+    func earlierEdits(source: String) throws -> [Int64: RecordEditor.EarlierEdit] {
+        guard case .inPlace = options.mode,
+              let last = try catalog.rewriteRuns().first(where: { $0.mode == .inPlace && $0.status == .completed && $0.revertedBy == nil })
+        else { return [:] }
+        var edits: [Int64: RecordEditor.EarlierEdit] = [:]
+        try catalog.forEachRewriteAudit(run: last.id, source: source, outcomes: [.rewritten, .tombstoned, .unchanged]) { e in
+            if let id = e.refID, let s = e.spanStart, let end = e.spanEnd, let after = e.after {
+                edits[id] = RecordEditor.EarlierEdit(start: s, end: end, after: after)
+            }
+        }
+        return edits
+    }
+
+    /// References never matched to a record: their record is gone or changed.
+    func auditGone(_ refs: [RewriteReference], source: String, audit: AuditBuffer) throws {
+        try audit.add(refs.map { ref in
+            RewriteAuditEntry(source: source, refID: ref.id, recordKey: ref.recordKey, recordPosition: ref.recordPosition,
+                              recordID: nil, column: ref.column, outcome: .refused, before: ref.raw, fileID: ref.fileID,
+                              detail: "the record was not found when the source was read again (deleted or changed since "
+                                  + "'attache refs' read it): run refs again")
+        })
+    }
+
+    static func countsJSON(_ result: RewriteResult) -> String {
+        JSONWriter.text { w in
+            w.beginObject()
+            for s in result.sources {
+                w.beginObject(s.name)
+                for o in RewriteOutcome.allCases where s[o] > 0 { w.field(o.rawValue, .integer(Int64(s[o]))) }
+                w.field("records_changed", .integer(Int64(s.recordsChanged)))
+                w.endObject()
+            }
+            w.endObject()
+        }
+    }
+}
+
+/// Audit rows on their way to the catalog, in batches, counted by outcome.
+final class AuditBuffer {
+    let catalog: Catalog
+    let run: Int64?
+    private var pending: [RewriteAuditEntry] = []
+    private(set) var counts: [RewriteOutcome: Int] = [:]
+
+    init(catalog: Catalog, run: Int64?) { self.catalog = catalog; self.run = run }
+
+    func add(_ entries: [RewriteAuditEntry]) throws {
+        for e in entries { counts[e.outcome, default: 0] += 1 }
+        guard run != nil else { return }
+        pending += entries
+        if pending.count >= 4096 { try flush() }
+    }
+
+    func flush() throws {
+        guard let run, !pending.isEmpty else { return }
+        try catalog.addRewriteAudit(run: run, pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    func discard() { pending.removeAll(); counts = [:] }
+}

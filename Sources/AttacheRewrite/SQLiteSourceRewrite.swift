@@ -1,0 +1,146 @@
+import AttacheCatalog
+import AttacheModel
+import AttacheRecords
+import AttacheSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One SQLite table source rewritten: its rows read again (with their rowids, in the order
+/// `refs` read them), each row with references edited, and the changed values written to the
+/// copy (default), to the database itself after a backup (`--in-place`), or to the SQL scripts.
+/// The writes of a source are one transaction: a failure leaves no half-rewritten database.
+struct SQLiteSourceRewrite {
+    let engine: RewriteEngine
+    let input: RewriteEngine.SourceInput
+    let database: String
+    let table: String
+    let audit: AuditBuffer
+
+    private var name: String { input.plan.name }
+
+    func run(script: inout SQLScriptOutput?) throws -> RewriteSourceOutcome {
+        var outcome = RewriteSourceOutcome(name: name)
+        let dry = engine.options.dryRun
+        var readFrom = database
+        var writer: SQLiteWritableDatabase?
+        var copy: AtomicWriter?
+        let fileName = OutputPaths.lastComponent(database)
+        switch engine.options.mode {
+        case .copy:
+            let path = OutputPaths.join(engine.options.output, name, fileName)
+            outcome.written = path
+            if !dry {
+                try OutputPaths.makeFolders(for: path)
+                copy = try OutputPaths.writer(path)
+                try SQLiteWritableDatabase.backup(database, to: copy!.temporaryPath.display, source: name)
+                writer = try SQLiteWritableDatabase(path: copy!.temporaryPath.display, source: name)
+            }
+        case .inPlace:
+            outcome.written = database
+            if !dry, let run = audit.run {
+                let backup = OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, fileName)
+                try OutputPaths.makeFolders(for: backup)
+                let b = try OutputPaths.writer(backup)
+                try SQLiteWritableDatabase.backup(database, to: b.temporaryPath.display, source: name)
+                try OutputPaths.commit(b)
+                try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .backup, path: backup, original: database))
+                readFrom = backup
+                writer = try SQLiteWritableDatabase(path: database, source: name)
+            }
+        case .sql:
+            break
+        }
+        do {
+            if let writer, let message = writer.execute("BEGIN IMMEDIATE") {
+                throw failure("cannot start a transaction: \(message)")
+            }
+            try rewriteRows(readFrom: readFrom, writer: writer, script: &script, outcome: &outcome)
+            if let writer, let message = writer.execute("COMMIT") { throw failure("cannot commit the rewrite: \(message)") }
+            writer = nil   // closed before the copy is named
+            if let c = copy {
+                try OutputPaths.commit(c)
+                copy = nil
+            }
+        } catch {
+            _ = writer?.execute("ROLLBACK")
+            copy?.discard()
+            throw error
+        }
+        if !dry, let run = audit.run, case .copy = engine.options.mode, let written = outcome.written {
+            try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .copy, path: written, original: database,
+                                                                                format: "sqlite", options: table))
+        } else if !dry, let run = audit.run, case .inPlace = engine.options.mode {
+            try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .copy, path: database, original: database,
+                                                                                format: "sqlite", options: table))
+        }
+        return outcome
+    }
+
+    private func rewriteRows(readFrom: String, writer: SQLiteWritableDatabase?, script: inout SQLScriptOutput?,
+                             outcome: inout RewriteSourceOutcome) throws {
+        let plan = input.plan
+        let source = try SQLiteRecordSource(name: name, database: readFrom, table: table, query: nil, key: plan.key,
+                                            deleted: plan.deleted, modified: plan.modified, withRowID: true)
+        let feed = try ReferenceFeed(catalog: engine.catalog, source: name, target: engine.target, groupedByPosition: false)
+        let limits = SQLiteWritableDatabase.declaredLengths(database: readFrom, table: table, source: name)
+        let editor = engine.makeEditor(source: name, html: false, designated: input.designatedColumn, limits: limits,
+                                       encoding: { _ in nil }, earlier: try engine.earlierEdits(source: name))
+        var scriptOut = script
+        defer { script = scriptOut }
+        try source.forEachRecord({ record in
+            engine.afterEachRecord?()
+            let refs = try feed.take(position: record.position)
+            guard !refs.isEmpty else { return }
+            let key = record.key.joined(separator: " / ")
+            let (same, moved) = refs.partitioned { $0.recordKey == key }
+            try audit.add(moved.map { refused($0, "the record at \(record.position) has key '\(key)' now, not '\($0.recordKey)': "
+                + "the source changed since 'attache refs' read it; run refs again") })
+            var edited = editor.edit(fields: record.fields, refs: same, recordID: record.rowID.map(String.init))
+            if !edited.values.isEmpty {
+                guard let rowID = record.rowID else {
+                    for i in edited.audit.indices where edited.audit[i].outcome.changedRecord {
+                        edited.audit[i].outcome = .failed
+                        edited.audit[i].detail = "the table has no rowid (a view or a WITHOUT ROWID table): attache cannot write it back"
+                    }
+                    try audit.add(edited.audit)
+                    return
+                }
+                for column in edited.values.keys.sorted() {
+                    let value = edited.values[column]!
+                    if let writer {
+                        switch writer.update(table: table, column: column, rowID: rowID, value: value) {
+                        case .failure(let e): throw failure("cannot write \(record.position), column '\(column)': \(e.message)")
+                        case .success(let n) where n != 1:
+                            throw failure("\(record.position) (rowid \(rowID)) is not in the database being written")
+                        case .success: break
+                        }
+                    }
+                    try scriptOut?.add(table: table, rowID: rowID, key: zip(plan.key, record.key).map { ($0, $1) }, column: column,
+                                       before: record.fields[column] ?? "", after: value, note: "\(name) \(record.position)")
+                }
+                outcome.recordsChanged += 1
+            }
+            try audit.add(edited.audit)
+        }, problem: { _ in })
+        try engine.auditGone(try feed.remaining(), source: name, audit: audit)
+    }
+
+    private func refused(_ ref: RewriteReference, _ why: String) -> RewriteAuditEntry {
+        RewriteAuditEntry(source: name, refID: ref.id, recordKey: ref.recordKey, recordPosition: ref.recordPosition, recordID: nil,
+                          column: ref.column, outcome: .refused, before: ref.raw, fileID: ref.fileID, detail: why)
+    }
+
+    private func failure(_ message: String) -> SourceError {
+        SourceError(kind: .unreadable, source: name, file: database, position: nil, message: message, fatal: true)
+    }
+}
+
+extension Array {
+    /// The elements that satisfy `test`, and the others, each in order.
+    func partitioned(_ test: (Element) -> Bool) -> ([Element], [Element]) {
+        var yes: [Element] = [], no: [Element] = []
+        for e in self { if test(e) { yes.append(e) } else { no.append(e) } }
+        return (yes, no)
+    }
+}

@@ -1,0 +1,170 @@
+import AttacheCatalog
+import AttacheConfig
+import AttacheModel
+import AttacheRecords
+import AttacheReport
+import AttacheSystem
+import AttacheRewrite
+import ArgumentParser
+import Foundation
+
+struct RewriteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rewrite",
+        abstract: "Point every reference in the records at the file's new home (copies, in place, or SQL).",
+        usage: "attache rewrite [--out <dir>] [--in-place] [--sql <file> --dialect <d>]\n  [--revert [--run <n>]] [--source <name> ...] [--dry-run]\n  [--format <format>] [--quiet] [--manifest <file>] [--catalog <file>]",
+        discussion: """
+            Reads every source again and replaces exactly the span of each reference
+            with where its file is now (the mapping 'attache apply' wrote), spelled
+            below the manifest's target.address as the record needs it: percent-
+            encoded and HTML-escaped in an href, HTML-escaped in HTML text, plain in
+            a column; archived files as archive#member; dropped files as the
+            policy's 'rewrite:' says (flag, keep or a tombstone). Every other byte
+            stays. A span that no longer holds what 'attache refs' read is refused,
+            never rewritten blindly. Every change is in the audit.
+
+              attache rewrite --dry-run       what would change, by source
+              attache rewrite                 rewritten copies in --out (default:
+                                              'rewritten' beside the catalog), and
+                                              links.csv / links.json for importers
+              attache rewrite --in-place      the sources themselves, after a backup
+              attache rewrite --sql f.sql --dialect mysql
+                                              UPDATE scripts (and f.revert.sql)
+              attache rewrite --revert        undo the latest run, byte for byte
+              attache verify --references     every rewritten link opens its file
+              attache list rewrites           the audit (--attention: to fix)
+
+            Exit: 0 done · 3 some references were refused (the record changed) or
+            failed (too long for the column, not in the encoding) · 64 no
+            target.address · 65 a source cannot be read · 66 no catalog, nothing
+            applied, nothing to revert · 74 the output cannot be written.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where copies, backups and link tables go (default: 'rewritten' beside the catalog).", valueName: "dir"))
+    var out: String?
+
+    @Flag(help: "Rewrite the sources themselves, each after a backup in --out, each in one transaction.")
+    var inPlace = false
+
+    @Option(name: .long, help: ArgumentHelp("Write UPDATE statements for a DBA to FILE (and the revert script beside it); change nothing else.", valueName: "file"))
+    var sql: String?
+
+    @Option(name: .long, help: ArgumentHelp("The SQL dialect of --sql: sqlite, mysql or postgresql.", valueName: "d"))
+    var dialect: String = "sqlite"
+
+    @Flag(help: "Undo the latest rewrite run (or --run N) from its audit, in the copies or in place.")
+    var revert = false
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("With --revert: the run to undo.", valueName: "n"))
+    var runID: Int64?
+
+    @Option(name: .long, help: ArgumentHelp("Only this source (repeatable).", valueName: "name"))
+    var source: [String] = []
+
+    @Flag(help: "Count and check everything; write nothing.")
+    var dryRun = false
+
+    @Flag(name: .shortAndLong, help: "No progress and no summary; only errors.")
+    var quiet = false
+
+    @Option(name: .long, help: "text or json (the summary, for machines).")
+    var format: SummaryFormat = .text
+
+    func validate() throws {
+        if inPlace && sql != nil { throw ValidationError("--in-place and --sql exclude each other: pick one") }
+        if revert && (sql != nil || inPlace || !source.isEmpty) {
+            throw ValidationError("--revert undoes a whole run; it takes only --run, --dry-run and --out")
+        }
+        if runID != nil && !revert { throw ValidationError("--run goes with --revert") }
+        if SQLDialect(rawValue: dialect) == nil { throw ValidationError("--dialect must be sqlite, mysql or postgresql") }
+    }
+
+    func run() throws {
+        let manifest = try common.loadManifest(required: true)!
+        let catalog: Catalog
+        do { catalog = try Catalog(path: common.catalogPath(manifest), mustExist: true) } catch { throw Failure(error) }
+        let started = Date()
+        let result: RewriteResult
+        if revert {
+            let reverter = RewriteRevert(catalog: catalog, version: attacheVersion, dryRun: dryRun)
+            do { result = try reverter.revert(try reverter.runToRevert(runID)) } catch let e as RewriteError { throw Self.failure(e) }
+        } else {
+            result = try rewrite(manifest, catalog: catalog)
+        }
+        if !quiet {
+            switch format {
+            case .text: print(RewriteRendering.text(result, seconds: Date().timeIntervalSince(started)))
+            case .json: print(RewriteRendering.json(result))
+            }
+        }
+        if result.total(.refused) > 0 || result.total(.failed) > 0 || result.sources.contains(where: { $0.note?.hasPrefix("not ") ?? false }) {
+            throw ExitStatus(.finishedWithProblems)
+        }
+    }
+
+    private func rewrite(_ manifest: Manifest, catalog: Catalog) throws -> RewriteResult {
+        guard manifest.targetAddress != nil else {
+            throw Failure("the manifest's target has no address: say how the new storage is reached, e.g. "
+                + "target: { path: /mnt/new, address: '\\\\NEWSRV\\crm\\' } (Documentation/Manifest.md#target)", exit: .usage)
+        }
+        guard let target = try catalog.latestApplyTarget() else {
+            throw Failure("nothing was applied yet: run attache apply first (the rewrite points records at where apply put the files)",
+                          exit: .noInput)
+        }
+        let spelling = try Self.spelling(manifest)
+        var inputs: [RewriteEngine.SourceInput] = []
+        for spec in manifest.sources {
+            do { inputs.append(.init(plan: try SourcePlan(spec), designatedColumn: spec.rewriteColumn)) } catch {
+                throw Failure("source '\(spec.name)': \(error.message)", exit: .badInput)
+            }
+        }
+        let output = out ?? (URL(fileURLWithPath: common.catalogPath(manifest)).deletingLastPathComponent().path + "/rewritten")
+        let mode: RewriteOptions.Mode
+        if let sql { mode = .sql(file: Self.absolute(sql), dialect: SQLDialect(rawValue: dialect)!) }
+        else { mode = inPlace ? .inPlace : .copy }
+        let engine = RewriteEngine(catalog: catalog, target: target, spelling: spelling, sources: inputs,
+                                   options: RewriteOptions(mode: mode, output: Self.absolute(output), sources: source, dryRun: dryRun),
+                                   version: attacheVersion)
+        var result: RewriteResult
+        do { result = try engine.run() } catch let e as RewriteError { throw Self.failure(e) }
+        if !dryRun { result.linkTables = try Self.writeLinkTables(catalog, folder: mode == .copy || mode == .inPlace ? Self.absolute(output) : URL(fileURLWithPath: Self.absolute(sql!)).deletingLastPathComponent().path, spelling: spelling) }
+        return result
+    }
+
+    /// The importer's link table, as `attache list links` writes it, in the output folder.
+    static func writeLinkTables(_ catalog: Catalog, folder: String, spelling: LocationSpelling) throws -> [String] {
+        var written: [String] = []
+        for (format, name) in [(OutputFormat.csv, "links.csv"), (OutputFormat.json, "links.json")] {
+            var sink = StringSink()
+            do {
+                try Listing.links(catalog, format: format, address: { r, l in ListCommand.address(r, l, spelling) }, to: &sink)
+            } catch { throw Failure(error) }
+            let path = folder + "/" + name
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(Array(sink.text.utf8), to: path)
+            } catch { throw Failure("cannot write \(path): \(error)", exit: .targetFailed) }
+            written.append(path)
+        }
+        return written
+    }
+
+    static func spelling(_ manifest: Manifest) throws -> LocationSpelling {
+        LocationSpelling(manifest: manifest)!
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    static func failure(_ e: RewriteError) -> Failure {
+        switch e.kind {
+        case .missingInput, .nothingToRevert: return Failure(e.message, exit: .noInput)
+        case .configuration: return Failure(e.message, exit: .usage)
+        case .output: return Failure(e.message, exit: .targetFailed)
+        case .source: return Failure(e.message, exit: .badInput)
+        }
+    }
+}
