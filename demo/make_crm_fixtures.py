@@ -255,6 +255,8 @@ sources:
   - name: notes-cp1251                  # an old export in Windows-1251
     text_files: records/notes-cp1251
     encoding: cp1251
+# Where apply puts the files, and how people and the new CRM reach them (what rewrite writes).
+target: { path: target, address: '\\\\NEWSRV\\crm\\' }
 """)
 expected.sort()
 with open(os.path.join(OUT, "expected-refs.tsv"), "w", encoding="utf-8") as f:

@@ -158,27 +158,34 @@ extension Catalog {
     }
 
     /// The audit rows of a run (one source, or all), in the order they were written, optionally
-    /// only some outcomes.
+    /// only some outcomes. Read in pages, outside any catalog transaction: `body` may use the
+    /// catalog (a revert writes its own audit while reading this one).
     public func forEachRewriteAudit(run: Int64, source: String? = nil, outcomes: Set<RewriteOutcome>? = nil,
-                                    _ body: (RewriteAuditEntry) throws -> Void) throws(CatalogError) {
-        try read { db in
-            var sql = """
-                SELECT source, ref_id, record_key, record_position, record_id, column_name, outcome, span_start, span_end,
-                       before, after, file_id, location, detail FROM rewrite_edits WHERE run_id = ?
-                """
-            var args: [(any DatabaseValueConvertible)?] = [run]
-            if let source { sql += " AND source = ?"; args.append(source) }
-            if let outcomes {
-                sql += " AND outcome IN (" + outcomes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+                                    _ body: (RewriteAuditEntry) throws -> Void) throws {
+        var sql = """
+            SELECT id, source, ref_id, record_key, record_position, record_id, column_name, outcome, span_start, span_end,
+                   before, after, file_id, location, detail FROM rewrite_edits WHERE run_id = ? AND id > ?
+            """
+        if source != nil { sql += " AND source = ?" }
+        if let outcomes {
+            sql += " AND outcome IN (" + outcomes.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")"
+        }
+        sql += " ORDER BY id LIMIT 4096"
+        var after: Int64 = 0
+        while true {
+            let page: [(Int64, RewriteAuditEntry)] = try read { db in
+                var args: [(any DatabaseValueConvertible)?] = [run, after]
+                if let source { args.append(source) }
+                return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                    (r[0], RewriteAuditEntry(
+                        source: r[1], refID: r[2], recordKey: r[3], recordPosition: r[4], recordID: r[5], column: r[6],
+                        outcome: try Catalog.decoded(r[7], column: "rewrite_edits.outcome"), spanStart: r[8], spanEnd: r[9],
+                        before: r[10], after: r[11], fileID: r[12], location: r[13], detail: r[14]))
+                }
             }
-            sql += " ORDER BY id"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
-            while let r = try cursor.next() {
-                try body(RewriteAuditEntry(
-                    source: r[0], refID: r[1], recordKey: r[2], recordPosition: r[3], recordID: r[4], column: r[5],
-                    outcome: try Catalog.decoded(r[6], column: "rewrite_edits.outcome"), spanStart: r[7], spanEnd: r[8],
-                    before: r[9], after: r[10], fileID: r[11], location: r[12], detail: r[13]))
-            }
+            for (_, e) in page { try body(e) }
+            guard page.count == 4096, let last = page.last else { return }
+            after = last.0
         }
     }
 

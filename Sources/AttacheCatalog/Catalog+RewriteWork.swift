@@ -76,3 +76,13 @@ extension Catalog {
         }
     }
 }
+
+extension Catalog {
+    /// The content the current mapping records for a file (any target).
+    public func currentMappingHash(fileID: Int64) throws(CatalogError) -> ContentHash? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT sha256 FROM mapping WHERE file_id = ? AND current = 1 AND sha256 IS NOT NULL LIMIT 1",
+                                arguments: [fileID]).flatMap { ContentHash(hex: $0) }
+        }
+    }
+}

@@ -20,7 +20,7 @@ extension Listing {
     /// why nothing was (with `attentionOnly`: only flagged, unresolved, refused and failed —
     /// the records people must fix).
     public static func rewrites<S: TextSink>(_ catalog: Catalog, run: Int64, attentionOnly: Bool, format: OutputFormat,
-                                             to sink: inout S) throws(CatalogError) {
+                                             to sink: inout S) throws {
         var writer = RowWriter(kind: "rewrites", fields: rewriteFields, table: rewriteTable, format: format, sink: sink)
         let outcomes = attentionOnly ? Set(RewriteOutcome.allCases.filter(\.needsAttention)) : nil
         try catalog.forEachRewriteAudit(run: run, outcomes: outcomes) { e in

@@ -34,6 +34,7 @@ struct RecordEditor {
     func edit(fields: [String: String], refs: [RewriteReference], recordID: String?) -> Outcome {
         var out = Outcome()
         var byColumn: [String: [(RewriteReference, SpanEdit)]] = [:]
+        var contexts: [Int64: SpellingContext] = [:]
         var columnOrder: [String] = []
         for ref in refs {
             func note(_ outcome: RewriteOutcome, _ detail: String?, after: String? = nil, location: String? = nil) {
@@ -73,17 +74,18 @@ struct RecordEditor {
                 }
                 edit = SpanEdit(start: s, end: e, expected: ref.raw, replacement: text, tag: ref.id)
             }
+            contexts[ref.id] = context
             if byColumn[column] == nil { columnOrder.append(column) }
             byColumn[column, default: []].append((ref, edit))
         }
         for column in columnOrder {
-            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, into: &out)
+            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, contexts: contexts, into: &out)
         }
         return out
     }
 
     private func apply(_ edits: [(RewriteReference, SpanEdit)], column: String, value: String, recordID: String?,
-                       into out: inout Outcome) {
+                       contexts: [Int64: SpellingContext], into out: inout Outcome) {
         let result = SpanEdits.apply(edits.map(\.1), to: Array(value.utf8))
         let refs = Dictionary(edits.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
         let newValue = String(decoding: result.value, as: UTF8.self)
@@ -102,7 +104,7 @@ struct RecordEditor {
                 out.audit.append(entry(ref, recordID: recordID, outcome: dropped ? .tombstoned : .rewritten, column: column,
                                        before: String(decoding: made.replacement, as: UTF8.self),
                                        span: (made.start, made.end), after: String(decoding: made.expected, as: UTF8.self),
-                                       location: loc, detail: nil))
+                                       location: loc, detail: contexts[ref.id].map(SpellingContextDetector.describe)))
             }
         }
         for (edit, why) in result.refused {

@@ -14,6 +14,20 @@ enum SpellingContextDetector {
         return html || looksLikeHTML(bytes) ? .htmlText : .plain
     }
 
+    /// How the audit names a context (`rewrite_edits.detail` of a rewritten reference); the
+    /// reference verifier reads it back with ``context(described:)``.
+    static func describe(_ c: SpellingContext) -> String {
+        switch c {
+        case .linkAttribute: return "written in an HTML link attribute"
+        case .htmlText: return "written in HTML text"
+        case .plain: return "written as plain text"
+        }
+    }
+
+    static func context(described text: String?) -> SpellingContext {
+        SpellingContext.allCases.first { describe($0) == text } ?? .plain
+    }
+
     static func isLinkAttribute(_ b: [UInt8], start: Int) -> Bool {
         guard start > 0, start <= b.count else { return false }
         var i = start - 1

@@ -109,7 +109,7 @@ struct RewriteCommand: ParsableCommand {
             throw Failure("the manifest's target has no address: say how the new storage is reached, e.g. "
                 + "target: { path: /mnt/new, address: '\\\\NEWSRV\\crm\\' } (Documentation/Manifest.md#target)", exit: .usage)
         }
-        guard let target = try catalog.latestApplyTarget() else {
+        guard let target = try Self.target(manifest, catalog: catalog) else {
             throw Failure("nothing was applied yet: run attache apply first (the rewrite points records at where apply put the files)",
                           exit: .noInput)
         }
@@ -149,6 +149,18 @@ struct RewriteCommand: ParsableCommand {
             written.append(path)
         }
         return written
+    }
+
+    /// The target whose mapping the records are rewritten through: the manifest's (as apply
+    /// keys it: symbolic links resolved), else the latest apply's that wrote anything.
+    static func target(_ manifest: Manifest, catalog: Catalog) throws -> String? {
+        let runs = try catalog.applyRuns(limit: 1000).filter { $0.status != .failed }
+        if let given = manifest.target {
+            let canonical = (try? FileManager.default.destinationOfSymbolicLink(atPath: given)).map { _ in
+                URL(fileURLWithPath: given).resolvingSymlinksInPath().path } ?? URL(fileURLWithPath: given).resolvingSymlinksInPath().path
+            if let run = runs.first(where: { $0.target == canonical || $0.target == given }) { return run.target }
+        }
+        return runs.first?.target
     }
 
     static func spelling(_ manifest: Manifest) throws -> LocationSpelling {

@@ -7,7 +7,7 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Re-read the target: did everything arrive, exactly?",
-        usage: "attache verify [--to <dir>] [--fast] [--format <format>] [--quiet]\n  [--manifest <file>] [--catalog <file>]",
+        usage: "attache verify [--to <dir>] [--references] [--fast] [--format <format>]\n  [--quiet] [--manifest <file>] [--catalog <file>]",
         discussion: """
             Every file attache wrote in the target is hashed again (SHA-256) and compared
             with what was written; every archive is read through and each member compared,
@@ -16,6 +16,12 @@ struct VerifyCommand: ParsableCommand {
             listed; the target's total is checked against the plan's quota.
 
             --fast compares sizes and counts only (no reading).
+
+            --references checks the records instead, after 'attache rewrite': every
+            reference the latest rewrite wrote still holds the text written, that
+            text names a place below the target's address (read back on its own,
+            not by respelling), and the file there (or the archive member) has the
+            content the mapping says.
 
             The target: --to DIR, else the manifest's 'target:', else the target of the
             latest apply.
@@ -32,6 +38,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Sizes and counts only; no hashing.")
     var fast = false
 
+    @Flag(help: "Check the rewritten records: every rewritten reference opens the right bytes in the target.")
+    var references = false
+
     @Flag(name: .shortAndLong, help: "No progress and no summary; only the exit code and errors.")
     var quiet = false
 
@@ -39,6 +48,7 @@ struct VerifyCommand: ParsableCommand {
     var format: SummaryFormat = .text
 
     func run() throws {
+        if references { return try verifyReferences() }
         let manifest = try common.loadManifest(required: false)
         let line = ProgressLine(enabled: !quiet && format == .text)
         let catalogPath = common.catalogPath(manifest)

@@ -149,3 +149,34 @@ public struct SQLiteWriteError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public var description: String { message }
 }
+
+/// Values of single rows of a SQLite database, read through the read-only connection (the
+/// reference verifier reads rewritten databases with it, never writing them).
+public final class SQLiteValueReader {
+    private let connection: SQLiteReadOnlyConnection
+    private var statements: [String: OpaquePointer] = [:]
+
+    public init(path: String, source: String) throws(SourceError) {
+        connection = try SQLiteReadOnlyConnection(path: path, source: source)
+    }
+
+    deinit { for st in statements.values { sqlite3_finalize(st) } }
+
+    /// The text of `column` in the row `rowID` of `table` (nil for NULL, a missing row, a value
+    /// that is not UTF-8, or a statement SQLite refuses).
+    public func value(table: String, column: String, rowID: Int64) -> String? {
+        let key = table + "\u{0}" + column
+        var st = statements[key]
+        if st == nil {
+            let sql = "SELECT " + SQLiteReadOnlyConnection.quoted(column) + " FROM " + SQLiteReadOnlyConnection.quoted(table)
+                + " WHERE _rowid_ = ?1"
+            guard sqlite3_prepare_v2(connection.handle, sql, -1, &st, nil) == SQLITE_OK, st != nil else { return nil }
+            statements[key] = st
+        }
+        guard let st else { return nil }
+        sqlite3_reset(st)
+        sqlite3_bind_int64(st, 1, rowID)
+        guard sqlite3_step(st) == SQLITE_ROW, let text = sqlite3_column_text(st, 0) else { return nil }
+        return String(validating: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(st, 0))), as: UTF8.self)
+    }
+}
