@@ -103,10 +103,14 @@ extension Catalog {
 
     /// Marks earlier runs of `mode` that are not reverted as undone by `revert` (an in-place
     /// revert undoes every in-place run before it: their spans are the ones it restored).
-    public func markRewriteRunsReverted(mode: RewriteMode, before run: Int64, by revert: Int64) throws(CatalogError) {
+    /// (A copy run's copies replaced those of earlier copy runs into the same folder: they
+    /// are gone with the revert too.)
+    public func markRewriteRunsReverted(mode: RewriteMode, output: String, before run: Int64, by revert: Int64) throws(CatalogError) {
         try write { db in
-            try db.execute(sql: "UPDATE rewrite_runs SET reverted_by = ? WHERE mode = ? AND id < ? AND reverted_by IS NULL AND status = 'completed'",
-                           arguments: [revert, mode.rawValue, run])
+            try db.execute(sql: """
+                UPDATE rewrite_runs SET reverted_by = ?
+                WHERE mode = ? AND id < ? AND reverted_by IS NULL AND status = 'completed' AND (mode = 'in-place' OR output = ?)
+                """, arguments: [revert, mode.rawValue, run, output])
         }
     }
 

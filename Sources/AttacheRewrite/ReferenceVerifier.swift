@@ -92,21 +92,19 @@ public final class ReferenceVerifier {
         if e.outcome == .tombstoned { return nil }
         let readings = reader.read(after, context: SpellingContextDetector.context(described: e.detail))
         guard !readings.isEmpty else { return "the text is not below the target's address" }
-        for r in readings {
-            if r.member == nil, let why = checkFile(r.path, fileID: e.fileID, target: target, runTarget: runTarget) {
-                if readings.count == 1 { return why }
-                continue
-            }
-            if let m = r.member, let why = checkMember(r.path, member: m, fileID: e.fileID, target: target, runTarget: runTarget) {
-                if r == readings.last { return why }
-                continue
-            }
-            if let location = e.location, location != r.location {
-                return "the link leads to '\(r.location)', the mapping says '\(location)'"
-            }
-            return nil
+        // The reading that names something attache wrote (a bare path cannot tell a '#' in a
+        // name from the one before an archive member); failing all, the plain reading's reason.
+        let named = readings.first { r in
+            guard let item = try? catalog.ownedItem(target: runTarget, path: r.path) else { return false }
+            return item.kind == (r.member == nil ? .file : .archive)
+        } ?? readings[0]
+        let why = named.member.map { checkMember(named.path, member: $0, fileID: e.fileID, target: target, runTarget: runTarget) }
+            ?? checkFile(named.path, fileID: e.fileID, target: target, runTarget: runTarget)
+        if let why { return why }
+        if let location = e.location, location != named.location {
+            return "the link leads to '\(named.location)', the mapping says '\(location)'"
         }
-        return "no file in the target at what the link names"
+        return nil
     }
 
     private func checkFile(_ path: String, fileID: Int64?, target: TargetFolder, runTarget: String) -> String? {

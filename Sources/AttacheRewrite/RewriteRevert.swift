@@ -68,7 +68,7 @@ public final class RewriteRevert {
             }
             if let revertID {
                 try catalog.finishRewriteRun(revertID, status: .completed, countsJSON: RewriteEngine.countsJSON(result), detail: nil)
-                if run.mode == .inPlace { try catalog.markRewriteRunsReverted(mode: .inPlace, before: run.id, by: revertID) }
+                try catalog.markRewriteRunsReverted(mode: run.mode, output: run.output, before: run.id, by: revertID)
             }
         } catch {
             if let revertID { try? catalog.finishRewriteRun(revertID, status: .failed, countsJSON: "{}", detail: "\(error)") }

@@ -34,7 +34,7 @@ extension VerifyCommand {
         if o.clean {
             lines.append("Every rewritten reference opens its file in the target.")
         } else {
-            lines.append("\(plural(o.problemCount, "reference")) do not:")
+            lines.append(o.problemCount == 1 ? "1 reference does not:" : "\(plural(o.problemCount, "reference")) do not:")
             for p in o.problems.prefix(50) { lines.append("  \(p.source) \(p.position) [\(p.column)]: \(p.why)") }
             if o.problemCount > 50 { lines.append("  … and \(o.problemCount - 50) more (--format json lists 1,000)") }
         }

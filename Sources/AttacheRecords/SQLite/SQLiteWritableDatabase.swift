@@ -1,5 +1,9 @@
 import AttacheModel
+import AttacheSystem
 import GRDBSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A SQLite database the rewrite writes: a copy of a legacy database (the default), or the
 /// legacy database itself when the user asked for `--in-place` (after a backup). The only
@@ -12,16 +16,47 @@ public final class SQLiteWritableDatabase {
     let handle: OpaquePointer
     private var updates: [String: OpaquePointer] = [:]
 
-    /// Copies `database` (read through the read-only connection, so a WAL log is included and
-    /// nothing is written beside it) into `destination`, an empty or new file, with SQLite's
-    /// online backup: one consistent snapshot.
+    /// Copies `database` into `destination` (an empty or new file): byte for byte while a
+    /// read transaction holds SQLite's shared lock (no writer can change it meanwhile), or —
+    /// for a WAL database whose log holds rows the main file does not — with SQLite's online
+    /// backup, which reads the log too. Nothing is written beside the source.
     /// - Throws: a fatal ``SourceError`` naming the source.
     public static func backup(_ database: String, to destination: String, source: String) throws(SourceError) {
         let from = try SQLiteReadOnlyConnection(path: database, source: source)
-        var to: OpaquePointer?
         func fail(_ message: String) -> SourceError {
             SourceError(kind: .unreadable, source: source, file: database, position: nil, message: message, fatal: true)
         }
+        var st = stat()
+        let walHasRows = stat(database + "-wal", &st) == 0 && st.st_size > 0
+        if !walHasRows {
+            _ = from.execute("BEGIN")
+            defer { _ = from.execute("COMMIT") }
+            // A read takes the shared lock for the rest of the transaction.
+            _ = from.execute("SELECT count(*) FROM sqlite_master")
+            switch RawFile.openRegular(RawPath(database), followLinks: true) {
+            case .failure(let e): throw fail("cannot read the database to copy it: \(e)")
+            case .success(let fd):
+                defer { close(fd) }
+                let out = open(destination, O_WRONLY | O_TRUNC | O_CLOEXEC)
+                guard out >= 0 else { throw fail("cannot write the copy \(destination): \(PosixError(code: errno))") }
+                defer { close(out) }
+                var buffer = [UInt8](repeating: 0, count: 1 << 20)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n < 0 { if errno == EINTR { continue }; throw fail("cannot read the database: \(PosixError(code: errno))") }
+                    if n == 0 { break }
+                    var written = 0
+                    while written < n {
+                        let w = buffer.withUnsafeBytes { write(out, $0.baseAddress! + written, n - written) }
+                        if w < 0 { if errno == EINTR { continue }; throw fail("cannot write the copy \(destination): \(PosixError(code: errno))") }
+                        written += w
+                    }
+                }
+                guard fsync(out) == 0 else { throw fail("cannot flush the copy \(destination): \(PosixError(code: errno))") }
+                return
+            }
+        }
+        var to: OpaquePointer?
         guard sqlite3_open_v2(destination, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let to else {
             let message = to.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(to)
