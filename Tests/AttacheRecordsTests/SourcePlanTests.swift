@@ -100,12 +100,14 @@ final class SourcePlanTests {
         #expect(!rootOnly.definitionText.contains("relative_base"), "a source without it keeps its old fingerprint")
         var based = folder
         based.base = "K:\\"
-        #expect(try SourcePlan(based).relativeBase == "K:\\")
+        let basedPlan = try SourcePlan(based)
+        #expect(basedPlan.relativeBase == "K:\\")
         var relative = based
         relative.relativeBase = "\\\\FILESRV01\\CRM\\Notes"
         let plan = try SourcePlan(relative)
         #expect(plan.relativeBase == "\\\\FILESRV01\\CRM\\Notes" && plan.textBase == plan.relativeBase && plan.base == "K:\\")
-        #expect(plan.definitionText != (try SourcePlan(based)).definitionText)
+        let basedText = try SourcePlan(based).definitionText
+        #expect(plan.definitionText != basedText)
         #expect(plan.definitionText.hasSuffix("relative_base \"\\\\\\\\FILESRV01\\\\CRM\\\\Notes\""))
     }
 

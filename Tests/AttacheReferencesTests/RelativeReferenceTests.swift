@@ -1,3 +1,4 @@
+import AttacheCatalog
 import AttacheConfig
 import AttacheModel
 import AttacheRecords

@@ -81,9 +81,9 @@ extension PathGrammar {
                             continue
                         }
                     }
-                    if relative, let (next, isPath) = bareRelative(at: i, floor: floor, hi: hi) {
+                    if relative, let next = bareRelative(at: i, floor: floor, hi: hi) {
                         i = next
-                        if isPath { floor = next }
+                        floor = next
                         continue
                     }
                 case Bytes.colon:
@@ -104,9 +104,9 @@ extension PathGrammar {
                         floor = next
                         continue
                     }
-                    if relative, let (next, isPath) = bareRelative(at: i, floor: floor, hi: hi) {
+                    if relative, let next = bareRelative(at: i, floor: floor, hi: hi) {
                         i = next
-                        if isPath { floor = next }
+                        floor = next
                         continue
                     }
                 default:

@@ -52,7 +52,7 @@ extension PathGrammar.Extractor {
             let s = Bytes.scalarStart(before: k, in: p, floor: floor)
             let c = Bytes.scalar(p, s, k).0
             if c == 0x3F { return nil }
-            if isWordBoundary(c) || (c == 0x3B && entitySpace(endingAt: k, floor: floor) != nil) { break }
+            if isWordBoundary(c) || (c == 0x3B && entityBoundary(endingAt: k, floor: floor) != nil) { break }
             k = s
         }
         return k
@@ -82,11 +82,23 @@ extension PathGrammar.Extractor {
 
     /// The start of an HTML entity ending right before `k` that stands for a space (`&nbsp;`).
     func entitySpace(endingAt k: Int, floor: Int) -> Int? {
+        guard let (a, v) = entity(endingAt: k, floor: floor), Bytes.isSpaceScalar(v) else { return nil }
+        return a
+    }
+
+    /// The start of an HTML entity ending right before `k` that a word starts after: a space,
+    /// a quote (`&quot;`, `&laquo;`), `&lt;`, `&gt;`.
+    func entityBoundary(endingAt k: Int, floor: Int) -> Int? {
+        guard let (a, v) = entity(endingAt: k, floor: floor), isWordBoundary(v) || v == 0x22 else { return nil }
+        return a
+    }
+
+    /// The HTML entity ending right before `k` (at its `;`): its start and value.
+    func entity(endingAt k: Int, floor: Int) -> (Int, UInt32)? {
         var a = k - 2
         while a >= floor && a > k - 12 && p[a] != Bytes.amp { a -= 1 }
-        guard a >= floor, a > k - 12, let (v, len) = PathGrammar.Entities.decode(p, a, k), len == k - a,
-              Bytes.isSpaceScalar(v) else { return nil }
-        return a
+        guard a >= floor, a > k - 12, let (v, len) = PathGrammar.Entities.decode(p, a, k), len == k - a else { return nil }
+        return (a, v)
     }
 
     /// The word holding the first separator, `p[w..<wordEnd]` (`i` is that separator): not an
@@ -197,7 +209,7 @@ extension PathGrammar.Extractor {
                 let s = Bytes.scalarStart(before: ws, in: p, floor: floor)
                 let c = Bytes.scalar(p, s, ws).0
                 if Bytes.isSpaceScalar(c) || (c == 0x3B && entitySpace(endingAt: ws, floor: floor) != nil) { break }
-                if isWordBoundary(c) { last = true; break }
+                if isWordBoundary(c) || (c == 0x3B && entityBoundary(endingAt: ws, floor: floor) != nil) { last = true; break }
                 if c == 0x2F || c == 0x5C || c == 0x3A || c == 0x3D || c == 0x40 || c == 0x23 { return starts }
                 ws = s
             }
