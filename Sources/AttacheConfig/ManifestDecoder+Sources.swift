@@ -4,13 +4,16 @@ extension ManifestDecoder {
     /// The keys that choose what a source reads; a source gives exactly one.
     static let kindKeys = ["sqlite", "csv", "text_files", "preset"]
     static let sourceKeys = ["name"] + kindKeys
-        + ["table", "query", "key", "file", "text", "fields", "base", "deleted", "modified", "delimiter", "encoding", "database", "root", "rewrite_column"]
+        + ["table", "query", "key", "file", "text", "fields", "base", "relative_base", "deleted", "modified", "delimiter", "encoding",
+           "database", "root", "rewrite_column"]
     /// Keys that make sense for some kinds only; the others (`name`, `base`, `root`) apply to all.
     static let kindSpecificKeys: [String: [String]] = [
         "table": ["sqlite"], "query": ["sqlite"],
         "key": ["sqlite", "csv"], "file": ["sqlite", "csv"], "text": ["sqlite", "csv"], "fields": ["sqlite", "csv", "preset"],
         "deleted": ["sqlite", "csv"], "modified": ["sqlite", "csv"],
         "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"], "rewrite_column": ["sqlite", "csv"],
+        // A preset's text is not searched for bare relative paths (its `root` composes its templates).
+        "relative_base": ["sqlite", "csv", "text_files"],
     ]
 
     func sources(_ node: YAMLNode, roots: [RootSpec]) throws(YAMLDiagnostic) -> [SourceSpec] {
@@ -55,6 +58,7 @@ extension ManifestDecoder {
             spec.file = template
         }
         spec.base = try m.value("base")?.nonEmptyString("'base'")
+        spec.relativeBase = try m.value("relative_base")?.nonEmptyString("'relative_base'")
         spec.deleted = try m.value("deleted")?.nonEmptyString("'deleted'")
         spec.modified = try m.value("modified")?.nonEmptyString("'modified'")
         spec.encoding = try m.value("encoding")?.nonEmptyString("'encoding'")

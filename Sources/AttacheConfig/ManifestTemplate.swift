@@ -41,7 +41,8 @@ extension ManifestLoader {
         #   text: [COLUMNS]   columns of free text (notes, HTML) with paths inside
         # Optional: key (the columns that identify a record), deleted and modified (columns),
         # fields (columns a policy layout may use as {record.COLUMN}),
-        # base (the folder relative paths resolve against), root (the root the paths belong to).
+        # base (the folder relative paths resolve against), root (the root the paths belong to),
+        # relative_base (where bare relative paths in the text start: 'Scans/2013/x.pdf' in a note).
         sources: []
         # sources:
         #   - name: vtiger-attachments

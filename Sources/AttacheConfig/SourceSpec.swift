@@ -45,6 +45,11 @@ public struct SourceSpec: Sendable, Equatable {
     public var fields: [String] = []
     /// The folder that relative paths in the records resolve against, kept as written.
     public var base: String?
+    /// The folder that relative paths written in the records' TEXT (prose, `href`/`src` values)
+    /// start from, kept as written (`relative_base:`). When it is nil, an explicitly written
+    /// `base` serves; a source with neither (a preset, a source with only `root:`) finds no
+    /// bare relative paths in its text.
+    public var relativeBase: String? = nil
     /// A column that marks a record deleted (its references are kept but flagged).
     public var deleted: String?
     /// A column with the record's modification time.

@@ -39,8 +39,14 @@ public struct FoundPath: Sendable, Hashable {
     public var spelling: PathSpelling
     /// Found inside an HTML `href`/`src` attribute.
     public var inAttribute: Bool
+    /// For a bare relative path in prose (``PathGrammar/extract(from:posixPrefixes:relative:)``
+    /// with `relative`): the UTF-8 offsets of earlier words on the same line where the path
+    /// could start instead (names hold spaces: `see Договоры/АО Вектор/акт 3.pdf`), nearest
+    /// first; empty otherwise. ``PathGrammar/relativePath(in:from:to:)`` reads the path from one.
+    public var longerStarts: [Int]
 
-    public init(start: Int, end: Int, raw: String, spelling: PathSpelling, inAttribute: Bool) {
+    public init(start: Int, end: Int, raw: String, spelling: PathSpelling, inAttribute: Bool, longerStarts: [Int] = []) {
         self.start = start; self.end = end; self.raw = raw; self.spelling = spelling; self.inAttribute = inAttribute
+        self.longerStarts = longerStarts
     }
 }

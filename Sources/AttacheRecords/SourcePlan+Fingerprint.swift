@@ -27,14 +27,18 @@ extension SourcePlan {
         case .textFiles(let f, let e):
             kind = "text_files"; folder = f; encoding = e
         }
-        return [
+        var lines = [
             "attache source definition \(Self.definitionVersion)",
             "kind \(text(kind))", "preset \(text(preset))",
             "database \(text(database))", "table \(text(table))", "query \(text(query))",
             "csv \(text(file))", "delimiter \(text(delimiter))", "text_files \(text(folder))", "encoding \(text(encoding))",
             "key \(list(key))", "file \(text(template?.text))", "text \(list(textColumns))", "base \(text(base))",
             "deleted \(text(deleted))", "modified \(text(modified))", "fields \(list(fields))",
-        ].joined(separator: "\n")
+        ]
+        // Only when set: a source without it keeps the fingerprint it had before the setting
+        // existed (and is not read again for nothing).
+        if let relativeBase { lines.append("relative_base \(text(relativeBase))") }
+        return lines.joined(separator: "\n")
     }
 
     /// What must stay the same for a source not to be read again: its definition

@@ -16,6 +16,12 @@ public struct SourcePlan: Sendable, Equatable {
     public var textColumns: [String]
     /// What relative paths resolve against (a manifest `base`, or a preset's root).
     public var base: String?
+    /// Where bare relative paths in the text columns start (the manifest's `relative_base`,
+    /// else an explicitly written `base`); nil when the text is not searched for them (a
+    /// preset, a source with only `root:`). Set, it turns on ``PathGrammar/extract(from:posixPrefixes:relative:)``'s
+    /// `relative` and makes the source read again after each scan (the catalog chooses where
+    /// such a path starts).
+    public var relativeBase: String? = nil
     public var deleted: String?
     public var modified: String?
     /// For presets: the variant chosen and why (shown by `attache refs`).
@@ -49,7 +55,12 @@ extension SourcePlan {
             self.preset = preset
         }
         fields = spec.fields
+        if case .preset = spec.kind {} else { relativeBase = spec.relativeBase ?? spec.base }
     }
+
+    /// What a relative path found in the text columns resolves against: ``relativeBase`` when
+    /// set, else ``base`` (as before `relative_base` existed, for `./x` and `..\x`).
+    public var textBase: String? { relativeBase ?? base }
 
     /// Opens the source this plan reads (checking that it exists and can be read, and for a
     /// database that the query only reads).

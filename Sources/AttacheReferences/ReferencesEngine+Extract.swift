@@ -7,8 +7,10 @@ import Foundation
 extension ReferencesEngine {
     /// The references one record holds: one per template (composed), and every path found in
     /// its text columns (embedded).
-    static func extract(_ record: SourceRecord, plan: SourcePlan, base: PathSpelling?, resolver: Resolver,
-                        posixPrefixes: [String]) -> [ReferenceRow] {
+    /// `textBase` is what relative paths in the text columns resolve against (the plan's
+    /// ``SourcePlan/textBase``, parsed); `base` is for the composed template.
+    static func extract(_ record: SourceRecord, plan: SourcePlan, base: PathSpelling?, textBase: PathSpelling?,
+                        resolver: Resolver, posixPrefixes: [String]) -> [ReferenceRow] {
         var rows: [ReferenceRow] = []
         if let t = plan.template {
             switch t.expand(record.fields) {
@@ -33,8 +35,9 @@ extension ReferencesEngine {
         }
         for column in plan.textColumns {
             guard let text = record.fields[column], !text.isEmpty else { continue }
-            for found in PathGrammar.extract(from: text, posixPrefixes: posixPrefixes) {
-                rows.append(row(for: resolver.resolve(found.spelling, base: base), record: record, column: column, kind: .embedded,
+            for candidate in PathGrammar.extract(from: text, posixPrefixes: posixPrefixes, relative: plan.relativeBase != nil) {
+                let (found, resolution) = choose(candidate, in: text, base: textBase, resolver: resolver)
+                rows.append(row(for: resolution, record: record, column: column, kind: .embedded,
                                 raw: found.raw, pathText: render(found.spelling), span: (found.start, found.end),
                                 style: found.spelling.style))
             }
@@ -44,6 +47,19 @@ extension ReferencesEngine {
             for i in rows.indices { rows[i].fields = kept }
         }
         return rows
+    }
+
+    /// Where a bare relative path in prose starts: the longest of its ``FoundPath/longerStarts``
+    /// whose path names a scanned file (tried longest first), else the word holding its first
+    /// separator — resolved or missing as usual.
+    static func choose(_ found: FoundPath, in text: String, base: PathSpelling?,
+                       resolver: Resolver) -> (FoundPath, Resolution) {
+        for start in found.longerStarts.reversed() {
+            guard let longer = PathGrammar.relativePath(in: text, from: start, to: found.end) else { continue }
+            let r = resolver.resolve(longer.spelling, base: base)
+            if r.status != .missing { return (longer, r) }
+        }
+        return (found, resolver.resolve(found.spelling, base: base))
     }
 
     /// The record's `fields:` columns as a JSON object (sorted keys; NULL and empty values left

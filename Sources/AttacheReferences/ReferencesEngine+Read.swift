@@ -21,7 +21,7 @@ extension ReferencesEngine {
                                 afterEachRecord: (@Sendable () -> Void)?) throws -> ReferencesResult.SourceOutcome? {
         let plan = source.plan
         let reading = SourceReading(source: source.reader, plan: plan, base: plan.base.flatMap(PathGrammar.parse),
-                                    resolver: resolver, posixPrefixes: posixPrefixes, afterEachRecord: afterEachRecord)
+                                    textBase: plan.textBase.flatMap(PathGrammar.parse), resolver: resolver, posixPrefixes: posixPrefixes, afterEachRecord: afterEachRecord)
         let written: (refs: Int, problems: Int)
         do {
             written = try catalog.replaceReferences(
@@ -55,15 +55,16 @@ final class SourceReading: @unchecked Sendable {
     let source: any RecordSource
     let plan: SourcePlan
     let base: PathSpelling?
+    let textBase: PathSpelling?
     let resolver: Resolver
     let posixPrefixes: [String]
     let afterEachRecord: (@Sendable () -> Void)?
     private(set) var records = 0
     private(set) var problems: [SourceError] = []
 
-    init(source: any RecordSource, plan: SourcePlan, base: PathSpelling?, resolver: Resolver, posixPrefixes: [String],
-         afterEachRecord: (@Sendable () -> Void)?) {
-        self.source = source; self.plan = plan; self.base = base; self.resolver = resolver
+    init(source: any RecordSource, plan: SourcePlan, base: PathSpelling?, textBase: PathSpelling?, resolver: Resolver,
+         posixPrefixes: [String], afterEachRecord: (@Sendable () -> Void)?) {
+        self.source = source; self.plan = plan; self.base = base; self.textBase = textBase; self.resolver = resolver
         self.posixPrefixes = posixPrefixes; self.afterEachRecord = afterEachRecord
     }
 
@@ -80,7 +81,7 @@ final class SourceReading: @unchecked Sendable {
                 // Checked before every record (one uncontended lock): a slow source stops at once.
                 if emit.shouldStop { throw Stop() }
                 records += 1
-                batch.append(contentsOf: ReferencesEngine.extract(record, plan: plan, base: base, resolver: resolver,
+                batch.append(contentsOf: ReferencesEngine.extract(record, plan: plan, base: base, textBase: textBase, resolver: resolver,
                                                                   posixPrefixes: posixPrefixes))
                 afterEachRecord?()
                 if batch.count >= ReferencesEngine.batchSize {

@@ -51,7 +51,10 @@ public enum ReferencesEngine {
 
         for (index, source) in prepared.enumerated() {
             let fingerprint = source.plan.fingerprint
-            if !force, let old = known[source.spec.name], old.fingerprint == fingerprint, old.extractedRun != nil {
+            // A source with a relative base is read again after a scan: where its prose paths
+            // start was chosen with the catalog (the longest start naming a scanned file).
+            let rescanned = source.plan.relativeBase != nil && previousScan != currentScan
+            if !force, !rescanned, let old = known[source.spec.name], old.fingerprint == fingerprint, old.extractedRun != nil {
                 unchanged[old.id] = source.plan
                 outcomes.append(.init(name: source.spec.name, extracted: false, records: old.records,
                                       references: 0, problems: old.problems, note: source.plan.note))

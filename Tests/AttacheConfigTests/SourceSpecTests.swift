@@ -42,6 +42,13 @@ import Testing
         #expect(p.database == "/srv/mig/crm.sqlite")
     }
 
+    @Test func relativeBaseIsKeptAsWritten() throws {
+        let t = try source("name: html\ntext_files: notes/\nrelative_base: '\\\\FILESRV01\\CRM\\Notes\\'")
+        #expect(t.relativeBase == "\\\\FILESRV01\\CRM\\Notes\\" && t.base == nil)
+        let c = try source("name: c\ncsv: a.csv\ntext: Body\nbase: /mnt/legacy\nrelative_base: Scans")
+        #expect(c.relativeBase == "Scans" && c.base == "/mnt/legacy")
+    }
+
     // MARK: structure
 
     @Test func sourcesAsAString() {
@@ -128,6 +135,8 @@ import Testing
         ("text_files: notes\nkey: id", 7, "'key' does not apply to source 's', which reads text_files; it is for sqlite and csv sources"),
         ("preset: vtiger\ndatabase: a.db\nfile: '{f}'", 8, "which reads preset"),
         ("csv: a.csv\nfile: '{f}'\ndatabase: a.db", 8, "it is for preset sources"),
+        ("preset: vtiger\ndatabase: a.db\nrelative_base: /mnt/x", 8,
+         "'relative_base' does not apply to source 's', which reads preset; it is for sqlite and csv and text_files sources"),
     ])
     func keysThatDoNotApplyToTheKind(body: String, line: Int, fragment: String) {
         expectError(manifest(source: "name: s\n" + body), .schema, line: line, column: 5, fragment)
@@ -139,6 +148,10 @@ import Testing
     func delimiterMustBeOneCharacter(value: String) {
         expectError(manifest(source: "name: s\ncsv: a.csv\nfile: '{f}'\ndelimiter: \(value)"), .schema, line: 8, column: 16,
                     "'delimiter' must be one character")
+    }
+
+    @Test func relativeBaseMustBeText() {
+        expectError(manifest(source: "name: s\ntext_files: notes\nrelative_base: ''"), .schema, line: 7, column: 20, "'relative_base'")
     }
 
     @Test func keyMustBeTextOrAList() {

@@ -65,6 +65,13 @@ import Testing
                 #expect(!f.spelling.components.isEmpty)
                 #expect(!f.raw.isEmpty)
             }
+            // With bare relative paths on, the same contract, and every longer start reads back.
+            for f in GrammarRelativeTests.extract(text, prefixes: ["/var/www/vtigercrm/"]) {
+                #expect(!f.spelling.components.isEmpty)
+                for s in f.longerStarts {
+                    #expect(PathGrammar.relativePath(in: text, from: s, to: f.end) != nil, "\(text.debugDescription) from \(s)")
+                }
+            }
             _ = PathGrammar.parse(text)
         }
     }

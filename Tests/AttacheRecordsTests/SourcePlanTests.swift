@@ -83,11 +83,32 @@ final class SourcePlanTests {
             deleted "gone"
             modified null
             fields ["owner","subject"]
+            relative_base "/mnt/share"
             """
         #expect(plan.definitionText == expected)
         // The database does not exist: nothing to stamp, the fingerprint is the definition.
         #expect(plan.fingerprint == expected)
         #expect(!plan.fingerprint.contains("SourcePlan") && !plan.fingerprint.contains("AttacheRecords"))
+    }
+
+    /// `relative_base`, else an explicitly written `base`, says where bare relative paths in the
+    /// text start; `root:` alone and presets do not. Changing it changes the fingerprint.
+    @Test func theRelativeBaseComesFromRelativeBaseOrAWrittenBase() throws {
+        let folder = SourceSpec(name: "n", kind: .textFiles(folder: notes), root: "/mnt/share")
+        let rootOnly = try SourcePlan(folder)
+        #expect(rootOnly.relativeBase == nil && rootOnly.textBase == "/mnt/share")
+        #expect(!rootOnly.definitionText.contains("relative_base"), "a source without it keeps its old fingerprint")
+        var based = folder
+        based.base = "K:\\"
+        let basedPlan = try SourcePlan(based)
+        #expect(basedPlan.relativeBase == "K:\\")
+        var relative = based
+        relative.relativeBase = "\\\\FILESRV01\\CRM\\Notes"
+        let plan = try SourcePlan(relative)
+        #expect(plan.relativeBase == "\\\\FILESRV01\\CRM\\Notes" && plan.textBase == plan.relativeBase && plan.base == "K:\\")
+        let basedText = try SourcePlan(based).definitionText
+        #expect(plan.definitionText != basedText)
+        #expect(plan.definitionText.hasSuffix("relative_base \"\\\\\\\\FILESRV01\\\\CRM\\\\Notes\""))
     }
 
     @Test func aCSVPlanNamesItsDelimiterAndEncoding() throws {

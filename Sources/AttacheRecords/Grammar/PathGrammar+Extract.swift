@@ -24,6 +24,8 @@ extension PathGrammar {
         typealias Bytes = PathGrammar.Bytes
         let p: Buffer
         let prefixes: [[UInt8]]
+        /// Bare relative paths are candidates too (a source with a relative base).
+        let relative: Bool
         var found: [FoundPath] = []
         /// The decoded candidate.
         var dec: [UInt8] = []
@@ -39,14 +41,18 @@ extension PathGrammar {
         }
         /// Attribute ranges of the tag being read: name start/end, value start/end.
         var attributes: [(Int, Int, Int, Int)] = []
+        /// Separators before this offset are not tried as bare relative paths again (the word
+        /// holding them already was).
+        var relativeQuietUntil = 0
         /// After a `<` whose tag never closed, the rest is plain text (keeps the scan linear).
         var tagsOffFrom = Int.max
         /// Longest candidate considered, in decoded bytes (Windows long paths stay well below).
         static let maxCandidate = 4096
 
-        init(text: Buffer, prefixes: [[UInt8]]) {
+        init(text: Buffer, prefixes: [[UInt8]], relative: Bool = false) {
             p = text
             self.prefixes = prefixes
+            self.relative = relative
             dec.reserveCapacity(256)
             substitutions.reserveCapacity(8)
         }
@@ -55,7 +61,7 @@ extension PathGrammar {
         mutating func scan(_ lo: Int, _ hi: Int, tags: Bool) {
             var i = lo
             var floor = lo  // lookbacks never reach into a path already found
-            let slashTriggers = !prefixes.isEmpty
+            let slashTriggers = !prefixes.isEmpty || relative
             while i < hi {
                 let b = p[i]
                 if b > Bytes.backslash || b < Bytes.dot { i += 1; continue }
@@ -75,6 +81,11 @@ extension PathGrammar {
                             continue
                         }
                     }
+                    if relative, let next = bareRelative(at: i, floor: floor, hi: hi) {
+                        i = next
+                        floor = next
+                        continue
+                    }
                 case Bytes.colon:
                     if let next = colon(at: i, floor: floor, hi: hi) {
                         i = next
@@ -88,7 +99,12 @@ extension PathGrammar {
                         continue
                     }
                 case Bytes.slash where slashTriggers:
-                    if let next = slash(at: i, floor: floor, hi: hi) {
+                    if !prefixes.isEmpty, let next = slash(at: i, floor: floor, hi: hi) {
+                        i = next
+                        floor = next
+                        continue
+                    }
+                    if relative, let next = bareRelative(at: i, floor: floor, hi: hi) {
                         i = next
                         floor = next
                         continue

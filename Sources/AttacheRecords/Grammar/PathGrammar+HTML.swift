@@ -120,6 +120,7 @@ extension PathGrammar.Extractor {
         guard a < e else { return }
         let spelling = dec.withUnsafeBufferPointer { d in
             PathGrammar.parseSpelling(UnsafeBufferPointer(rebasing: d[a..<e]), mode: .attribute, prefixes: prefixes)
+                ?? (relative ? PathGrammar.relativeAttribute(UnsafeBufferPointer(rebasing: d[a..<e])) : nil)
         }
         guard let spelling, PathGrammar.isUsable(spelling, nil) else { return }
         let start = rawOffset(a, end: false), end = rawOffset(e, end: true)

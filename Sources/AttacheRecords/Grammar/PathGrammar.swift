@@ -6,7 +6,7 @@ import AttacheModel
 /// Two entry points:
 /// - ``parse(_:)`` reads ONE path written on its own (a column value, a composed template's
 ///   result, a root alias).
-/// - ``extract(from:posixPrefixes:)`` finds every path inside free text (plain text or HTML).
+/// - ``extract(from:posixPrefixes:relative:)`` finds every path inside free text (plain text or HTML).
 ///
 /// The full rules, with examples and known limits, are in `Documentation/PathGrammar.md`.
 public enum PathGrammar {
@@ -74,12 +74,20 @@ public enum PathGrammar {
     ///     (e.g. `["/var/www/vtigercrm/"]`), compared byte for byte; a trailing `/` is implied.
     /// - Returns: the paths in text order; spans never overlap. `start`/`end` are UTF-8 byte
     ///   offsets into `text` and `raw` is exactly those bytes (entities and %-escapes as written).
-    public static func extract(from text: String, posixPrefixes: [String] = []) -> [FoundPath] {
+    ///   - relative: also find bare relative paths (`Scans/2013/x.pdf` in prose, `href="Scans/x.pdf"`),
+    ///     for a source that says where they start (`relative_base`). Off by default. In prose a
+    ///     candidate is a word holding a separator whose path ends in a component with an
+    ///     extension; its start is ambiguous when names hold spaces, so the path found starts at
+    ///     the word holding the first separator and ``FoundPath/longerStarts`` lists the earlier
+    ///     word starts it could extend to (``relativePath(in:from:to:)`` reads one). In
+    ///     attributes, web-relative values (`index.php?…`, `#x`, `page.php`) are not found.
+    ///     The rules are in `Documentation/PathGrammar.md`, "Relative paths".
+    public static func extract(from text: String, posixPrefixes: [String] = [], relative: Bool = false) -> [FoundPath] {
         let prefixes = normalisedPrefixes(posixPrefixes)
         var text = text
         return text.withUTF8 { buffer in
             guard !buffer.isEmpty else { return [] }
-            var extractor = Extractor(text: buffer, prefixes: prefixes)
+            var extractor = Extractor(text: buffer, prefixes: prefixes, relative: relative)
             extractor.scan(0, buffer.count, tags: true)
             return extractor.found
         }
