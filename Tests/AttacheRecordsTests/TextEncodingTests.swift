@@ -17,7 +17,7 @@ struct TextEncodingTests {
         #expect(sniffed.text == (try TextDecoding.decode(html, declared: nil, sniffHTML: true).get()))
     }
 
-    @Test func encodingNeverSubstitutesACharacter() {
+    @Test func encodingNeverSubstitutesACharacter() throws {
         #expect(try Self.cp1251.encode("Договор №5").get() == [0xC4, 0xEE, 0xE3, 0xEE, 0xE2, 0xEE, 0xF0, 0x20, 0xB9, 0x35])
         guard case .failure(let problem) = Self.cp1251.encode("акт 合同.pdf") else {
             Issue.record("a Chinese name was written in cp1251")
@@ -27,7 +27,7 @@ struct TextEncodingTests {
         #expect(problem.message == "'合' (U+5408) cannot be written in cp1251, the text's encoding")
     }
 
-    @Test func aTextThatDoesNotRoundTripIsRefused() {
+    @Test func aTextThatDoesNotRoundTripIsRefused() throws {
         // ISO-2022-JP: a redundant switch to ASCII decodes to nothing and is not written again.
         let bytes: [UInt8] = [0x61, 0x1B, 0x28, 0x42, 0x62]
         guard case .failure(let problem) = TextEncoding.decode(bytes, declared: "ISO-2022-JP") else {

@@ -86,9 +86,8 @@ final class CSVRewriteRun {
     }
 
     private func header(_ row: CSVRow) throws {
-        var names = row.values
-        let fail: (SourceError.Kind, String, String?) -> SourceError = { rewriter.fail($0, $1, position: $2) }
-        names = try CSVRecordSource.checkedHeader(names, fail: fail)
+        let rewriter = self.rewriter
+        let names = try CSVRecordSource.checkedHeader(row.values) { rewriter.fail($0, $1, position: $2) }
         guard names == rewriter.columns else {
             throw rewriter.fail(.malformedRecord, "the header changed since the source was opened (now: "
                 + names.joined(separator: ", ") + "); run refs again", position: "line 1")
@@ -99,9 +98,9 @@ final class CSVRewriteRun {
     }
 
     private func flushPending(isLast: Bool) throws {
-        guard let (row, address) = pending else { return }
+        guard let held = pending else { return }
         pending = nil
-        try write(record(row, address: address, isLast: isLast))
+        try write(record(held.row, address: held.address, isLast: isLast))
         try write(trailing)
         trailing.removeAll(keepingCapacity: true)
     }

@@ -52,11 +52,11 @@ public struct CSVRewriter: Sendable {
     public func rewrite(into sink: ([UInt8]) throws -> Void, problem: (CSVRewriteProblem) -> Void,
                         edit: (CSVRecordAddress, [String]) -> [Int: String]) throws -> CSVRewriteSummary {
         // The run keeps the closures for the length of this call only.
-        try withoutActuallyEscaping(sink) { sink in
-            try withoutActuallyEscaping(problem) { problem in
-                try withoutActuallyEscaping(edit) { edit in try rewrite(sink, problem, edit) }
-            }
-        }
+        try withoutActuallyEscaping(sink, do: { sink in
+            try withoutActuallyEscaping(problem, do: { problem in
+                try withoutActuallyEscaping(edit, do: { edit in try rewrite(sink, problem, edit) })
+            })
+        })
     }
 
     private func rewrite(_ sink: @escaping ([UInt8]) throws -> Void, _ problem: @escaping (CSVRewriteProblem) -> Void,

@@ -50,14 +50,14 @@ public struct TextEncoding: Sendable, Equatable {
         }
         var differs = 0
         if case .success(let encoded) = again {
-            differs = zip(encoded, body).prefix { $0 == $1 }.count
+            differs = zip(encoded, body).prefix(while: { $0.0 == $0.1 }).count
         }
         let offset = choice.markLength + differs
         let line = bytes.withUnsafeBufferPointer { SourceLineCounter.line(ofOffset: offset, in: $0) }
         return .failure(DecodingProblem(
             kind: .notRoundTrip, encoding: choice.encoding, basis: choice.basis, offset: offset, line: line,
-            message: "the text does not round-trip through \(choice.encoding) (encoding it again gives other bytes "
-                + "from here on); attache cannot rewrite it byte-exact"))
+            message: "the text does not round-trip through \(choice.encoding); attache cannot rewrite it byte-exact "
+                + "(encoding it again gives other bytes from here on)"))
     }
 
     /// `text` in this encoding, without the byte-order mark.
