@@ -29,8 +29,10 @@ public struct CSVRecordSource: RecordSource, Sendable {
     /// The encoding the file is read in (`UTF-8`, or the one a byte-order mark or `encoding` names).
     public let encoding: String
 
-    private let declared: String?
-    private let delimiter: UInt8
+    /// The `encoding` option as given (the rewriter reads the file the same way).
+    let declared: String?
+    /// The delimiter byte.
+    let delimiter: UInt8
     private let roles: SourceRoleColumns
     private let headerBreaks: Int
 
@@ -125,7 +127,7 @@ public struct CSVRecordSource: RecordSource, Sendable {
     }
 
     /// The header's names, checked: present, non-empty, unique, without line breaks.
-    private static func checkedHeader(_ raw: [String], fail: (SourceError.Kind, String, String?) -> SourceError)
+    static func checkedHeader(_ raw: [String], fail: (SourceError.Kind, String, String?) -> SourceError)
         throws(SourceError) -> [String] {
         var header = raw
         if let first = header.first, first.unicodeScalars.first == "\u{FEFF}" {

@@ -6,6 +6,9 @@ public struct DecodingProblem: Error, Sendable, Equatable, CustomStringConvertib
         case unknownEncoding
         /// Some bytes are not text in the encoding used (or the input ends inside a character).
         case invalidBytes
+        /// The text decodes, but encoding it again does not give the same bytes, so a rewritten
+        /// copy could not keep the rest of the file byte for byte (see ``TextEncoding``).
+        case notRoundTrip
     }
 
     /// What went wrong.
@@ -45,7 +48,7 @@ extension DecodingProblem {
         switch kind {
         case .unknownEncoding:
             return SourceError(kind: .badOption, source: source, file: file, position: nil, message: message, fatal: true)
-        case .invalidBytes:
+        case .invalidBytes, .notRoundTrip:
             return SourceError(kind: .undecodable, source: source, file: file, position: position, message: message,
                                fatal: fatal)
         }

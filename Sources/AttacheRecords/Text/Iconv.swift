@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Converts bytes in a legacy encoding to UTF-8 with the C library's iconv.
+/// Converts text between UTF-8 and a legacy encoding with the C library's iconv — never with
+/// `//TRANSLIT` or `//IGNORE`: a character that does not convert stops the conversion.
 enum Iconv {
     /// Why a conversion stopped.
     enum Failure: Error {
@@ -27,11 +28,41 @@ enum Iconv {
 
     /// Decodes `bytes` (which hold no byte-order mark, or one the encoding consumes itself).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, from encoding: String) -> Result<String, Failure> {
-        guard !encoding.contains("/") else { return .failure(.unknownEncoding) }
-        let cd = iconv_open("UTF-8", encoding)
+        switch convert(bytes, from: encoding, to: "UTF-8") {
+        case .success(let output):
+            return .success(String(decoding: output, as: UTF8.self))
+        case .failure(.unknownEncoding):
+            return .failure(.unknownEncoding)
+        case .failure(.stopped(let consumed, let output, let truncated)):
+            let line = output.withUnsafeBufferPointer { SourceLineCounter.line(ofOffset: output.count, in: $0) }
+            return .failure(.invalid(offset: consumed, line: line, truncated: truncated))
+        }
+    }
+
+    /// Encodes UTF-8 `bytes` in `encoding`; on failure, `offset` is the UTF-8 offset of the
+    /// first character the encoding cannot hold.
+    static func encode(_ bytes: UnsafeBufferPointer<UInt8>, to encoding: String) -> Result<[UInt8], Failure> {
+        switch convert(bytes, from: "UTF-8", to: encoding) {
+        case .success(let output): return .success(output)
+        case .failure(.unknownEncoding): return .failure(.unknownEncoding)
+        case .failure(.stopped(let consumed, _, let truncated)):
+            return .failure(.invalid(offset: consumed, line: 0, truncated: truncated))
+        }
+    }
+
+    private enum Stop: Error {
+        case unknownEncoding
+        /// Input consumed and output produced before the failing character.
+        case stopped(consumed: Int, output: [UInt8], truncated: Bool)
+    }
+
+    private static func convert(_ bytes: UnsafeBufferPointer<UInt8>, from source: String, to target: String)
+        -> Result<[UInt8], Stop> {
+        guard !source.contains("/"), !target.contains("/") else { return .failure(.unknownEncoding) }
+        let cd = iconv_open(target, source)
         guard cd != iconv_t(bitPattern: -1) else { return .failure(.unknownEncoding) }
         defer { iconv_close(cd) }
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return .success("") }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return .success([]) }
 
         var output = [UInt8](repeating: 0, count: bytes.count * 3 + 64)
         var produced = 0
@@ -65,19 +96,14 @@ enum Iconv {
                 produced = output.count - flushLeft
                 break
             }
-            switch savedErrno {
-            case E2BIG:
+            if savedErrno == E2BIG {
                 output.append(contentsOf: repeatElement(0, count: max(64, output.count / 2)))
-            case EINVAL, EILSEQ:
-                let line = output.withUnsafeBufferPointer {
-                    SourceLineCounter.line(ofOffset: produced, in: UnsafeBufferPointer(rebasing: $0[..<produced]))
-                }
-                return .failure(.invalid(offset: consumed, line: line, truncated: savedErrno == EINVAL))
-            default:
-                return .failure(.invalid(offset: consumed, line: 1, truncated: false))
+                continue
             }
+            output.removeSubrange(produced...)
+            return .failure(.stopped(consumed: consumed, output: output, truncated: savedErrno == EINVAL))
         }
         output.removeSubrange(produced...)
-        return .success(String(decoding: output, as: UTF8.self))
+        return .success(output)
     }
 }

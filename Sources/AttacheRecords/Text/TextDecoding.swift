@@ -53,23 +53,42 @@ public enum TextDecoding {
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, declared: String?, sniffHTML: Bool)
         -> Result<String, DecodingProblem> {
+        decodeChoosing(bytes, declared: declared, sniffHTML: sniffHTML).map(\.text)
+    }
+
+    /// What ``decode(_:declared:sniffHTML:)`` chose: the encoding, why, and the length of the
+    /// byte-order mark it skipped (0 without one).
+    struct Choice {
+        var text: String
+        var encoding: String
+        var basis: Basis
+        var markLength: Int
+    }
+
+    /// Decodes `bytes` and says which encoding was used: the one place that choice is made.
+    static func decodeChoosing(_ bytes: UnsafeBufferPointer<UInt8>, declared: String?, sniffHTML: Bool)
+        -> Result<Choice, DecodingProblem> {
         if let declared, !isKnownEncoding(declared) {
             return .failure(unknownEncoding(declared))
         }
+        func choice(skipping length: Int, as encoding: String, basis: Basis) -> Result<Choice, DecodingProblem> {
+            decode(bytes, skipping: length, as: encoding, basis: basis)
+                .map { Choice(text: $0, encoding: encoding, basis: basis, markLength: length) }
+        }
         if let (encoding, length) = byteOrderMark(in: bytes) {
-            return decode(bytes, skipping: length, as: encoding, basis: .byteOrderMark)
+            return choice(skipping: length, as: encoding, basis: .byteOrderMark)
         }
         if let declared {
-            return decode(bytes, skipping: 0, as: declared, basis: .declared)
+            return choice(skipping: 0, as: declared, basis: .declared)
         }
         if sniffHTML, let meta = HTMLCharset.declared(in: bytes) {
             // A meta tag readable as ASCII cannot be in UTF-16 (WHATWG treats it as UTF-8).
             let name = meta.lowercased().hasPrefix("utf-16") ? "UTF-8" : meta
             if isKnownEncoding(name) {
-                return decode(bytes, skipping: 0, as: name, basis: .htmlMeta)
+                return choice(skipping: 0, as: name, basis: .htmlMeta)
             }
         }
-        return decode(bytes, skipping: 0, as: "UTF-8", basis: .assumedUTF8)
+        return choice(skipping: 0, as: "UTF-8", basis: .assumedUTF8)
     }
 
     static func isUTF8(_ name: String) -> Bool {

@@ -1,0 +1,58 @@
+/// How a replaced CSV field is written: in the quoting it had, with quotes added only when
+/// the new value needs them.
+struct CSVFieldSpelling {
+    let delimiter: UInt8
+
+    /// `row`'s bytes with the fields at the indices of `changes` replaced; every other byte kept.
+    func replacing(_ changes: [Int: String], in row: CSVRow) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(row.bytes.count + changes.values.reduce(0) { $0 + $1.utf8.count + 2 })
+        var cursor = 0
+        for (index, field) in row.fields.enumerated() {
+            guard let value = changes[index] else { continue }
+            out += row.bytes[cursor..<field.range.lowerBound]
+            out += spelled(value, quoted: field.quoted)
+            cursor = field.range.upperBound
+        }
+        out += row.bytes[cursor...]
+        return out
+    }
+
+    /// A value as a field: quoted (quotes doubled) when the field was, or when the value holds
+    /// the delimiter, a quote, CR or LF; else as it is.
+    func spelled(_ value: String, quoted: Bool) -> [UInt8] {
+        let quote = UInt8(ascii: "\"")
+        let needsQuotes = quoted || value.utf8.contains { $0 == delimiter || $0 == quote || $0 == 0x0A || $0 == 0x0D }
+        guard needsQuotes else { return Array(value.utf8) }
+        var out: [UInt8] = [quote]
+        for byte in value.utf8 {
+            out.append(byte)
+            if byte == quote { out.append(quote) }
+        }
+        out.append(quote)
+        return out
+    }
+
+    /// Reads an edited record back; a sentence saying what is wrong when it does not give one
+    /// record with the expected values.
+    static func check(_ bytes: [UInt8], delimiter: UInt8, columns: Int, expected: [String],
+                      changes: [Int: String]) -> String? {
+        var rows: [CSVRow] = []
+        var tokenizer = CSVTokenizer(delimiter: delimiter)
+        tokenizer.feed(bytes) { rows.append($0) }
+        _ = tokenizer.finish { rows.append($0) }
+        guard rows.count == 1, let row = rows.first, row.fields.count == columns else {
+            return "the new values would not read back as one record of \(columns) fields"
+        }
+        if row.isEmptyLine {
+            return "the record's only field would be empty, which readers take for an empty line"
+        }
+        for (index, field) in row.fields.enumerated() {
+            let want = changes[index] ?? expected[index]
+            if !field.value.elementsEqual(want.utf8) {
+                return "column \(index + 1) would not read back as the new value"
+            }
+        }
+        return nil
+    }
+}
