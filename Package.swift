@@ -104,7 +104,9 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy", "AttacheTestSupport"]),
         .testTarget(name: "AttacheRelocationTests", dependencies: ["AttacheRelocation", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
-        .testTarget(name: "AttacheRewriteTests", dependencies: ["AttacheRewrite", "AttacheModel", "AttacheConfig"]),
+        .testTarget(
+            name: "AttacheRewriteTests",
+            dependencies: ["AttacheRewrite", "AttacheModel", "AttacheConfig", .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]
