@@ -70,4 +70,14 @@ import Testing
         #expect(e?.description == "policies/test.yaml:3:17: error: unknown placeholder '{file}' in 'archive_link'; "
             + "'archive_link' may use {archive}, {member}")
     }
+
+    @Test func tombstoneTextsWithoutTheTombstoneModeAreWarnedAbout() throws {
+        let (_, warnings) = try PolicyLoader.parseWithWarnings(
+            yaml: "version: 1\nrewrite:\n  dropped: keep\n  tombstone_link: '#gone'\n", file: policyFile)
+        #expect(warnings.map(\.description) == ["policies/test.yaml:4:3: warning: the tombstone texts under 'rewrite' have no effect: "
+            + "'dropped' is 'keep' (set 'dropped: tombstone' to replace references to dropped files with them)"])
+        let (_, none) = try PolicyLoader.parseWithWarnings(
+            yaml: "version: 1\nrewrite:\n  dropped: tombstone\n  tombstone_link: '#gone'\n", file: policyFile)
+        #expect(none.isEmpty)
+    }
 }

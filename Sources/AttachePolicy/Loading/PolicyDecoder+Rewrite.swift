@@ -6,7 +6,7 @@ import AttacheModel
 extension PolicyDecoder {
     static let rewriteKeys = ["archive_link", "dropped", "tombstone", "tombstone_link"]
 
-    func rewrite(_ node: YAMLNode) throws(YAMLDiagnostic) -> RewriteSettings {
+    mutating func rewrite(_ node: YAMLNode) throws(YAMLDiagnostic) -> RewriteSettings {
         let m = try node.mapping("'rewrite'", allowedKeys: PolicyDecoder.rewriteKeys)
         var r = RewriteSettings()
         if let n = m.value("archive_link") {
@@ -23,6 +23,7 @@ extension PolicyDecoder {
         if let n = m.value("tombstone_link") {
             r.tombstoneLink = try PolicyDecoder.template(n, "'tombstone_link'", placeholders: RewriteSettings.tombstonePlaceholders)
         }
+        sites.tombstone = (m.entry("tombstone") ?? m.entry("tombstone_link"))?.keyLocation
         return r
     }
 

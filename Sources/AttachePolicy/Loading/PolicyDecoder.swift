@@ -16,6 +16,8 @@ struct PolicySites {
     var overflow: YAMLLocation?
     /// The `layout` value, when the policy writes one.
     var layout: YAMLLocation?
+    /// The first of `tombstone` / `tombstone_link` under `rewrite`, when written.
+    var tombstone: YAMLLocation?
 }
 
 /// Walks a policy's located node tree into a ``Policy``, throwing at the first node that
