@@ -39,7 +39,7 @@ import Testing
 
     @Test(arguments: [
         // (yaml after 'version: 1', line, column, message)
-        ("rewrite: flag", 2, 10, "expected a mapping for 'rewrite'"),
+        ("rewrite: flag", 2, 10, "expected a mapping of keys to values for 'rewrite', found 'flag'"),
         ("rewrite:\n  archive_lnk: '{archive}#{member}'", 3, 3,
          "unknown key 'archive_lnk' in 'rewrite'; did you mean 'archive_link'?"),
         ("rewrite:\n  dropped: delete", 3, 12,

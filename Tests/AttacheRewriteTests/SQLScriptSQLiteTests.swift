@@ -23,12 +23,12 @@ import Testing
         let db = try TestDatabase()
         try db.exec("""
             CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT COLLATE NOCASE, other TEXT, n INTEGER, b BLOB, z TEXT);
-            CREATE TABLE "odd ""name""" ("the key" TEXT PRIMARY KEY, "va'l" TEXT) WITHOUT ROWID;
+            CREATE TABLE "odd ""name" ("the key" TEXT PRIMARY KEY, "va'l" TEXT) WITHOUT ROWID;
             """)
         for r in Self.rows {
             try db.run("INSERT INTO notes VALUES (?, ?, ?, ?, X'00FF\(r.id)0', NULL)", [String(r.id), r.body, "other \(r.id)", String(r.id * 10)])
         }
-        try db.exec(#"INSERT INTO "odd ""name""" VALUES ('k''1', 'K:\x.pdf'), ('k2', 'K:\y.pdf');"#)
+        try db.exec(#"INSERT INTO "odd ""name" VALUES ('k''1', 'K:\x.pdf'), ('k2', 'K:\y.pdf');"#)
         return db
     }
 
@@ -41,7 +41,7 @@ import Testing
 
     var changes: [RowChange] {
         Self.rows.map { RowChange(table: "notes", identity: .rowid($0.id), column: "body", before: $0.body, after: $0.new, note: "notes \($0.id)") }
-            + [RowChange(table: "odd \"name\"", identity: .keys([SQLKey("the key", .text("k'1"))]), column: "va'l",
+            + [RowChange(table: "odd \"name", identity: .keys([SQLKey("the key", .text("k'1"))]), column: "va'l",
                          before: #"K:\x.pdf"#, after: #"\\NEWSRV\crm\x.pdf"#, note: "odd")]
     }
 
@@ -52,13 +52,13 @@ import Testing
 
         try db.exec(forward)
         for r in Self.rows { #expect(try db.text("SELECT body FROM notes WHERE id = \(r.id)") == r.new) }
-        #expect(try db.text(#"SELECT "va'l" FROM "odd ""name""" WHERE "the key" = 'k''1'"#) == #"\\NEWSRV\crm\x.pdf"#)
-        #expect(try db.text(#"SELECT "va'l" FROM "odd ""name""" WHERE "the key" = 'k2'"#) == #"K:\y.pdf"#)
+        #expect(try db.text(#"SELECT "va'l" FROM "odd ""name" WHERE "the key" = 'k''1'"#) == #"\\NEWSRV\crm\x.pdf"#)
+        #expect(try db.text(#"SELECT "va'l" FROM "odd ""name" WHERE "the key" = 'k2'"#) == #"K:\y.pdf"#)
         let rewritten = try db.snapshot()
         #expect(rewritten != start)
         // Only the body and va'l columns differ.
         #expect(try db.snapshot(excluding: ["body", "va'l"])
-            == start.filter { !$0.hasPrefix("notes.body=") && !$0.hasPrefix("odd \"name\".va'l=") })
+            == start.filter { !$0.hasPrefix("notes.body=") && !$0.hasPrefix("odd \"name.va'l=") })
 
         try db.exec(forward)
         #expect(try db.snapshot() == rewritten, "a second run changes nothing")

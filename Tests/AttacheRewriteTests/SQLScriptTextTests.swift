@@ -63,10 +63,10 @@ import Testing
     }
 
     @Test func postgresqlQuotesNamesAndComparesInTheCCollation() throws {
-        let (forward, _) = try script(.postgresql, [change(Self.keys, table: "Notes \"2019\"", schema: "public")])
+        let (forward, _) = try script(.postgresql, [change(Self.keys, table: "Notes \"2019", schema: "public")])
         #expect(forward.contains("SET standard_conforming_strings = on;\nSET client_encoding = 'UTF8';\nBEGIN;\n"))
         #expect(forward.contains("""
-            UPDATE "public"."Notes ""2019""" SET "body" = ('see \\\\NEWSRV\\crm\\合同 акт 100%.pdf' || chr(13) || chr(10) || 'end\\') \
+            UPDATE "public"."Notes ""2019" SET "body" = ('see \\\\NEWSRV\\crm\\合同 акт 100%.pdf' || chr(13) || chr(10) || 'end\\') \
             WHERE "id" = 7 AND "site" = 'A''B' AND "body" COLLATE "C" = ('see K:\\scans\\O''Brien.pdf' || chr(13) || chr(10) || 'end\\');
 
             """))
@@ -131,7 +131,7 @@ import Testing
         #expect(summary.statements == 3)
         #expect(summary.byColumn.map(\.column) == ["t.c", "t.d"])
         #expect(summary.byColumn.map(\.statements) == [2, 1])
-        #expect(w.forward.text.components(separatedBy: "UPDATE ").count - 1 == 3)
+        #expect(w.forward.text.split(separator: "\n").filter { $0.hasPrefix("UPDATE ") }.count == 3)
         #expect(w.forward.text.hasSuffix("COMMIT;\n-- 3 UPDATE statements: t.c 2, t.d 1\n"))
     }
 }
