@@ -104,7 +104,10 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttachePolicyTests", dependencies: ["AttachePolicy", "AttacheTestSupport"]),
         .testTarget(name: "AttacheRelocationTests", dependencies: ["AttacheRelocation", "AttacheCatalog", "AttacheSystem", "AttacheTestSupport"]),
-        .testTarget(name: "AttacheRewriteTests", dependencies: ["AttacheRewrite", "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheRecords", "AttacheTestSupport"]),
+        .testTarget(
+            name: "AttacheRewriteTests",
+            dependencies: ["AttacheRewrite", "AttacheModel", "AttacheConfig", "AttacheCatalog", "AttacheRecords", "AttacheTestSupport",
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .testTarget(name: "AttacheReportTests", dependencies: ["AttacheReport", "AttacheScan", "AttacheTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AttacheTestSupport", "AttacheCatalog"], exclude: ["Golden"]),
     ]

@@ -9,6 +9,7 @@ import AttacheModel
 ///   cases: `referenced: true` and `referenced: false`, X and `not: X`, disjoint categories,
 ///   extensions or statuses, size ranges that do not meet, a `modified` window that is empty);
 /// - an `overflow` section without a quota has no effect;
+/// - a tombstone text without `dropped: tombstone` has no effect;
 /// - a layout whose last part names no file ({name}, {stem}, {relpath}, {sha256}) gives every
 ///   file of a folder the same name.
 enum PolicyAnalysis {
@@ -63,6 +64,10 @@ enum PolicyAnalysis {
 
         if let overflow = sites?.overflow, policy.target.quota == nil {
             warn(overflow, "'overflow' has no effect: the target has no 'quota' (set 'quota' under 'target')")
+        }
+        if let tombstone = sites?.tombstone, policy.rewrite.dropped != .tombstone {
+            warn(tombstone, "the tombstone texts under 'rewrite' have no effect: 'dropped' is '\(policy.rewrite.dropped.rawValue)' "
+                + "(set 'dropped: tombstone' to replace references to dropped files with them)")
         }
         return out
     }

@@ -16,6 +16,8 @@ struct PolicySites {
     var overflow: YAMLLocation?
     /// The `layout` value, when the policy writes one.
     var layout: YAMLLocation?
+    /// The first of `tombstone` / `tombstone_link` under `rewrite`, when written.
+    var tombstone: YAMLLocation?
 }
 
 /// Walks a policy's located node tree into a ``Policy``, throwing at the first node that
@@ -30,7 +32,7 @@ struct PolicyDecoder {
     init(file: String) { self.file = file }
 
     static let topLevelKeys = ["version", "name", "target", "layout", "rules", "default", "duplicates", "archive",
-                               "overflow", "limits"]
+                               "overflow", "limits", "rewrite"]
     static let targetKeys = ["profile", "quota", "max_file_size", "max_path_length", "max_name_length",
                              "forbidden_characters", "reserved_names", "forbidden_names", "case_insensitive"]
     static let duplicatesKeys = ["keep_one", "prefer"]
@@ -101,6 +103,7 @@ struct PolicyDecoder {
             sites.overflow = top.entry("overflow")?.keyLocation
         }
         if let node = top.value("limits") { policy.limits = try limits(node) }
+        if let node = top.value("rewrite") { policy.rewrite = try rewrite(node) }
         return policy
     }
 

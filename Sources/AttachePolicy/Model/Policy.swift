@@ -182,6 +182,9 @@ public struct Policy: Sendable, Equatable {
     public var archive: ArchiveSettings
     public var overflow: OverflowSettings
     public var limits: LimitHandling
+    /// How the rewrite spells references to archived and dropped files (`rewrite:`; the
+    /// defaults when the section is absent).
+    public var rewrite: RewriteSettings
     /// The record columns `layout` and archive `grouping` name (`{record.COLUMN}`), where the
     /// policy file names them first; the catalog's sources must keep them (`fields:`).
     public var recordFields: [RecordFieldUse] = []
@@ -189,10 +192,11 @@ public struct Policy: Sendable, Equatable {
     public init(version: Int = currentVersion, file: String? = nil, name: String? = nil, target: TargetLimits = TargetLimits(),
                 layout: String = "{root}/{relpath}", rules: [Rule] = [], defaultAction: DecisionAction = .keep,
                 duplicates: DuplicatePolicy = DuplicatePolicy(), archive: ArchiveSettings = ArchiveSettings(),
-                overflow: OverflowSettings = OverflowSettings(), limits: LimitHandling = LimitHandling()) {
+                overflow: OverflowSettings = OverflowSettings(), limits: LimitHandling = LimitHandling(),
+                rewrite: RewriteSettings = RewriteSettings()) {
         self.version = version; self.file = file; self.name = name; self.target = target; self.layout = layout
         self.rules = rules; self.defaultAction = defaultAction; self.duplicates = duplicates; self.archive = archive
-        self.overflow = overflow; self.limits = limits
+        self.overflow = overflow; self.limits = limits; self.rewrite = rewrite
     }
 
     /// The placeholders a layout (and archive grouping) may use.
