@@ -49,8 +49,12 @@ public final class RewriteEngine {
         if case .sql(let file, _) = options.mode { outputText = file } else { outputText = options.output }
         let run = options.dryRun ? nil : try catalog.startRewriteRun(mode: mode, target: target, output: outputText, version: version)
         var result = RewriteResult(runID: run, mode: mode, target: target, output: outputText, sources: [], dryRun: options.dryRun)
+        var script: SQLScriptOutput?
         do {
-            var script = try SQLScriptOutput(options: options, run: run)
+            script = try SQLScriptOutput(options: options, run: run, header: [
+                "attache rewrite" + (run.map { ", run \($0)" } ?? "") + ", attache \(version)",
+                "the mapping of the target \(target), spelled below \(spelling.address.text)",
+            ])
             for input in sources where options.sources.isEmpty || options.sources.contains(input.plan.name) {
                 let audit = AuditBuffer(catalog: catalog, run: run)
                 var outcome = RewriteSourceOutcome(name: input.plan.name)
@@ -65,11 +69,13 @@ public final class RewriteEngine {
                 outcome.counts = audit.counts
                 result.sources.append(outcome)
             }
-            try script?.finish(result: result)
+            try script?.finish()
+            if script != nil { result.output = outputText }
             if let run {
                 try catalog.finishRewriteRun(run, status: .completed, countsJSON: Self.countsJSON(result), detail: nil)
             }
         } catch {
+            script?.discard()
             if let run { try? catalog.finishRewriteRun(run, status: .failed, countsJSON: Self.countsJSON(result), detail: "\(error)") }
             throw error
         }

@@ -1,21 +1,78 @@
 import AttacheModel
+import AttacheSystem
 
-/// The SQL scripts of a `--sql` run: changes go to the forward and the revert script as the
-/// sources are read. (Filled in with the script writer.)
+/// The SQL scripts of a `--sql` run: each change goes to the forward and the revert script
+/// as the sources are read (``SQLScriptWriter``); both files appear whole, or not at all, when
+/// the run finishes.
 struct SQLScriptOutput {
     let file: String
     let dialect: SQLDialect
+    private var writer: SQLScriptWriter<AtomicTextSink, AtomicTextSink>
 
-    init?(options: RewriteOptions, run: Int64?) throws {
-        guard case .sql(let file, let dialect) = options.mode else { return nil }
+    /// Opens both scripts for a `--sql` run (nil in the other modes, and for a dry run).
+    init?(options: RewriteOptions, run: Int64?, header: [String]) throws {
+        guard case .sql(let file, let dialect) = options.mode, !options.dryRun else { return nil }
         self.file = file
         self.dialect = dialect
+        try OutputPaths.makeFolders(for: file)
+        let forward = AtomicTextSink(try OutputPaths.writer(file))
+        let revert = AtomicTextSink(try OutputPaths.writer(SQLScriptFiles.revertPath(file)))
+        var lines = header
+        lines.append("revert script: " + SQLScriptFiles.revertPath(file))
+        writer = SQLScriptWriter(dialect: dialect, forward: forward, revert: revert, header: lines)
+    }
+
+    /// Whether a source's rows can be named in this dialect: SQLite by rowid, the others need
+    /// the source's `key` columns.
+    func identityProblem(key: [String]) -> String? {
+        dialect == .sqlite || !key.isEmpty ? nil
+            : "a \(dialect.rawValue) script names rows by their key: give the source a `key:` (its primary key columns)"
     }
 
     mutating func add(table: String, rowID: Int64, key: [(String, String)], column: String, before: String, after: String,
-                      note: String) throws {
+                      note: String) throws(SQLScriptError) {
+        let identity: SQLRowIdentity = dialect == .sqlite ? .rowid(rowID) : .keys(key.map { SQLKey($0.0, .text($0.1)) })
+        try writer.add(RowChange(table: table, identity: identity, column: column, before: before, after: after, note: note))
     }
 
-    func finish(result: RewriteResult) throws {
+    /// Ends both scripts and names them.
+    mutating func finish() throws {
+        writer.finish()
+        try writer.forward.close()
+        try writer.revert.close()
+    }
+
+    /// Leaves no script behind (the run failed).
+    func discard() {
+        writer.forward.writer.discard()
+        writer.revert.writer.discard()
+    }
+}
+
+/// A ``TextSink`` writing through an ``AtomicWriter`` (buffered); a write error is kept and
+/// thrown by ``close()``.
+final class AtomicTextSink: TextSink {
+    let writer: AtomicWriter
+    private var buffer: [UInt8] = []
+    private var failure: AtomicFileError?
+
+    init(_ writer: AtomicWriter) { self.writer = writer }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    private func flush() {
+        guard failure == nil, !buffer.isEmpty else { buffer.removeAll(keepingCapacity: true); return }
+        do { try writer.write(buffer) } catch { failure = error }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered and names the file.
+    func close() throws(RewriteError) {
+        flush()
+        if let failure { writer.discard(); throw RewriteError(.output, failure.description) }
+        try OutputPaths.commit(writer)
     }
 }

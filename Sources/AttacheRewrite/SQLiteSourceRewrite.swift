@@ -88,6 +88,7 @@ struct SQLiteSourceRewrite {
                                        encoding: { _ in nil }, earlier: try engine.earlierEdits(source: name))
         var scriptOut = script
         defer { script = scriptOut }
+        if let problem = scriptOut?.identityProblem(key: plan.key) { throw failure(problem) }
         try source.forEachRecord({ record in
             engine.afterEachRecord?()
             let refs = try feed.take(position: record.position)
@@ -116,8 +117,10 @@ struct SQLiteSourceRewrite {
                         case .success: break
                         }
                     }
-                    try scriptOut?.add(table: table, rowID: rowID, key: zip(plan.key, record.key).map { ($0, $1) }, column: column,
-                                       before: record.fields[column] ?? "", after: value, note: "\(name) \(record.position)")
+                    do {
+                        try scriptOut?.add(table: table, rowID: rowID, key: zip(plan.key, record.key).map { ($0, $1) }, column: column,
+                                           before: record.fields[column] ?? "", after: value, note: "\(name) \(record.position)")
+                    } catch let e as SQLScriptError { throw failure(e.message) }
                 }
                 outcome.recordsChanged += 1
             }
