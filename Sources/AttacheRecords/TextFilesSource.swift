@@ -135,7 +135,7 @@ public struct TextFilesSource: RecordSource, Sendable {
 
     /// Whether a file is read as HTML (its `<meta charset>` counts): an `.htm`, `.html` or
     /// `.xhtml` name, or text whose first non-blank byte is `<`.
-    static func looksLikeHTML(_ path: String, _ bytes: [UInt8]) -> Bool {
+    public static func looksLikeHTML(_ path: String, _ bytes: [UInt8]) -> Bool {
         let lower = path.lowercased()
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".xhtml") { return true }
         let first = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }

@@ -46,3 +46,23 @@ enum OutputPaths {
         do { try writer.commit() } catch { throw RewriteError(.output, error.description) }
     }
 }
+
+extension OutputPaths {
+    /// Copies a file byte for byte to `destination` (whole or not at all), creating its folders.
+    static func copyFile(_ source: String, to destination: String) throws(RewriteError) {
+        let bytes: [UInt8]
+        switch RawFile.openRegular(RawPath(source), followLinks: true) {
+        case .failure(let e): throw RewriteError(.source, "cannot read \(source) to back it up: \(e)")
+        case .success(let fd):
+            defer { close(fd) }
+            switch RawFile.readAll(fd) {
+            case .success(let b): bytes = b
+            case .failure(let e): throw RewriteError(.source, "cannot read \(source) to back it up: \(e)")
+            }
+        }
+        try makeFolders(for: destination)
+        let w = try writer(destination)
+        do { try w.write(bytes) } catch { w.discard(); throw RewriteError(.output, error.description) }
+        try commit(w)
+    }
+}

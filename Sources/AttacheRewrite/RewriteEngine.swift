@@ -64,6 +64,10 @@ public final class RewriteEngine {
                     outcome.note = "not rewritten: \(e.message)"
                     if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
                     audit.discard()
+                } catch let e as RewriteError where e.kind == .source {
+                    outcome.note = "not rewritten: \(e.message)"
+                    if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
+                    audit.discard()
                 }
                 try audit.flush()
                 outcome.counts = audit.counts
@@ -114,10 +118,11 @@ public final class RewriteEngine {
             }
             return try SQLiteSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit)
                 .run(script: &script)
-        case .csv, .textFiles:
-            try auditOnly(plan.name, designated: input.designatedColumn, audit: audit, why: "this kind of source is not rewritten yet")
-            outcome.note = "not rewritten yet"
-            return outcome
+        case .csv(let file, let delimiter, let encoding):
+            return try CSVSourceRewrite(engine: self, input: input, file: file, delimiter: delimiter, encoding: encoding,
+                                        audit: audit).run()
+        case .textFiles(let folder, let encoding):
+            return try TextSourceRewrite(engine: self, input: input, folder: folder, encoding: encoding, audit: audit).run()
         }
     }
 
@@ -155,6 +160,12 @@ public final class RewriteEngine {
             }
         }
         return edits
+    }
+
+    /// A reference refused without reading its value (its record's key is another now).
+    func refusedEntry(_ ref: RewriteReference, source: String, why: String) -> RewriteAuditEntry {
+        RewriteAuditEntry(source: source, refID: ref.id, recordKey: ref.recordKey, recordPosition: ref.recordPosition, recordID: nil,
+                          column: ref.column, outcome: .refused, before: ref.raw, fileID: ref.fileID, detail: why)
     }
 
     /// References never matched to a record: their record is gone or changed.

@@ -1,6 +1,7 @@
 import AttacheCatalog
 import AttacheConfig
 import AttacheModel
+import AttachePolicy
 import AttacheRecords
 import AttacheReport
 import AttacheSystem
@@ -113,7 +114,7 @@ struct RewriteCommand: ParsableCommand {
             throw Failure("nothing was applied yet: run attache apply first (the rewrite points records at where apply put the files)",
                           exit: .noInput)
         }
-        let spelling = try Self.spelling(manifest)
+        let spelling = try Self.spelling(manifest, catalog: catalog)
         var inputs: [RewriteEngine.SourceInput] = []
         for spec in manifest.sources {
             do { inputs.append(.init(plan: try SourcePlan(spec), designatedColumn: spec.rewriteColumn)) } catch {
@@ -163,8 +164,32 @@ struct RewriteCommand: ParsableCommand {
         return runs.first?.target
     }
 
-    static func spelling(_ manifest: Manifest) throws -> LocationSpelling {
-        LocationSpelling(manifest: manifest)!
+    /// The spelling: the manifest's address, with the `rewrite:` section of the policy the
+    /// latest plan was made with (else the manifest's policy; else the defaults).
+    static func spelling(_ manifest: Manifest, catalog: Catalog) throws -> LocationSpelling {
+        var settings = RewriteSettings()
+        let remembered = try? catalog.plans(limit: 1).first?.policyPath
+        if let path = remembered ?? manifest.policy, FileManager.default.fileExists(atPath: path) {
+            do { settings = try PolicyLoader.load(path: path).rewrite } catch { throw Failure(error) }
+        }
+        return try spelling(manifest, settings)
+    }
+
+    static func spelling(_ manifest: Manifest, _ settings: RewriteSettings) throws -> LocationSpelling {
+        do {
+            let archive = try settings.archiveLink.map { text throws(SpellingError) in try ArchiveMemberTemplate(text) } ?? .standard
+            let dropped: DroppedFilePolicy
+            switch settings.dropped {
+            case .keep: dropped = .keep
+            case .flag: dropped = .flag
+            case .tombstone:
+                dropped = .tombstone(try Tombstone(text: settings.tombstone ?? Tombstone.standardText,
+                                                   link: settings.tombstoneLink ?? Tombstone.standardLink))
+            }
+            return LocationSpelling(manifest: manifest, archiveMember: archive, dropped: dropped)!
+        } catch {
+            throw Failure("the policy's rewrite: section: \(error.message)", exit: .badInput)
+        }
     }
 
     static func absolute(_ path: String) -> String {
