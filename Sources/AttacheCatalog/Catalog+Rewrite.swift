@@ -68,9 +68,12 @@ public struct RewriteOutputRecord: Sendable, Equatable {
     /// The format's settings: the table (sqlite); the delimiter, a line break, the declared
     /// encoding (csv); the declared encoding (text_files).
     public var options: String
-    public init(source: String, kind: Kind, path: String, original: String?, format: String = "", options: String = "") {
+    /// The file's SHA-256 when the run left it (SQLite databases rewritten in place).
+    public var sha256: ContentHash?
+    public init(source: String, kind: Kind, path: String, original: String?, format: String = "", options: String = "",
+                sha256: ContentHash? = nil) {
         self.source = source; self.kind = kind; self.path = path; self.original = original; self.format = format
-        self.options = options
+        self.options = options; self.sha256 = sha256
     }
 }
 
@@ -210,8 +213,10 @@ extension Catalog {
     public func addRewriteOutput(run: Int64, _ output: RewriteOutputRecord) throws(CatalogError) {
         try write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO rewrite_outputs (run_id, source, kind, path, original, format, options) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run, output.source, output.kind.rawValue, output.path, output.original, output.format, output.options])
+                INSERT OR REPLACE INTO rewrite_outputs (run_id, source, kind, path, original, format, options, sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run, output.source, output.kind.rawValue, output.path, output.original, output.format, output.options,
+                                 output.sha256?.hex])
         }
     }
 
@@ -219,10 +224,11 @@ extension Catalog {
     public func rewriteOutputs(run: Int64) throws(CatalogError) -> [RewriteOutputRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT source, kind, path, original, format, options FROM rewrite_outputs WHERE run_id = ? ORDER BY source, kind, path
+                SELECT source, kind, path, original, format, options, sha256 FROM rewrite_outputs WHERE run_id = ?
+                ORDER BY source, kind, path
                 """, arguments: [run]).map { r in
                 RewriteOutputRecord(source: r[0], kind: try Catalog.decoded(r[1], column: "rewrite_outputs.kind"), path: r[2],
-                                    original: r[3], format: r[4], options: r[5])
+                                    original: r[3], format: r[4], options: r[5], sha256: (r[6] as String?).flatMap { ContentHash(hex: $0) })
             }
         }
     }

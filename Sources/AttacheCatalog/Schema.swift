@@ -302,6 +302,7 @@ enum Schema {
                     original TEXT,                      -- what it is a copy of
                     format TEXT NOT NULL DEFAULT '',    -- sqlite, csv, text_files: how a revert reads it
                     options TEXT NOT NULL DEFAULT '',   -- sqlite: the table; csv: delimiter, encoding; text_files: encoding
+                    sha256 TEXT,                        -- a database's bytes when the run left it (a revert may then restore the backup)
                     PRIMARY KEY (run_id, source, kind, path)
                 ) WITHOUT ROWID;
                 """)

@@ -61,7 +61,13 @@ public final class ReferenceVerifier {
         for output in try catalog.rewriteOutputs(run: run.id) where output.kind == .copy {
             var tally = SourceTally(name: output.source)
             tally.attention = (counts[output.source] ?? [:]).filter { $0.key.needsAttention }.values.reduce(0, +)
-            let values = try OutputValues.open(output)
+            var positions = Set<String>()
+            if output.format == "csv" {
+                try catalog.forEachRewriteAudit(run: run.id, source: output.source, outcomes: [.rewritten, .tombstoned, .unchanged]) { e in
+                    positions.insert(e.recordID ?? e.recordPosition)
+                }
+            }
+            let values = try OutputValues.open(output, positions: positions)
             try catalog.forEachRewriteAudit(run: run.id, source: output.source, outcomes: [.rewritten, .tombstoned, .unchanged]) { e in
                 tally.checked += 1
                 if let why = check(e, values: values, target: target, runTarget: run.target) {
@@ -157,23 +163,52 @@ public final class ReferenceVerifier {
     }
 }
 
-/// The values of a rewritten output, by record.
+/// The values of a rewritten output, by record: SQLite rows by rowid, CSV records by
+/// position (read once, keeping only the records asked for), text files by relative path.
 final class OutputValues {
     private let sqlite: SQLiteValueReader?
-    private let table: String
+    private let output: RewriteOutputRecord
+    private var csvRecords: [String: [String: String]] = [:]
+    private var textCache: (String, String?)?
 
-    private init(sqlite: SQLiteValueReader?, table: String) { self.sqlite = sqlite; self.table = table }
+    private init(sqlite: SQLiteValueReader?, output: RewriteOutputRecord) { self.sqlite = sqlite; self.output = output }
 
-    static func open(_ output: RewriteOutputRecord) throws -> OutputValues {
+    static func open(_ output: RewriteOutputRecord, positions: Set<String>) throws -> OutputValues {
         switch output.format {
-        case "sqlite": return OutputValues(sqlite: try SQLiteValueReader(path: output.path, source: output.source), table: output.options)
-        default:
-            throw RewriteError(.missingInput, "verifying \(output.format) outputs is not built yet")
+        case "sqlite": return OutputValues(sqlite: try SQLiteValueReader(path: output.path, source: output.source), output: output)
+        case "csv":
+            let values = OutputValues(sqlite: nil, output: output)
+            let parts = output.options.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            let source = try CSVRecordSource(name: output.source, file: output.path, key: [], deleted: nil, modified: nil,
+                                             delimiter: parts.first.flatMap { $0.first },
+                                             encoding: parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil)
+            try source.forEachRecord({ r in if positions.contains(r.position) { values.csvRecords[r.position] = r.fields } },
+                                     problem: { _ in })
+            return values
+        case "text_files": return OutputValues(sqlite: nil, output: output)
+        default: throw RewriteError(.missingInput, "the catalog records an output of an unknown kind '\(output.format)'")
         }
     }
 
     func value(recordID: String?, position: String, column: String) -> String? {
-        if let sqlite, let id = recordID.flatMap(Int64.init) { return sqlite.value(table: table, column: column, rowID: id) }
-        return nil
+        switch output.format {
+        case "sqlite":
+            guard let sqlite, let id = recordID.flatMap(Int64.init) else { return nil }
+            return sqlite.value(table: output.options, column: column, rowID: id)
+        case "csv":
+            return csvRecords[recordID ?? position]?[column]
+        default:
+            let relative = recordID ?? position
+            if let (cached, text) = textCache, cached == relative { return text }
+            let path = OutputPaths.join(output.path, relative)
+            let bytes = try? TextSourceRewrite.read(path, source: output.source)
+            var text: String?
+            if let bytes, case .success(let d) = TextEncoding.decode(bytes, declared: output.options.isEmpty ? nil : output.options,
+                                                                    sniffHTML: TextFilesSource.looksLikeHTML(relative, bytes)) {
+                text = d.text
+            }
+            textCache = (relative, text)
+            return text
+        }
     }
 }

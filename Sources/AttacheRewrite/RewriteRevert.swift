@@ -1,6 +1,7 @@
 import AttacheCatalog
 import AttacheModel
 import AttacheRecords
+import AttacheSystem
 
 /// `attache rewrite --revert`: undoes a rewrite run from its audit — in the copies it wrote,
 /// or in the sources it rewrote in place — byte for byte. Only spans that still hold the text
@@ -81,10 +82,28 @@ public final class RewriteRevert {
                               outcome: inout RewriteSourceOutcome) throws {
         switch output.format {
         case "sqlite":
-            try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
+            // A database rewritten in place and not changed since: its backup IS the original,
+            // byte for byte (an UPDATE back gives the values, not the bytes).
+            let backup = try catalog.rewriteOutputs(run: run).first { $0.source == output.source && $0.kind == .backup }
+            let untouched = output.sha256 != nil && (try? RawFile.sha256(of: RawPath(output.path)).get()) == output.sha256
+            // Only when this run made every change (an earlier run's backup holds the original).
+            let allOwn = (try catalog.rewriteCounts(run: run)[output.source]?[.unchanged] ?? 0) == 0
+            if let backup, untouched, allOwn, !hasLogContent(output.path) {
+                try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: true).run(&outcome)
+                if !dryRun { try OutputPaths.copyFile(backup.path, to: output.path) }
+                outcome.note = "the database was not changed since the rewrite: its backup was put back, byte for byte"
+            } else {
+                try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
+            }
         default:
             try FileRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
         }
+    }
+
+    /// Whether a database has a write-ahead log with content (its bytes are not all in the file).
+    private func hasLogContent(_ path: String) -> Bool {
+        if case .success(let st) = RawFile.status(of: RawPath(path + "-wal"), followLinks: true) { return st.size > 0 }
+        return false
     }
 
     /// The audit rows of a run's source that wrote text, grouped by record (consecutive rows

@@ -72,7 +72,8 @@ struct SQLiteSourceRewrite {
                                                                                 format: "sqlite", options: table))
         } else if !dry, let run = audit.run, case .inPlace = engine.options.mode {
             try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .copy, path: database, original: database,
-                                                                                format: "sqlite", options: table))
+                                                                                format: "sqlite", options: table,
+                                                                                sha256: try? RawFile.sha256(of: RawPath(database)).get()))
         }
         return outcome
     }
