@@ -209,6 +209,17 @@ expected += [
     ("notes-cp1251", "memo-cp1251.txt", "text", "K:\\Scans\\Scan 1.pdf", "resolved", "fileserver", "Scans/Scan 1.pdf"),
 ]
 
+# ---------------------------------------------------------------- an intranet page with relative links (relative_base)
+wiki_dir = os.path.join(R, "wiki")
+os.makedirs(wiki_dir, exist_ok=True)
+with open(os.path.join(wiki_dir, "acme.html"), "w", encoding="utf-8") as f:
+    f.write('<html><body><p>Signed: <a href="Contracts/Acme Trading/Contract 2014.pdf">contract</a>, '
+            'the scan is in Scans/Scan 1.pdf. Portal: <a href="index.php?module=Documents&amp;record=5">doc</a></p></body></html>\n')
+expected += [
+    ("wiki", "acme.html", "text", "Contracts/Acme Trading/Contract 2014.pdf", "resolved", "fileserver", "Contracts/Acme Trading/Contract 2014.pdf"),
+    ("wiki", "acme.html", "text", "Scans/Scan 1.pdf", "resolved", "fileserver", "Scans/Scan 1.pdf"),
+]
+
 # ---------------------------------------------------------------- manifest and ground truth
 with open(os.path.join(OUT, "attache.yaml"), "w", encoding="utf-8") as f:
     f.write("""version: 1
@@ -255,6 +266,9 @@ sources:
   - name: notes-cp1251                  # an old export in Windows-1251
     text_files: records/notes-cp1251
     encoding: cp1251
+  - name: wiki                          # relative links, from the share's root
+    text_files: records/wiki
+    relative_base: 'K:\\'
 # Where apply puts the files, and how people and the new CRM reach them (what rewrite writes).
 target: { path: target, address: '\\\\NEWSRV\\crm\\' }
 """)
