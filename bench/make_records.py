@@ -17,7 +17,8 @@ OUT/attache.yaml       the manifest: the root with its aliases, a sqlite and a c
 OUT/subst-prefix.sed   sed script: each old root spelling -> the new one (3 commands); with the
                        keep-everything layout this gives every path its new location
 OUT/subst-paths.sed    sed script: each old spelling of each linked file -> its new location
-                       (3 commands a file), what a per-path substitution from the mapping does
+                       (3 commands a file, 5 when the name has a ' that the SQL dump doubles):
+                       what a per-path substitution from the mapping does
 OUT/expected.txt       what the generator knows: records, links, links by form, files
 
 The new location of a file is its path below the target, '<root name>/<relpath>' = 'share/…',
@@ -180,9 +181,11 @@ with open(os.path.join(out, "subst-prefix.sed"), "w", encoding="utf-8") as f:
 with open(os.path.join(out, "subst-paths.sed"), "w", encoding="utf-8") as f:
     for rel in sorted(used):
         bare = NEW_BARE + rel.replace("/", "\\")
-        f.write("s|%s|%s|g\n" % (sed_lit(unc(rel)), sed_rep(bare)))
-        f.write("s|%s|%s|g\n" % (sed_lit(drive(rel)), sed_rep(bare)))
-        f.write("s|%s|%s|g\n" % (sed_lit(url(rel)), sed_rep(NEW_URL + enc(rel))))
+        pairs = [(unc(rel), bare), (drive(rel), bare), (url(rel), NEW_URL + enc(rel))]
+        if "'" in rel:   # the SQL dump writes ' as '' inside a string
+            pairs += [(o.replace("'", "''"), n.replace("'", "''")) for o, n in pairs[:2]]
+        for old, new in pairs:
+            f.write("s|%s|%s|g\n" % (sed_lit(old), sed_rep(new)))
 total = sum(counts.values())
 with open(os.path.join(out, "expected.txt"), "w", encoding="utf-8") as f:
     f.write("records %d\nrecords_with_links %d\nlinks %d\nunc %d\ndrive %d\nfile_url %d\nfiles %d\nlinked_files %d\n"
