@@ -27,6 +27,8 @@
 #         one command per old spelling of each linked file, as a substitution generated from
 #         the mapping would be; sed tries every command on every line, so this is ~10⁴ times
 #         slower and is run on a sample only, reported as records/s
+#   Before the rounds, sed's substitution of each reference's text is compared with the new
+#   address `attache list links` spells for it: the peer must write what attache writes.
 #   Peak RSS (GNU /usr/bin/time) of every timed command, medians, records/s, and the ratio
 #   attache rewrite ÷ (sed on the dump + sed on the CSV). After the runs, the rewritten SQLite
 #   copy is dumped and compared with sed's output: the rows that differ are counted (0 = attache
@@ -118,6 +120,15 @@ read -r N_REFS N_RESOLVED < <(cd "$SET" && "$ATTACHE" list refs --format csv 2>/
   python3 -c 'import csv, sys
 rows = list(csv.DictReader(sys.stdin))
 print(len(rows), sum(r["status"] == "resolved" for r in rows))')
+# The peer must write what attache writes: sed's substitution of each reference's text is
+# compared with the new address `attache list links` spells for it (plainly).
+read -r N_SAME N_LINKS < <(cd "$SET" && "$ATTACHE" list links --format csv 2>/dev/null |
+  python3 -c 'import csv, subprocess, sys
+rows = list(csv.DictReader(sys.stdin))
+out = subprocess.run(["sed", "-f", sys.argv[1]], input="".join(r["raw"] + "\n" for r in rows),
+                     capture_output=True, text=True, check=True).stdout.split("\n")
+print(sum(o == r["new_address"] for o, r in zip(out, rows)), len(rows))' "$SET/subst-prefix.sed")
+note "sed's substitution equals attache's new address for $N_SAME of $N_LINKS references"
 EXPECTED_LINKS=$(awk '$1 == "links" { print $2 }' "$SET/expected.txt")
 note "references: $N_REFS found ($N_RESOLVED resolved) in both sources; the generator wrote $EXPECTED_LINKS links a source"
 
@@ -178,7 +189,8 @@ fi
 # ------------------------------------------------------------------ results
 echo "== attache rewrite benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS rounds, warm cache =="
 table "Rewrite: $RECORDS records in SQLite + the same as CSV, $EXPECTED_LINKS links each — ratio to sed on the dump" \
-  sed-dump rewrite sed-dump sed-csv sed-copy sed-paths
+  sed-dump rewrite sed-dump sed-csv sed-copy
+table "sed with one command per path, on $SED_SAMPLE rows of the dump" sed-paths sed-paths
 echo
 if [[ -n ${TIMES[rewrite]-} ]]; then
   m=$(median_of rewrite)
@@ -202,6 +214,7 @@ done
 if [[ -n ${TIMES[sed-paths]-} ]]; then
   target "per-path sed ($N_PATH_CMDS commands): $(awk -v n="$SED_SAMPLE" -v t="$(median_of sed-paths)" 'BEGIN { printf "%.0f", n / t }') records/s (on $SED_SAMPLE rows)"
 fi
+target "check: sed's substitution = the new address of \`attache list links\` for $N_SAME of $N_LINKS references"
 target "check: $SAME_NOTE"
 target "set-up (not timed in the table): ${SETUP%; }; references: $N_REFS ($N_RESOLVED resolved)"
 
