@@ -39,7 +39,7 @@
 # it there. Timings are reported, never asserted: the script exits 0 whatever the figures are
 # (1 only when a measured command failed). Progress goes to stderr, results to stdout, and the
 # tables again as Markdown at the end. Develop with --records 20000 (seconds); the default
-# 1,000,000 takes ~1 minute to generate and a few minutes a round.
+# 1,000,000 takes ~15 s to generate, ~45 s to set up, ~30 s a round without the rewrite.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 BENCH_NAME=rewrite.sh
