@@ -70,7 +70,7 @@ test: build
 
 # A demo migration: five CRMs as they store attachments (vtiger, SuiteCRM, Odoo, EspoCRM,
 # Salesforce export), a Windows file share with real file types, duplicates and a few problems,
-# then every stage that exists. `scan`, `refs` and `apply` exit 3 when they found problems: the
+# then every stage that exists. `scan`, `refs`, `apply` and `rewrite` exit 3 when they found problems: the
 # demo has some on purpose (a FIFO, a broken link, records pointing at nothing).
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
@@ -86,10 +86,15 @@ demo: build
 	@$(DEMO_RUN) apply --to target --dry-run --first 5
 	@$(DEMO_RUN) apply --to target; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) verify --to target
+	@$(DEMO_RUN) rewrite; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
+	@$(DEMO_RUN) verify --references
+	@$(DEMO_RUN) list rewrites --attention
 	@echo; echo "Demo migration in $(DEMO); its new storage is $(DEMO)/target. attache is not installed:"
 	@echo "'make install' puts it on PATH (PREFIX=/usr/local), or use $(CURDIR)/$(BIN). Then try, in $(DEMO):"
 	@echo "  attache list orphans · attache explain \"Scans/Scan 1.pdf\" · attache list decisions · open review.csv"
 	@echo "  attache list mapping · attache apply --to target (again: nothing to do) · attache verify --to target"
+	@echo "The rewritten records are in $(DEMO)/rewritten (links.csv: the importer's link table);"
+	@echo "  attache rewrite --revert undoes them · attache rewrite --sql changes.sql --dialect mysql"
 
 # Runs one demo step in $(DEMO), printing it first as a user would type it.
 DEMO_RUN = f() { echo; echo "\$$ attache $$*"; (cd $(DEMO) && ../../$(BIN) "$$@"); }; f

@@ -194,7 +194,9 @@ public struct ReferenceLink: Sendable, Equatable {
 extension Catalog {
     /// Every reference (sorted like `list refs`) with where its file is now: the link table
     /// the new system's importer reads.
-    public func forEachReferenceLink(_ body: (ReferenceRecord, ReferenceLink) throws -> Void) throws(CatalogError) {
+    /// - Parameter kind: only references of this kind (`composed`: the paths built from
+    /// columns, which an importer re-links from the table), or all.
+    public func forEachReferenceLink(kind: ReferenceKind? = nil, _ body: (ReferenceRecord, ReferenceLink) throws -> Void) throws(CatalogError) {
         let k = Catalog.referenceColumns.split(separator: ",").count
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
@@ -205,6 +207,7 @@ extension Catalog {
                 LEFT JOIN files f ON f.id = r.file_id LEFT JOIN roots ro ON ro.id = f.root_id
                 LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1
                 LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1
+                \(kind.map { "WHERE r.kind = '\($0.rawValue)'" } ?? "")
                 ORDER BY s.name, r.record_key, r.column_name, r.span_start, r.id
                 """)
             while let row = try cursor.next() {

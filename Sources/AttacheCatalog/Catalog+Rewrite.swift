@@ -1,6 +1,7 @@
 import AttacheModel
 import Foundation
 import GRDB
+import GRDBSQLite
 
 // The rewrite stage's bookkeeping (migration v8-rewrite): its runs, the audit of every
 // reference a run considered (what the record held, what was written, where), and the files
@@ -117,6 +118,27 @@ extension Catalog {
         }
     }
 
+    /// After run `run` completed: the audit rows (and outputs) of earlier runs of the same mode
+    /// into the same output, for the sources `run` wrote, are removed — `run` replaced those
+    /// copies (or, in place, its audit carries every span written before, as `unchanged`).
+    /// The runs themselves stay, with their counts. Keeps the catalog from growing by a
+    /// million rows every trial run.
+    /// - Returns: the audit rows removed.
+    @discardableResult
+    public func supersedeEarlierRewrites(by run: Int64) throws(CatalogError) -> Int {
+        try write { db in
+            let earlier = """
+                SELECT e.id FROM rewrite_runs e JOIN rewrite_runs r ON r.id = ?1
+                WHERE e.id < r.id AND e.mode = r.mode AND e.output = r.output AND e.mode IN ('copy', 'in-place')
+                """
+            let sources = "SELECT DISTINCT source FROM rewrite_outputs WHERE run_id = ?1"
+            try db.execute(sql: "DELETE FROM rewrite_edits WHERE run_id IN (\(earlier)) AND source IN (\(sources))", arguments: [run])
+            let removed = db.changesCount
+            try db.execute(sql: "DELETE FROM rewrite_outputs WHERE run_id IN (\(earlier)) AND source IN (\(sources))", arguments: [run])
+            return removed
+        }
+    }
+
     /// Rewrite runs, newest first.
     public func rewriteRuns(limit: Int = 50) throws(CatalogError) -> [RewriteRunRecord] {
         try read { db in
@@ -139,20 +161,34 @@ extension Catalog {
         }
     }
 
-    /// Adds audit rows of a run, in one transaction.
+    /// Adds audit rows of a run, in one transaction. A rewrite of a million records adds a
+    /// million rows: values are bound with the SQLite C API on GRDB's prepared statement, as
+    /// `ReferenceWriter.add` does.
     public func addRewriteAudit(run: Int64, _ entries: [RewriteAuditEntry]) throws(CatalogError) {
         guard !entries.isEmpty else { return }
         try write { db in
-            let st = try db.makeStatement(sql: """
+            let h = try db.cachedStatement(sql: """
                 INSERT INTO rewrite_edits (run_id, source, ref_id, record_key, record_position, record_id, column_name, outcome,
                                            span_start, span_end, before, after, file_id, location, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for e in entries {
-                try st.execute(arguments: [run, e.source, e.refID, e.recordKey, e.recordPosition, e.recordID, e.column,
-                                           e.outcome.rawValue, e.spanStart, e.spanEnd, e.before, e.after, e.fileID, e.location,
-                                           e.detail])
+                """).sqliteStatement
+            func text(_ i: Int32, _ v: String?) {
+                if let v { sqlite3_bind_text(h, i, v, -1, sqliteTransient) } else { sqlite3_bind_null(h, i) }
             }
+            func int(_ i: Int32, _ v: Int64?) {
+                if let v { sqlite3_bind_int64(h, i, v) } else { sqlite3_bind_null(h, i) }
+            }
+            for e in entries {
+                sqlite3_reset(h)
+                int(1, run); text(2, e.source); int(3, e.refID); text(4, e.recordKey); text(5, e.recordPosition); text(6, e.recordID)
+                text(7, e.column); text(8, e.outcome.rawValue); int(9, e.spanStart.map(Int64.init)); int(10, e.spanEnd.map(Int64.init))
+                text(11, e.before); text(12, e.after); int(13, e.fileID); text(14, e.location); text(15, e.detail)
+                let rc = sqlite3_step(h)
+                guard rc == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+                }
+            }
+            sqlite3_reset(h)
         }
     }
 

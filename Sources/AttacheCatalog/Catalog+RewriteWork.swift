@@ -1,6 +1,7 @@
 import AttacheModel
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One reference as the rewrite needs it: where it is in its record, what the record held,
 /// and where its file is now (a duplicate's: the kept copy's location).
@@ -17,14 +18,18 @@ public struct RewriteReference: Sendable, Equatable {
     public var status: ReferenceStatus
     public var reason: String?
     public var fileID: Int64?
+    /// The file's path below its root, as displayed (read for dropped files only: a tombstone
+    /// names the file).
+    public var filePath: String?
     /// The file's name (last component of its path), for a tombstone.
-    public var fileName: String?
+    public var fileName: String? {
+        filePath.map { p in p.lastIndex(of: "/").map { String(p[p.index(after: $0)...]) } ?? p }
+    }
     /// The placement of the file, or of the kept copy for a duplicate; nil when not applied.
     public var placement: PlacementKind?
     public var targetPath: String?
     public var archivePath: String?
     public var member: RawPath?
-    public var sha256: ContentHash?
     /// The rule that placed or dropped the file.
     public var rule: String?
     /// Why the file is pending.
@@ -38,34 +43,51 @@ extension Catalog {
     public func rewriteReferences(source: String, target: String, after: Int64, limit: Int = 4096)
         throws(CatalogError) -> [RewriteReference] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            // Up to a million rows a source: read with the SQLite C API on GRDB's statement.
+            let h = try db.cachedStatement(sql: """
                 SELECT r.id, r.record_key, r.record_position, r.column_name, r.kind, r.raw, r.span_start, r.span_end, r.style,
-                       r.status, r.reason, r.file_id, f.display_path,
+                       r.status, r.reason, r.file_id, CASE WHEN m.placement = 'dropped' THEN f.display_path END,
                        CASE WHEN m.placement = 'duplicate' THEN c.placement ELSE m.placement END,
                        COALESCE(c.target_path, m.target_path), COALESCE(c.archive_path, m.archive_path),
-                       COALESCE(c.member, m.member), COALESCE(c.sha256, m.sha256), m.rule,
+                       COALESCE(c.member, m.member), m.rule,
                        CASE WHEN m.placement = 'duplicate' THEN c.detail ELSE m.detail END
                 FROM refs r JOIN sources s ON s.id = r.source_id
                 LEFT JOIN files f ON f.id = r.file_id
-                LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1 AND m.target = ?
+                LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1 AND m.target = ?1
                 LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1 AND c.target = m.target
-                WHERE s.name = ? AND r.id > ? ORDER BY r.id LIMIT ?
-                """, arguments: [target, source, after, limit]).map(Catalog.rewriteReference)
+                WHERE s.name = ?2 AND r.id > ?3 ORDER BY r.id LIMIT ?4
+                """).sqliteStatement
+            sqlite3_reset(h)
+            sqlite3_bind_text(h, 1, target, -1, sqliteTransient)
+            sqlite3_bind_text(h, 2, source, -1, sqliteTransient)
+            sqlite3_bind_int64(h, 3, after)
+            sqlite3_bind_int64(h, 4, Int64(limit))
+            defer { sqlite3_reset(h) }
+            var page: [RewriteReference] = []
+            page.reserveCapacity(limit)
+            while true {
+                let rc = sqlite3_step(h)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+                }
+                page.append(try Catalog.rewriteReference(RawColumns(statement: h)))
+            }
+            return page
         }
     }
 
-    static func rewriteReference(_ r: Row) throws -> RewriteReference {
-        let display: String? = r[12]
-        let member: Data? = r[16]
-        return RewriteReference(
-            id: r[0], recordKey: r[1], recordPosition: r[2], column: r[3],
-            kind: try StoredValue.decode(r[4] as String, column: "refs.kind"), raw: r[5], spanStart: r[6], spanEnd: r[7],
-            style: try StoredValue.style(r[8] as String, column: "refs.style"),
-            status: try StoredValue.decode(r[9] as String, column: "refs.status"), reason: r[10], fileID: r[11],
-            fileName: display.map { String($0.split(separator: "/", omittingEmptySubsequences: false).last ?? "") },
-            placement: try (r[13] as String?).map { try StoredValue.decode($0, column: "mapping.placement") },
-            targetPath: r[14], archivePath: r[15], member: member.map { RawPath(bytes: [UInt8]($0)) },
-            sha256: (r[17] as String?).flatMap { ContentHash(hex: $0) }, rule: r[18], pendingReason: r[19])
+    static func rewriteReference(_ c: RawColumns) throws -> RewriteReference {
+        RewriteReference(
+            id: c.int(0)!, recordKey: c.text(1) ?? "", recordPosition: c.text(2) ?? "", column: c.text(3) ?? "",
+            kind: try StoredValue.decode(c.text(4) ?? "", column: "refs.kind"), raw: c.text(5) ?? "",
+            spanStart: c.int(6).map(Int.init), spanEnd: c.int(7).map(Int.init),
+            style: try StoredValue.style(c.text(8) ?? "", column: "refs.style"),
+            status: try StoredValue.decode(c.text(9) ?? "", column: "refs.status"), reason: c.text(10), fileID: c.int(11),
+            filePath: c.text(12),
+            placement: try c.text(13).map { try StoredValue.decode($0, column: "mapping.placement") },
+            targetPath: c.text(14), archivePath: c.text(15), member: c.blob(16).map { RawPath(bytes: $0) },
+            rule: c.text(17), pendingReason: c.text(18))
     }
 
     /// The fingerprint `attache refs` stored for a source when it last read it, or nil when
@@ -84,5 +106,26 @@ extension Catalog {
             try String.fetchOne(db, sql: "SELECT sha256 FROM mapping WHERE file_id = ? AND current = 1 AND sha256 IS NOT NULL LIMIT 1",
                                 arguments: [fileID]).flatMap { ContentHash(hex: $0) }
         }
+    }
+}
+
+/// The current row of a raw SQLite statement, read by column index.
+struct RawColumns {
+    let statement: OpaquePointer
+
+    func int(_ i: Int32) -> Int64? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, i)
+    }
+
+    func text(_ i: Int32) -> String? {
+        guard sqlite3_column_type(statement, i) != SQLITE_NULL, let p = sqlite3_column_text(statement, i) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i))), as: UTF8.self)
+    }
+
+    func blob(_ i: Int32) -> [UInt8]? {
+        guard sqlite3_column_type(statement, i) != SQLITE_NULL else { return nil }
+        let n = Int(sqlite3_column_bytes(statement, i))
+        guard n > 0, let p = sqlite3_column_blob(statement, i) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
     }
 }

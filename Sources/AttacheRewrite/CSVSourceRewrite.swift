@@ -26,7 +26,7 @@ struct CSVSourceRewrite {
         let fileEncoding = TextEncoding(name: source.encoding, basis: .declared)
         let feed = try ReferenceFeed(catalog: engine.catalog, source: name, target: engine.target, groupedByPosition: false)
         let editor = engine.makeEditor(source: name, html: false, designated: input.designatedColumn, limits: [:],
-                                       encoding: { text in
+                                       encoding: fileEncoding.isUTF8 ? nil : { text in
                                            if case .failure(let p) = fileEncoding.encode(text) { return p.message }
                                            return nil
                                        }, earlier: try engine.earlierEdits(source: name))
@@ -45,11 +45,55 @@ struct CSVSourceRewrite {
         if !dry, case .inPlace = engine.options.mode, let run = audit.run {
             try backup(run: run)
         }
+        let state = EditState()
+        let edit = makeEdit(columns: source.columns, feed: feed, editor: editor, state: state)
+        var problems: [CSVRewriteProblem] = []
+        var rewriter = CSVRewriter(source: source)
+        // Records with no reference are copied without decoding their fields.
+        rewriter.filter = CSVRecordFilter { address in
+            guard state.failure == nil else { return false }
+            do { return try feed.mayHaveReferences(ordinal: address.number) } catch { state.failure = error; return false }
+        }
+        if dry {
+            _ = try rewriter.rewrite(into: { _ in }, problem: { problems.append($0) }, edit: edit)
+        } else {
+            try OutputPaths.makeFolders(for: destination)
+            do {
+                _ = try OutputPaths.keepingMode(of: destination) {
+                    try rewriter.rewrite(toFile: destination, problem: { problems.append($0) }, edit: edit)
+                }
+            } catch let e as AtomicFileError {
+                throw RewriteError(.output, e.description)
+            }
+        }
+        if let failure = state.failure { throw failure }
+        try engine.auditGone(try feed.remaining(), source: name, audit: audit)
+        outcome.recordsChanged = state.changed
+        let unwritten = problems.filter { $0.kind != .fieldCount && $0.kind != .unclosedQuote }
+        if !unwritten.isEmpty {
+            outcome.note = "\(unwritten.count) record(s) copied unchanged: " + unwritten.prefix(3).map(\.description).joined(separator: "; ")
+        }
+        if !dry, let run = audit.run {
+            try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(
+                source: name, kind: .copy, path: destination, original: file, format: "csv",
+                options: String(delimiter ?? ",") + "\n" + (encoding ?? "")))
+        }
+        return outcome
+    }
+
+    /// What the edit callback (which cannot throw) keeps for the caller.
+    final class EditState {
         var failure: Error?
         var changed = 0
-        let columns = source.columns
-        func edit(_ address: CSVRecordAddress, _ values: [String]) -> [Int: String] {
-            guard failure == nil else { return [:] }
+    }
+
+    /// The callback ``CSVRewriter`` calls for each record: the record's references edited, the
+    /// audit written, the new values by column index.
+    private func makeEdit(columns: [String], feed: ReferenceFeed, editor: RecordEditor, state: EditState)
+        -> (CSVRecordAddress, [String]) -> [Int: String] {
+        let plan = input.plan
+        return { address, values in
+            guard state.failure == nil else { return [:] }
             engine.afterEachRecord?()
             do {
                 let refs = try feed.take(position: address.position)
@@ -63,39 +107,15 @@ struct CSVSourceRewrite {
                 let edited = editor.edit(fields: fields, refs: same, recordID: address.position)
                 try audit.add(edited.audit)
                 guard !edited.values.isEmpty else { return [:] }
-                changed += 1
+                state.changed += 1
                 var byIndex: [Int: String] = [:]
                 for (column, value) in edited.values { if let i = columns.firstIndex(of: column) { byIndex[i] = value } }
                 return byIndex
             } catch {
-                failure = error
+                state.failure = error
                 return [:]
             }
         }
-        var problems: [CSVRewriteProblem] = []
-        if dry {
-            _ = try CSVRewriter(source: source).rewrite(into: { _ in }, problem: { problems.append($0) }, edit: edit)
-        } else {
-            try OutputPaths.makeFolders(for: destination)
-            do {
-                _ = try CSVRewriter(source: source).rewrite(toFile: destination, problem: { problems.append($0) }, edit: edit)
-            } catch let e as AtomicFileError {
-                throw RewriteError(.output, e.description)
-            }
-        }
-        if let failure { throw failure }
-        try engine.auditGone(try feed.remaining(), source: name, audit: audit)
-        outcome.recordsChanged = changed
-        let unwritten = problems.filter { $0.kind != .fieldCount && $0.kind != .unclosedQuote }
-        if !unwritten.isEmpty {
-            outcome.note = "\(unwritten.count) record(s) copied unchanged: " + unwritten.prefix(3).map(\.description).joined(separator: "; ")
-        }
-        if !dry, let run = audit.run {
-            try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(
-                source: name, kind: .copy, path: destination, original: file, format: "csv",
-                options: String(delimiter ?? ",") + "\n" + (encoding ?? "")))
-        }
-        return outcome
     }
 
     private func backup(run: Int64) throws {

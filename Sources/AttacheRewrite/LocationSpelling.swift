@@ -166,19 +166,29 @@ public struct LocationSpelling: Sendable, Hashable {
     /// A name on a Windows share: none of `\ : * ? " < > |`, no trailing dot or space
     /// (Windows drops them, so the link would open another file).
     static func checkWindowsName(_ name: String, path: String) throws(SpellingError) {
-        if let bad = name.first(where: { #"\:*?"<>|"#.contains($0) }) {
-            throw SpellingError(.windowsName, "'\(name)' in '\(path)' holds '\(bad)', which a Windows share cannot hold in a name")
+        // On the UTF-8 bytes: every forbidden character is ASCII (a hot path: once a name a reference).
+        if let bad = name.utf8.first(where: { windowsForbidden[Int($0)] }) {
+            throw SpellingError(.windowsName, "'\(name)' in '\(path)' holds '\(Character(Unicode.Scalar(bad)))', which a Windows share cannot hold in a name")
         }
-        if let last = name.last, last == "." || last == " " {
-            let what = last == "." ? "a dot" : "a space"
+        if let last = name.utf8.last, last == UInt8(ascii: ".") || last == UInt8(ascii: " ") {
+            let what = last == UInt8(ascii: ".") ? "a dot" : "a space"
             throw SpellingError(.windowsName, "'\(name)' in '\(path)' ends with \(what), which Windows drops: the link would open another file")
         }
     }
 
+    /// The bytes `\ : * ? " < > |`, as a table.
+    static let windowsForbidden: [Bool] = (0..<256).map { Array(#"\:*?"<>|"#.utf8).contains(UInt8($0)) }
+
     /// A name written without percent-encoding must not hold a line break, tab or other
     /// control character (the text would break, and the path grammar would not find it again).
     static func checkNoControl(_ name: String, in path: String) throws(SpellingError) {
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+        // C0 and DEL are single bytes; C1 (U+0080…U+009F) is 0xC2 0x80…0x9F in UTF-8.
+        let bytes = name.utf8
+        var previous: UInt8 = 0
+        if bytes.contains(where: { b in
+            defer { previous = b }
+            return b < 0x20 || b == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(b))
+        }) {
             throw SpellingError(.controlCharacter, "'\(path)' holds a control character, which cannot be written as a plain path")
         }
     }

@@ -66,3 +66,15 @@ extension OutputPaths {
         try commit(w)
     }
 }
+
+extension OutputPaths {
+    /// Runs `replace` (which writes a new file at `path`) and gives the new file the old one's
+    /// permission bits: a source rewritten in place keeps its mode.
+    static func keepingMode<T>(of path: String, _ replace: () throws -> T) throws -> T {
+        var st = stat()
+        let had = stat(path, &st) == 0
+        let result = try replace()
+        if had { chmod(path, st.st_mode & 0o7777) }
+        return result
+    }
+}

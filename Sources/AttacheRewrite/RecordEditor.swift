@@ -15,13 +15,17 @@ struct RecordEditor {
     let designatedColumn: String?
     /// A column's declared length (`VARCHAR(255)`), by lower-cased name.
     let lengthLimits: [String: Int]
-    /// Whether a new value can be written in the source's encoding (nil: it can); the text says why not.
-    let encodingProblem: (String) -> String?
+    /// Whether a new value can be written in the source's encoding (nil: it can); the text says
+    /// why not. nil for UTF-8 sources, which hold every character.
+    let encodingProblem: ((String) -> String?)?
     /// Spans an earlier in-place run rewrote (by reference id): a span holding its new text is
     /// `unchanged`, not a changed record.
     let earlier: [Int64: EarlierEdit]
 
     struct EarlierEdit: Sendable { var start: Int; var end: Int; var after: String }
+
+    /// Spellings already made (many references name the same file in the same way).
+    let cache = SpellingCache()
 
     /// The new values of one record's columns (only those that change) and the audit rows.
     struct Outcome {
@@ -35,7 +39,10 @@ struct RecordEditor {
         var out = Outcome()
         var byColumn: [String: [(RewriteReference, SpanEdit)]] = [:]
         var contexts: [Int64: SpellingContext] = [:]
+        var locations: [Int64: String] = [:]
         var columnOrder: [String] = []
+        // Each column's bytes and whether it is HTML, worked out once for all its references.
+        var looked: [String: (bytes: [UInt8], html: Bool)] = [:]
         for ref in refs {
             func note(_ outcome: RewriteOutcome, _ detail: String?, after: String? = nil, location: String? = nil) {
                 out.audit.append(entry(ref, recordID: recordID, outcome: outcome, after: after, location: location, detail: detail))
@@ -48,10 +55,20 @@ struct RecordEditor {
                 continue
             }
             let value = fields[column] ?? ""
-            let context: SpellingContext = ref.kind == .composed ? .plain
-                : SpellingContextDetector.context(in: value, at: ref.spanStart ?? 0, html: htmlSource)
+            let context: SpellingContext
+            if ref.kind == .composed {
+                context = .plain
+            } else {
+                if looked[column] == nil {
+                    let bytes = Array(value.utf8)
+                    looked[column] = (bytes, htmlSource || SpellingContextDetector.looksLikeHTML(bytes))
+                }
+                let l = looked[column]!
+                context = SpellingContextDetector.isLinkAttribute(l.bytes, start: ref.spanStart ?? 0) ? .linkAttribute
+                    : l.html ? .htmlText : .plain
+            }
             let spelled: SpellingOutcome
-            switch spelling.spell(newLocation, in: context, original: ref.style) {
+            switch cache.spell(newLocation, in: context, original: ref.style, with: spelling) {
             case .success(let s): spelled = s
             case .failure(let e): note(.failed, e.message, location: locationText); continue
             }
@@ -61,7 +78,7 @@ struct RecordEditor {
             case .flag: note(.flagged, "the file was dropped (rule \(ref.rule ?? "?")): fix this record by hand", location: locationText); continue
             case .replace(let t): text = t
             }
-            if let problem = encodingProblem(text) { note(.failed, problem, location: locationText); continue }
+            if let problem = encodingProblem?(text) { note(.failed, problem, location: locationText); continue }
             let edit: SpanEdit
             if ref.kind == .composed {
                 edit = SpanEdit(start: 0, end: value.utf8.count, expected: value, replacement: text, tag: ref.id)
@@ -75,28 +92,30 @@ struct RecordEditor {
                 edit = SpanEdit(start: s, end: e, expected: ref.raw, replacement: text, tag: ref.id)
             }
             contexts[ref.id] = context
+            locations[ref.id] = locationText
             if byColumn[column] == nil { columnOrder.append(column) }
             byColumn[column, default: []].append((ref, edit))
         }
         for column in columnOrder {
-            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, contexts: contexts, into: &out)
+            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, contexts: contexts,
+                  locations: locations, into: &out)
         }
         return out
     }
 
     private func apply(_ edits: [(RewriteReference, SpanEdit)], column: String, value: String, recordID: String?,
-                       contexts: [Int64: SpellingContext], into out: inout Outcome) {
+                       contexts: [Int64: SpellingContext], locations: [Int64: String], into out: inout Outcome) {
         let result = SpanEdits.apply(edits.map(\.1), to: Array(value.utf8))
         let refs = Dictionary(edits.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
         let newValue = String(decoding: result.value, as: UTF8.self)
         var tooLong: String?
-        if let limit = lengthLimits[column.lowercased()], !result.made.isEmpty, newValue.count > limit {
+        if !lengthLimits.isEmpty, !result.made.isEmpty, let limit = lengthLimits[column.lowercased()], newValue.count > limit {
             tooLong = "the new value is \(newValue.count) characters; column '\(column)' allows \(limit) (its declared type): "
                 + "the record keeps its old text"
         }
         for made in result.made {
             let ref = refs[made.tag]!
-            let loc = try? location(of: ref).get().1
+            let loc = locations[ref.id]
             if let tooLong {
                 out.audit.append(entry(ref, recordID: recordID, outcome: .failed, location: loc, detail: tooLong))
             } else {
@@ -159,3 +178,21 @@ struct RecordEditor {
 
 /// Why a reference is not rewritten, for the audit.
 struct RewriteReason: Error { let text: String; init(_ t: String) { text = t } }
+
+/// The spellings a rewrite made, by location, context and style: spelling is pure, and a
+/// migration's references name the same files again and again.
+final class SpellingCache {
+    private struct Key: Hashable { let location: NewLocation; let context: SpellingContext; let style: PathStyle? }
+    private var known: [Key: Result<SpellingOutcome, SpellingError>] = [:]
+
+    func spell(_ location: NewLocation, in context: SpellingContext, original style: PathStyle?,
+               with spelling: LocationSpelling) -> Result<SpellingOutcome, SpellingError> {
+        if case .dropped = location { return spelling.spell(location, in: context, original: style) }
+        let key = Key(location: location, context: context, style: style)
+        if let hit = known[key] { return hit }
+        let result = spelling.spell(location, in: context, original: style)
+        if known.count > 200_000 { known.removeAll(keepingCapacity: true) }
+        known[key] = result
+        return result
+    }
+}

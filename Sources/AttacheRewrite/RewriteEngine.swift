@@ -3,11 +3,12 @@ import AttacheConfig
 import AttacheModel
 import AttacheRecords
 import AttacheSystem
+import Foundation
 
 /// `attache rewrite`: every reference of every source rewritten through the mapping — in
 /// copies (the default), in place after a backup, or as SQL scripts — with every change in the
 /// audit (`rewrite_edits`). Documentation/Rewrite.md.
-public final class RewriteEngine {
+public final class RewriteEngine: @unchecked Sendable {
     /// A source to rewrite: its plan, and the column (if any) that receives the new location of
     /// a composed reference (`rewrite_column`).
     public struct SourceInput: Sendable {
@@ -55,28 +56,24 @@ public final class RewriteEngine {
                 "attache rewrite" + (run.map { ", run \($0)" } ?? "") + ", attache \(version)",
                 "the mapping of the target \(target), spelled below \(spelling.address.text)",
             ])
-            for input in sources where options.sources.isEmpty || options.sources.contains(input.plan.name) {
-                let audit = AuditBuffer(catalog: catalog, run: run)
-                var outcome = RewriteSourceOutcome(name: input.plan.name)
-                do {
-                    outcome = try rewrite(input, audit: audit, script: &script, warnings: &result.warnings)
-                } catch let e as SourceError {
-                    outcome.note = "not rewritten: \(e.message)"
-                    if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
-                    audit.discard()
-                } catch let e as RewriteError where e.kind == .source {
-                    outcome.note = "not rewritten: \(e.message)"
-                    if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
-                    audit.discard()
+            let chosen = sources.filter { options.sources.isEmpty || options.sources.contains($0.plan.name) }
+            if script == nil && chosen.count > 1 {
+                // Sources are independent (their own files, their own audit): one a core.
+                let done = try rewriteConcurrently(chosen, run: run)
+                result.sources = done.map(\.outcome)
+                result.warnings = done.flatMap(\.warnings)
+            } else {
+                for input in chosen {
+                    let (outcome, warnings) = try rewriteOne(input, run: run, script: &script)
+                    result.sources.append(outcome)
+                    result.warnings += warnings
                 }
-                try audit.flush()
-                outcome.counts = audit.counts
-                result.sources.append(outcome)
             }
             try script?.finish()
             if script != nil { result.output = outputText }
             if let run {
                 try catalog.finishRewriteRun(run, status: .completed, countsJSON: Self.countsJSON(result), detail: nil)
+                if script == nil { try catalog.supersedeEarlierRewrites(by: run) }
             }
         } catch {
             script?.discard()
@@ -84,6 +81,51 @@ public final class RewriteEngine {
             throw error
         }
         return result
+    }
+
+    /// One source, its audit written; a source that cannot be read is a note, and its audit is dropped.
+    private func rewriteOne(_ input: SourceInput, run: Int64?, script: inout SQLScriptOutput?) throws
+        -> (outcome: RewriteSourceOutcome, warnings: [String]) {
+        let audit = AuditBuffer(catalog: catalog, run: run)
+        var outcome = RewriteSourceOutcome(name: input.plan.name)
+        var warnings: [String] = []
+        func dropped(_ message: String) throws {
+            outcome.note = "not rewritten: \(message)"
+            audit.discard()
+            if let run { try catalog.dropRewriteAudit(run: run, source: input.plan.name) }
+        }
+        do {
+            outcome = try rewrite(input, audit: audit, script: &script, warnings: &warnings)
+        } catch let e as SourceError {
+            try dropped(e.message)
+        } catch let e as RewriteError where e.kind == .source {
+            try dropped(e.message)
+        } catch {
+            audit.discard()
+            throw error
+        }
+        try audit.finish()
+        outcome.counts = audit.counts
+        return (outcome, warnings)
+    }
+
+    /// Several sources at once, as many as there are cores; the outcomes in the sources' order.
+    /// The first error that stops the run (the output cannot be written) is thrown once all
+    /// have ended.
+    private func rewriteConcurrently(_ inputs: [SourceInput], run: Int64?) throws
+        -> [(outcome: RewriteSourceOutcome, warnings: [String])] {
+        let slots = SourceSlots(count: inputs.count)
+        let next = SourceSlots.Counter()
+        let workers = max(1, min(inputs.count, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = next.take(below: inputs.count) {
+                var none: SQLScriptOutput?
+                do { slots.set(i, .success(try self.rewriteOne(inputs[i], run: run, script: &none))) } catch {
+                    slots.set(i, .failure(error))
+                }
+            }
+        }
+        return try slots.results()
     }
 
     /// Every source named with `--source` exists; every source was read by `attache refs`.
@@ -130,7 +172,7 @@ public final class RewriteEngine {
     /// by the link table, embedded ones fail with `why`.
     func auditOnly(_ source: String, designated: String?, audit: AuditBuffer, why: String) throws {
         let feed = try ReferenceFeed(catalog: catalog, source: source, target: target, groupedByPosition: false)
-        let editor = makeEditor(source: source, html: false, designated: nil, limits: [:], encoding: { _ in nil }, earlier: [:])
+        let editor = makeEditor(source: source, html: false, designated: nil, limits: [:], encoding: nil, earlier: [:])
         try feed.forEach { ref in
             if ref.kind == .composed {
                 try audit.add(editor.edit(fields: [:], refs: [ref], recordID: nil).audit)
@@ -143,7 +185,7 @@ public final class RewriteEngine {
     }
 
     func makeEditor(source: String, html: Bool, designated: String?, limits: [String: Int],
-                    encoding: @escaping (String) -> String?, earlier: [Int64: RecordEditor.EarlierEdit]) -> RecordEditor {
+                    encoding: ((String) -> String?)?, earlier: [Int64: RecordEditor.EarlierEdit]) -> RecordEditor {
         RecordEditor(source: source, spelling: spelling, htmlSource: html, designatedColumn: designated, lengthLimits: limits,
                      encodingProblem: encoding, earlier: earlier)
     }
@@ -192,11 +234,42 @@ public final class RewriteEngine {
     }
 }
 
-/// Audit rows on their way to the catalog, in batches, counted by outcome.
+/// The outcomes of sources rewritten at once, by index.
+final class SourceSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<(outcome: RewriteSourceOutcome, warnings: [String]), Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: Result<(outcome: RewriteSourceOutcome, warnings: [String]), Error>) {
+        lock.lock(); slots[i] = r; lock.unlock()
+    }
+
+    func results() throws -> [(outcome: RewriteSourceOutcome, warnings: [String])] {
+        try slots.map { try $0!.get() }
+    }
+
+    /// Hands out indexes, each once.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below n: Int) -> Int? {
+            lock.lock(); defer { lock.unlock() }
+            guard value < n else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
+
+/// Audit rows on their way to the catalog, in batches, counted by outcome. A batch is written
+/// on a thread of its own while the next one is made (one in flight, in order): on a million
+/// records the catalog's inserts overlap the reading and editing.
 final class AuditBuffer {
     let catalog: Catalog
     let run: Int64?
     private var pending: [RewriteAuditEntry] = []
+    private var inFlight: BackgroundJob<Void, CatalogError>?
     private(set) var counts: [RewriteOutcome: Int] = [:]
 
     init(catalog: Catalog, run: Int64?) { self.catalog = catalog; self.run = run }
@@ -208,11 +281,29 @@ final class AuditBuffer {
         if pending.count >= 4096 { try flush() }
     }
 
+    /// Hands what is pending to the writer (after the batch before it is written).
     func flush() throws {
         guard let run, !pending.isEmpty else { return }
-        try catalog.addRewriteAudit(run: run, pending)
+        try inFlight?.wait()
+        let batch = pending
         pending.removeAll(keepingCapacity: true)
+        let catalog = self.catalog
+        inFlight = BackgroundJob(name: "attache-audit") { () throws(CatalogError) in try catalog.addRewriteAudit(run: run, batch) }
     }
 
-    func discard() { pending.removeAll(); counts = [:] }
+    /// Writes everything and waits until it is in the catalog.
+    func finish() throws {
+        try flush()
+        try inFlight?.wait()
+        inFlight = nil
+    }
+
+    /// Drops what is pending and waits for the batch in flight (its error is the caller's
+    /// to ignore: the source's audit is being removed).
+    func discard() {
+        pending.removeAll()
+        counts = [:]
+        _ = try? inFlight?.wait()
+        inFlight = nil
+    }
 }

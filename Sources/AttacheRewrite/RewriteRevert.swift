@@ -60,10 +60,10 @@ public final class RewriteRevert {
                     try revertOutput(output, of: run.id, audit: audit, outcome: &outcome)
                 } catch let e as SourceError {
                     outcome.note = "not reverted: \(e.message)"
-                    if let revertID { try catalog.dropRewriteAudit(run: revertID, source: output.source) }
                     audit.discard()
+                    if let revertID { try catalog.dropRewriteAudit(run: revertID, source: output.source) }
                 }
-                try audit.flush()
+                try audit.finish()
                 outcome.counts = audit.counts
                 result.sources.append(outcome)
             }

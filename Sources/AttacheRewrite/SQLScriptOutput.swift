@@ -50,18 +50,27 @@ struct SQLScriptOutput {
 }
 
 /// A ``TextSink`` writing through an ``AtomicWriter`` (buffered); a write error is kept and
-/// thrown by ``close()``.
-final class AtomicTextSink: TextSink {
+/// thrown by ``close()``: the file appears whole when closed, or not at all.
+public final class AtomicTextSink: TextSink {
     let writer: AtomicWriter
     private var buffer: [UInt8] = []
     private var failure: AtomicFileError?
 
     init(_ writer: AtomicWriter) { self.writer = writer }
 
-    func write(_ text: String) {
+    /// A sink for the file at `path` (its folders created).
+    public convenience init(path: String) throws(RewriteError) {
+        try OutputPaths.makeFolders(for: path)
+        self.init(try OutputPaths.writer(path))
+    }
+
+    public func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { flush() }
     }
+
+    /// Leaves no file behind.
+    public func discard() { writer.discard() }
 
     private func flush() {
         guard failure == nil, !buffer.isEmpty else { buffer.removeAll(keepingCapacity: true); return }
@@ -70,7 +79,7 @@ final class AtomicTextSink: TextSink {
     }
 
     /// Writes what is buffered and names the file.
-    func close() throws(RewriteError) {
+    public func close() throws(RewriteError) {
         flush()
         if let failure { writer.discard(); throw RewriteError(.output, failure.description) }
         try OutputPaths.commit(writer)

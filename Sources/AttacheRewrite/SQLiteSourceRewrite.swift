@@ -35,6 +35,11 @@ struct SQLiteSourceRewrite {
                 copy = try OutputPaths.writer(path)
                 try SQLiteWritableDatabase.backup(database, to: copy!.temporaryPath.display, source: name)
                 writer = try SQLiteWritableDatabase(path: copy!.temporaryPath.display, source: name)
+                // A copy under a temporary name is thrown away on any failure: no journal, no
+                // syncs until it is complete (the copy is fsynced before it is named).
+                // (A WAL database stays one: its header says so, and the copy keeps it.)
+                _ = writer?.execute("PRAGMA synchronous = OFF")
+                if writer?.scalar("PRAGMA journal_mode")?.lowercased() != "wal" { _ = writer?.execute("PRAGMA journal_mode = OFF") }
             }
         case .inPlace:
             outcome.written = database
@@ -86,11 +91,15 @@ struct SQLiteSourceRewrite {
         let feed = try ReferenceFeed(catalog: engine.catalog, source: name, target: engine.target, groupedByPosition: false)
         let limits = SQLiteWritableDatabase.declaredLengths(database: readFrom, table: table, source: name)
         let editor = engine.makeEditor(source: name, html: false, designated: input.designatedColumn, limits: limits,
-                                       encoding: { _ in nil }, earlier: try engine.earlierEdits(source: name))
+                                       encoding: nil, earlier: try engine.earlierEdits(source: name))
         var scriptOut = script
         defer { script = scriptOut }
         if let problem = scriptOut?.identityProblem(key: plan.key) { throw failure(problem) }
-        try source.forEachRecord({ record in
+        var feedError: Error?
+        try source.forEachRecord(only: { n in
+            do { return try feed.mayHaveReferences(ordinal: n) } catch { feedError = error; return true }
+        }, { record in
+            if let feedError { throw feedError }
             engine.afterEachRecord?()
             let refs = try feed.take(position: record.position)
             guard !refs.isEmpty else { return }

@@ -37,43 +37,8 @@ struct TextSourceRewrite {
         }
         try source.forEachRecord({ record in
             engine.afterEachRecord?()
-            let relative = record.position
-            let path = OutputPaths.join(folder, relative)
-            let bytes = try Self.read(path, source: name)
-            let refs = try feed.take(position: relative)
-            var entries: [RewriteAuditEntry] = []
-            let result = TextFileRewrite.rewrite(bytes: bytes, path: relative, declared: encoding) { text in
-                guard !refs.isEmpty, case .success(let decoded) = TextEncoding.decode(bytes, declared: encoding,
-                                                                                     sniffHTML: TextFilesSource.looksLikeHTML(relative, bytes))
-                else { return nil }
-                let editor = engine.makeEditor(source: name, html: TextFilesSource.looksLikeHTML(relative, bytes), designated: nil,
-                                               limits: [:], encoding: { t in
-                                                   if case .failure(let p) = decoded.encoding.encode(t) { return p.message }
-                                                   return nil
-                                               }, earlier: earlier)
-                let edited = editor.edit(fields: ["text": text], refs: refs, recordID: relative)
-                entries = edited.audit
-                return edited.values["text"]
-            }
-            switch result {
-            case .failure(let why):
-                try audit.add(refs.map { engine.refusedEntry($0, source: name, why: "the file cannot be rewritten: \(why)") }
-                    .map { var e = $0; e.outcome = .failed; return e })
-                if case .copy = engine.options.mode, !dry { try write(bytes, to: OutputPaths.join(copyRoot, relative)) }
-            case .success(let output):
-                try audit.add(entries)
-                if output.changed { outcome.recordsChanged += 1 }
-                guard !dry else { return }
-                switch engine.options.mode {
-                case .copy: try write(output.bytes, to: OutputPaths.join(copyRoot, relative))
-                case .inPlace where output.changed:
-                    if let run = audit.run {
-                        let backup = OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, relative)
-                        try OutputPaths.copyFile(path, to: backup)
-                    }
-                    try write(output.bytes, to: path)
-                default: break
-                }
+            if try rewriteFile(record.position, refs: try feed.take(position: record.position), earlier: earlier, copyRoot: copyRoot) {
+                outcome.recordsChanged += 1
             }
         }, problem: { _ in })
         try engine.auditGone(try feed.remaining(), source: name, audit: audit)
@@ -87,6 +52,48 @@ struct TextSourceRewrite {
             }
         }
         return outcome
+    }
+
+    /// One file: its references edited in its own encoding, written where the mode says.
+    /// - Returns: whether its text changed.
+    private func rewriteFile(_ relative: String, refs: [RewriteReference], earlier: [Int64: RecordEditor.EarlierEdit],
+                             copyRoot: String) throws -> Bool {
+        let dry = engine.options.dryRun
+        let path = OutputPaths.join(folder, relative)
+        let bytes = try Self.read(path, source: name)
+        let html = TextFilesSource.looksLikeHTML(relative, bytes)
+        var entries: [RewriteAuditEntry] = []
+        let result = TextFileRewrite.rewrite(bytes: bytes, path: relative, declared: encoding) { text in
+            guard !refs.isEmpty, case .success(let decoded) = TextEncoding.decode(bytes, declared: encoding, sniffHTML: html)
+            else { return nil }
+            let editor = engine.makeEditor(source: name, html: html, designated: nil, limits: [:], encoding: { t in
+                if case .failure(let p) = decoded.encoding.encode(t) { return p.message }
+                return nil
+            }, earlier: earlier)
+            let edited = editor.edit(fields: ["text": text], refs: refs, recordID: relative)
+            entries = edited.audit
+            return edited.values["text"]
+        }
+        switch result {
+        case .failure(let why):
+            try audit.add(refs.map { engine.refusedEntry($0, source: name, why: "the file cannot be rewritten: \(why)") }
+                .map { var e = $0; e.outcome = .failed; return e })
+            if case .copy = engine.options.mode, !dry { try write(bytes, to: OutputPaths.join(copyRoot, relative)) }
+            return false
+        case .success(let output):
+            try audit.add(entries)
+            guard !dry else { return output.changed }
+            switch engine.options.mode {
+            case .copy: try write(output.bytes, to: OutputPaths.join(copyRoot, relative))
+            case .inPlace where output.changed:
+                if let run = audit.run {
+                    try OutputPaths.copyFile(path, to: OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, relative))
+                }
+                try OutputPaths.keepingMode(of: path) { try write(output.bytes, to: path) }
+            default: break
+            }
+            return output.changed
+        }
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws {

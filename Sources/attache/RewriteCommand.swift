@@ -27,7 +27,8 @@ struct RewriteCommand: ParsableCommand {
               attache rewrite --dry-run       what would change, by source
               attache rewrite                 rewritten copies in --out (default:
                                               'rewritten' beside the catalog), and
-                                              links.csv / links.json for importers
+                                              links.csv / links.json: the composed
+                                              references, for the new CRM's importer
               attache rewrite --in-place      the sources themselves, after a backup
               attache rewrite --sql f.sql --dialect mysql
                                               UPDATE scripts (and f.revert.sql)
@@ -134,22 +135,35 @@ struct RewriteCommand: ParsableCommand {
         return result
     }
 
-    /// The importer's link table, as `attache list links` writes it, in the output folder.
+    /// The importer's link table of the composed references (the paths built from columns,
+    /// which no record text carries), as `attache list links` writes it, in the output folder:
+    /// both formats in one pass, each file whole or absent; a file's new address is spelled once.
     static func writeLinkTables(_ catalog: Catalog, folder: String, spelling: LocationSpelling) throws -> [String] {
-        var written: [String] = []
-        for (format, name) in [(OutputFormat.csv, "links.csv"), (OutputFormat.json, "links.json")] {
-            var sink = StringSink()
-            do {
-                try Listing.links(catalog, format: format, address: { r, l in ListCommand.address(r, l, spelling) }, to: &sink)
-            } catch { throw Failure(error) }
-            let path = folder + "/" + name
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(Array(sink.text.utf8), to: path)
-            } catch { throw Failure("cannot write \(path): \(error)", exit: .targetFailed) }
-            written.append(path)
+        let paths = [folder + "/links.csv", folder + "/links.json"]
+        var cache: [String: String?] = [:]
+        func address(_ r: ReferenceRecord, _ l: ReferenceLink) -> String? {
+            // Dropped files' tombstones name the reference's own text: not cached.
+            guard l.placement != .dropped else { return ListCommand.address(r, l, spelling) }
+            let key = (r.style?.rawValue ?? "-") + "\u{0}" + (l.targetPath ?? "") + "\u{0}" + (l.archivePath ?? "") + "\u{0}"
+                + (l.member?.display ?? "") + "\u{0}" + (l.placement?.rawValue ?? "")
+            if let hit = cache[key] { return hit }
+            let spelled = ListCommand.address(r, l, spelling)
+            cache[key] = spelled
+            return spelled
         }
-        return written
+        do {
+            var csv = try AtomicTextSink(path: paths[0])
+            var json = try AtomicTextSink(path: paths[1])
+            do {
+                try Listing.linkTables(catalog, kind: .composed, address: address, csv: &csv, json: &json)
+                try csv.close()
+                try json.close()
+            } catch {
+                csv.discard(); json.discard()
+                throw error
+            }
+        } catch let e as RewriteError { throw failure(e) } catch let e as CatalogError { throw Failure(e) }
+        return paths
     }
 
     /// The target whose mapping the records are rewritten through: the manifest's (as apply

@@ -113,6 +113,26 @@ import Testing
         #expect(try String(contentsOfFile: m.dir + "/out/my.sql", encoding: .utf8).contains("WHERE `id` = '1' AND"))
     }
 
+    @Test func relativeLinksAreRewrittenToTheirFullNewLocation() throws {
+        let m = try RewriteMigration("rewrite-relative", extraManifest: """
+              - name: wiki
+                text_files: records/wiki
+                relative_base: 'K:\\'
+            """)
+        try FileManager.default.createDirectory(atPath: m.dir + "/records/wiki", withIntermediateDirectories: true)
+        let page = #"<p>Signed: <a href="Договоры/АО Вектор/акт 3.pdf">act</a>, "#
+            + #"the scan is in Scans/scan 1.pdf. Portal: <a href="index.php?module=Documents&amp;record=5">doc</a></p>"# + "\n"
+        try Data(page.utf8).write(to: URL(fileURLWithPath: m.dir + "/records/wiki/acme.html"))
+        try m.prepare()
+        let r = try m.run(["rewrite", "--source", "wiki", "--format", "json"])
+        #expect(r.exitCode == 0, "\(r)")
+        let copy = String(decoding: try bytes(m.output + "/wiki/acme.html"), as: UTF8.self)
+        #expect(copy == #"<p>Signed: <a href="\\NEWSRV\crm\share\Договоры\АО Вектор\акт 3.pdf">act</a>, "#
+            + #"the scan is in \\NEWSRV\crm\share\Scans\scan 1.pdf. Portal: <a href="index.php?module=Documents&amp;record=5">doc</a></p>"# + "\n",
+            "\(copy)")
+        #expect(try m.run(["verify", "--references"]).exitCode == 0)
+    }
+
     @Test func aTombstonePolicyReplacesLinksToDroppedFiles() throws {
         let policy = RewriteMigration.policy + """
 

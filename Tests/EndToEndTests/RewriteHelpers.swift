@@ -118,8 +118,8 @@ struct RewriteMigration {
         return out
     }
 
-    func run(_ args: [String], env: [String: String] = [:], asNobody: Bool = false) throws -> RunResult {
-        try CLI.run(args, cwd: dir, env: env, asNobody: asNobody)
+    func run(_ args: [String], env: [String: String] = [:], asNobody: Bool = false, binary: String? = nil) throws -> RunResult {
+        try CLI.run(args, cwd: dir, env: env, asNobody: asNobody, binary: binary)
     }
 
     /// scan → refs → plan → apply, each expected to finish (0, or 3 for what the fixture

@@ -1,6 +1,9 @@
 import AttacheTestSupport
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `attache rewrite` end to end on a SQLite table: every spelling a note uses, rewritten to
 /// the target's address in its context; every other byte, column and row kept; the audit,
@@ -139,6 +142,48 @@ import Testing
         #expect(try m.run(["rewrite", "--source", "nope"]).exitCode == 64)
         let none = try m.run(["rewrite", "--revert"])
         #expect(none.exitCode == 66, "\(none)")
+    }
+
+    @Test(.enabled(if: CLI.canRunAsNobody, "needs root and setpriv to run attache as nobody"))
+    func anOutputFolderTheUserCannotWriteExits74AndLeavesNothingHalfWritten() throws {
+        let m = try RewriteMigration("rewrite-eacces")
+        try m.prepare()
+        // nobody may read the records and write the catalog, not the output folder (root's, 755).
+        try FileManager.default.createDirectory(atPath: m.output, withIntermediateDirectories: false)
+        chmod(m.dir, 0o777)
+        for suffix in ["", "-wal", "-shm"] { chmod(m.dir + "/attache.db" + suffix, 0o666) }
+        let bin = try PermissionTests.binaryForNobody(m.scratch)
+        let r = try m.run(["rewrite"], asNobody: true, binary: bin)
+        #expect(r.exitCode == 74, "\(r)")
+        #expect(r.stderr.contains("Permission denied") && r.stderr.contains(m.output), "\(r)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: m.output).isEmpty)
+        // The run is recorded as failed, and nothing of it can be reverted.
+        #expect(try m.run(["rewrite", "--revert"]).exitCode == 66)
+    }
+
+    @Test func aDesignatedColumnReceivesAComposedReferencesNewLocation() throws {
+        let m = try RewriteMigration("rewrite-column", extraManifest: """
+              - name: attachments
+                sqlite: records/crm.sqlite
+                table: attachments
+                key: [id]
+                file: 'K:\\{folder}\\{name}'
+                rewrite_column: location
+            """)
+        try RewriteMigration.sql(m.database, """
+            CREATE TABLE attachments (id INTEGER PRIMARY KEY, folder TEXT, name TEXT, location VARCHAR(200));
+            INSERT INTO attachments VALUES (1, 'Scans', 'scan 1.pdf', NULL), (2, 'Nope', 'gone.pdf', 'old text');
+            """)
+        try m.prepare()
+        let r = try m.run(["rewrite", "--source", "attachments", "--format", "json"])
+        #expect(r.exitCode == 0, "\(r)")
+        let copy = m.output + "/attachments/crm.sqlite"
+        let py = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('|'.join(str(v) for r in c.execute('SELECT location FROM attachments ORDER BY id') for v in r))"
+        let values = try CLI.runTool(["/usr/bin/env", "python3", "-c", py, copy]).stdout
+        #expect(values == #"\\NEWSRV\crm\share\Scans\scan 1.pdf|old text"# + "\n", "\(values)")
+        // Without a designated column, the same reference is only in the link table.
+        let links = try String(contentsOfFile: m.output + "/links.csv", encoding: .utf8)
+        #expect(links.contains("attachments") && links.contains(#"\\NEWSRV\crm\share\Scans\scan 1.pdf"#), "\(links)")
     }
 
     private func byKey(_ items: [[String: Any]]) -> [String: [String: Any]] {

@@ -122,6 +122,7 @@ final class CSVRewriteRun {
             return report(.fieldCount, "the record has \(row.fields.count) field\(row.fields.count == 1 ? "" : "s") "
                 + "but the header has \(columns); the record is copied unchanged")
         }
+        if let filter = rewriter.filter, !filter.wants(address) { return row.bytes }
         let values = row.values
         var changes: [Int: String] = [:]
         for (index, value) in edit(address, values) {

@@ -6,6 +6,13 @@ import Glibc
 import Darwin
 #endif
 
+/// Which records a ``CSVRewriter`` hands to its edit (by address).
+public final class CSVRecordFilter: @unchecked Sendable {
+    let wants: (CSVRecordAddress) -> Bool
+    /// `wants` is called on the rewriting thread, once per well-formed record, in order.
+    public init(_ wants: @escaping (CSVRecordAddress) -> Bool) { self.wants = wants }
+}
+
 /// Writes a copy of a CSV source's file in which the fields the caller replaces change and
 /// every other byte stays as it was: the header, the quoting of other fields, line ends (CRLF,
 /// LF, CR, mixed), empty lines, a byte-order mark, the encoding, malformed records.
@@ -33,6 +40,9 @@ public struct CSVRewriter: Sendable {
     private let delimiter: UInt8
     /// Bytes read at a time (and output handed to the sink at a time); a test seam.
     var chunkSize = 1 << 16
+    /// Which well-formed records `edit` is asked about (all when nil): the others are copied
+    /// without decoding their fields — a rewrite knows which records hold references.
+    public var filter: CSVRecordFilter?
 
     /// A rewriter reading `source`'s file with its options (delimiter, encoding).
     public init(source: CSVRecordSource) {

@@ -86,6 +86,13 @@ public struct SQLiteRecordSource: RecordSource {
 
     /// Streams every row; see the type's description.
     public func forEachRecord(_ body: (SourceRecord) throws -> Void, problem: (SourceError) -> Void) throws {
+        try forEachRecord(only: nil, body, problem: problem)
+    }
+
+    /// Streams the rows, decoding only those `only` wants (by row number, from 1): the rewrite
+    /// reads every row to keep the numbering, and decodes the ones with references.
+    public func forEachRecord(only: ((Int) -> Bool)?, _ body: (SourceRecord) throws -> Void,
+                              problem: (SourceError) -> Void) throws {
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(connection.handle, statement, -1, &prepared, nil) == SQLITE_OK, let prepared else {
             throw SourceError(kind: .unreadable, source: name, file: database, position: nil,
@@ -103,6 +110,7 @@ public struct SQLiteRecordSource: RecordSource {
                                   message: "SQLite stopped reading: \(connection.lastMessage)", fatal: true)
             }
             row += 1
+            if let only, !only(row) { continue }
             let position = "row \(row)"
             let values = reader.values(position: position, problem: problem)
             var fields: [String: String] = [:]

@@ -105,6 +105,15 @@ public final class SQLiteWritableDatabase {
         return nil
     }
 
+    /// The first column of the first row `sql` returns, as text (a PRAGMA's value).
+    public func scalar(_ sql: String) -> String? {
+        var st: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &st, nil) == SQLITE_OK, let st else { return nil }
+        defer { sqlite3_finalize(st) }
+        guard sqlite3_step(st) == SQLITE_ROW, let t = sqlite3_column_text(st, 0) else { return nil }
+        return String(cString: t)
+    }
+
     /// Sets `column` of the row `rowID` of `table` to `value`; returns the rows changed (0 or 1),
     /// or SQLite's message.
     public func update(table: String, column: String, rowID: Int64, value: String) -> Result<Int, SQLiteWriteError> {
