@@ -68,7 +68,7 @@ struct RecordEditor {
                     : l.html ? .htmlText : .plain
             }
             let spelled: SpellingOutcome
-            switch cache.spell(newLocation, in: context, original: ref.style, with: spelling) {
+            switch cache.spell(newLocation, file: ref.fileID, in: context, original: ref.style, with: spelling) {
             case .success(let s): spelled = s
             case .failure(let e): note(.failed, e.message, location: locationText); continue
             }
@@ -106,7 +106,8 @@ struct RecordEditor {
     private func apply(_ edits: [(RewriteReference, SpanEdit)], column: String, value: String, recordID: String?,
                        contexts: [Int64: SpellingContext], locations: [Int64: String], into out: inout Outcome) {
         let result = SpanEdits.apply(edits.map(\.1), to: Array(value.utf8))
-        let refs = Dictionary(edits.map { ($0.0.id, $0.0) }, uniquingKeysWith: { a, _ in a })
+        // One or two references a value: a search beats building a dictionary.
+        func ref(_ tag: Int64) -> RewriteReference { edits.first { $0.0.id == tag }!.0 }
         let newValue = String(decoding: result.value, as: UTF8.self)
         var tooLong: String?
         if !lengthLimits.isEmpty, !result.made.isEmpty, let limit = lengthLimits[column.lowercased()], newValue.count > limit {
@@ -114,7 +115,7 @@ struct RecordEditor {
                 + "the record keeps its old text"
         }
         for made in result.made {
-            let ref = refs[made.tag]!
+            let ref = ref(made.tag)
             let loc = locations[ref.id]
             if let tooLong {
                 out.audit.append(entry(ref, recordID: recordID, outcome: .failed, location: loc, detail: tooLong))
@@ -127,7 +128,7 @@ struct RecordEditor {
             }
         }
         for (edit, why) in result.refused {
-            out.audit.append(entry(refs[edit.tag]!, recordID: recordID, outcome: .refused, detail: why.description))
+            out.audit.append(entry(ref(edit.tag), recordID: recordID, outcome: .refused, detail: why.description))
         }
         if tooLong == nil && !result.made.isEmpty { out.values[column] = newValue }
     }
@@ -182,13 +183,15 @@ struct RewriteReason: Error { let text: String; init(_ t: String) { text = t } }
 /// The spellings a rewrite made, by location, context and style: spelling is pure, and a
 /// migration's references name the same files again and again.
 final class SpellingCache {
-    private struct Key: Hashable { let location: NewLocation; let context: SpellingContext; let style: PathStyle? }
+    /// A file's location is the same for all its references in a run: the file id stands for it.
+    private struct Key: Hashable { let file: Int64; let context: SpellingContext; let style: PathStyle? }
     private var known: [Key: Result<SpellingOutcome, SpellingError>] = [:]
 
-    func spell(_ location: NewLocation, in context: SpellingContext, original style: PathStyle?,
+    func spell(_ location: NewLocation, file: Int64?, in context: SpellingContext, original style: PathStyle?,
                with spelling: LocationSpelling) -> Result<SpellingOutcome, SpellingError> {
+        guard let file else { return spelling.spell(location, in: context, original: style) }
         if case .dropped = location { return spelling.spell(location, in: context, original: style) }
-        let key = Key(location: location, context: context, style: style)
+        let key = Key(file: file, context: context, style: style)
         if let hit = known[key] { return hit }
         let result = spelling.spell(location, in: context, original: style)
         if known.count > 200_000 { known.removeAll(keepingCapacity: true) }

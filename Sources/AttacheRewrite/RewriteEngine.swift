@@ -51,6 +51,8 @@ public final class RewriteEngine: @unchecked Sendable {
         let run = options.dryRun ? nil : try catalog.startRewriteRun(mode: mode, target: target, output: outputText, version: version)
         var result = RewriteResult(runID: run, mode: mode, target: target, output: outputText, sources: [], dryRun: options.dryRun)
         var script: SQLScriptOutput?
+        catalog.batchCheckpoints(true)
+        defer { catalog.batchCheckpoints(false) }
         do {
             script = try SQLScriptOutput(options: options, run: run, header: [
                 "attache rewrite" + (run.map { ", run \($0)" } ?? "") + ", attache \(version)",

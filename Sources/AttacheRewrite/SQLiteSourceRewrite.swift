@@ -92,6 +92,7 @@ struct SQLiteSourceRewrite {
         let limits = SQLiteWritableDatabase.declaredLengths(database: readFrom, table: table, source: name)
         let editor = engine.makeEditor(source: name, html: false, designated: input.designatedColumn, limits: limits,
                                        encoding: nil, earlier: try engine.earlierEdits(source: name))
+        let updates = writer.map { UpdateLane(writer: $0, table: table, fail: failure) }
         var scriptOut = script
         defer { script = scriptOut }
         if let problem = scriptOut?.identityProblem(key: plan.key) { throw failure(problem) }
@@ -119,14 +120,7 @@ struct SQLiteSourceRewrite {
                 }
                 for column in edited.values.keys.sorted() {
                     let value = edited.values[column]!
-                    if let writer {
-                        switch writer.update(table: table, column: column, rowID: rowID, value: value) {
-                        case .failure(let e): throw failure("cannot write \(record.position), column '\(column)': \(e.message)")
-                        case .success(let n) where n != 1:
-                            throw failure("\(record.position) (rowid \(rowID)) is not in the database being written")
-                        case .success: break
-                        }
-                    }
+                    try updates?.add(UpdateLane.Update(rowID: rowID, column: column, value: value, position: record.position))
                     do {
                         try scriptOut?.add(table: table, rowID: rowID, key: zip(plan.key, record.key).map { ($0, $1) }, column: column,
                                            before: record.fields[column] ?? "", after: value, note: "\(name) \(record.position)")
@@ -136,6 +130,7 @@ struct SQLiteSourceRewrite {
             }
             try audit.add(edited.audit)
         }, problem: { _ in })
+        try updates?.finish()
         try engine.auditGone(try feed.remaining(), source: name, audit: audit)
     }
 
@@ -144,9 +139,11 @@ struct SQLiteSourceRewrite {
                           column: ref.column, outcome: .refused, before: ref.raw, fileID: ref.fileID, detail: why)
     }
 
-    private func failure(_ message: String) -> SourceError {
-        SourceError(kind: .unreadable, source: name, file: database, position: nil, message: message, fatal: true)
+    private var failure: @Sendable (String) -> SourceError {
+        let (name, database) = (self.name, self.database)
+        return { message in SourceError(kind: .unreadable, source: name, file: database, position: nil, message: message, fatal: true) }
     }
+
 }
 
 extension Array {
@@ -157,3 +154,52 @@ extension Array {
         return (yes, no)
     }
 }
+
+/// The UPDATEs of a SQLite rewrite, applied in order on a thread of their own while the next
+/// rows are read and edited (one batch in flight); the transaction is the caller's.
+final class UpdateLane {
+    struct Update: Sendable { let rowID: Int64; let column: String; let value: String; let position: String }
+    private let writer: SQLiteWritableDatabase
+    private let table: String
+    private let fail: @Sendable (String) -> SourceError
+    private var pending: [Update] = []
+    private var inFlight: BackgroundJob<Void, SourceError>?
+
+    init(writer: SQLiteWritableDatabase, table: String, fail: @escaping @Sendable (String) -> SourceError) {
+        self.writer = writer; self.table = table; self.fail = fail
+    }
+
+    func add(_ u: Update) throws {
+        pending.append(u)
+        if pending.count >= 4096 { try flush() }
+    }
+
+    private func flush() throws {
+        try inFlight?.wait()
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        let (writer, table, fail) = (UncheckedBox(self.writer), self.table, self.fail)
+        inFlight = BackgroundJob(name: "attache-updates") { () throws(SourceError) in
+            for u in batch {
+                switch writer.value.update(table: table, column: u.column, rowID: u.rowID, value: u.value) {
+                case .failure(let e): throw fail("cannot write \(u.position), column '\(u.column)': \(e.message)")
+                case .success(let n) where n != 1: throw fail("\(u.position) (rowid \(u.rowID)) is not in the database being written")
+                case .success: break
+                }
+            }
+        }
+    }
+
+    /// Applies what is left and waits for it.
+    func finish() throws {
+        try flush()
+        try inFlight?.wait()
+        inFlight = nil
+    }
+
+    deinit { _ = try? inFlight?.wait() }
+}
+
+/// A value handed to one other thread at a time (the lane waits for each batch before the next).
+struct UncheckedBox<T>: @unchecked Sendable { let value: T; init(_ v: T) { value = v } }
