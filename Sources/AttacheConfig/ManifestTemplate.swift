@@ -42,7 +42,8 @@ extension ManifestLoader {
         # Optional: key (the columns that identify a record), deleted and modified (columns),
         # fields (columns a policy layout may use as {record.COLUMN}),
         # base (the folder relative paths resolve against), root (the root the paths belong to),
-        # relative_base (where bare relative paths in the text start: 'Scans/2013/x.pdf' in a note).
+        # relative_base (where bare relative paths in the text start: 'Scans/2013/x.pdf' in a note),
+        # rewrite_column (a column 'attache rewrite' fills with the new location of the 'file' path).
         sources: []
         # sources:
         #   - name: vtiger-attachments

@@ -122,6 +122,11 @@ import Testing
     /// location as records will spell it.
     @Test func theLinkTableLeadsEveryReferenceToItsFilesNewHome() throws {
         let (m, _) = try Self.applied()
+        let manifest = m.dir + "/attache.yaml"
+        // First without an address: the demo manifest's target line taken out.
+        let withoutTarget = try String(contentsOfFile: manifest, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("target:") }.joined(separator: "\n")
+        try withoutTarget.write(toFile: manifest, atomically: true, encoding: .utf8)
         let refs = try listItems(try m.run(["list", "refs", "--format", "json"]))
         let links = try listItems(try m.run(["list", "links", "--format", "json"]))
         #expect(links.count == refs.count && !links.isEmpty)
@@ -138,7 +143,6 @@ import Testing
         }
         #expect(checked > 0)
         // With an address, each placed file's link is spelled below it, percent-encoded.
-        let manifest = m.dir + "/attache.yaml"
         let text = try String(contentsOfFile: manifest, encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("target:") }.joined(separator: "\n")
         try (text + "\ntarget: { path: target, address: 'https://tenant.example.com/sites/crm/Shared Documents/' }\n")
