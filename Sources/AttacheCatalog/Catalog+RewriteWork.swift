@@ -46,13 +46,13 @@ extension Catalog {
             // Up to a million rows a source: read with the SQLite C API on GRDB's statement.
             let h = try db.cachedStatement(sql: """
                 SELECT r.id, r.record_key, r.record_position, r.column_name, r.kind, r.raw, r.span_start, r.span_end, r.style,
-                       r.status, r.reason, r.file_id, CASE WHEN m.placement = 'dropped' THEN f.display_path END,
+                       r.status, r.reason, r.file_id,
+                       CASE WHEN m.placement = 'dropped' THEN (SELECT f.display_path FROM files f WHERE f.id = r.file_id) END,
                        CASE WHEN m.placement = 'duplicate' THEN c.placement ELSE m.placement END,
                        COALESCE(c.target_path, m.target_path), COALESCE(c.archive_path, m.archive_path),
                        COALESCE(c.member, m.member), m.rule,
                        CASE WHEN m.placement = 'duplicate' THEN c.detail ELSE m.detail END
                 FROM refs r JOIN sources s ON s.id = r.source_id
-                LEFT JOIN files f ON f.id = r.file_id
                 LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1 AND m.target = ?1
                 LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1 AND c.target = m.target
                 WHERE s.name = ?2 AND r.id > ?3 ORDER BY r.id LIMIT ?4

@@ -124,7 +124,7 @@ struct RecordEditor {
                 out.audit.append(entry(ref, recordID: recordID, outcome: dropped ? .tombstoned : .rewritten, column: column,
                                        before: String(decoding: made.replacement, as: UTF8.self),
                                        span: (made.start, made.end), after: String(decoding: made.expected, as: UTF8.self),
-                                       location: loc, detail: contexts[ref.id].map(SpellingContextDetector.describe)))
+                                       location: loc, detail: contexts[ref.id].flatMap(SpellingContextDetector.recorded)))
             }
         }
         for (edit, why) in result.refused {

@@ -24,6 +24,11 @@ enum SpellingContextDetector {
         }
     }
 
+    /// What the audit keeps of a context: nothing for plain text (most references; a million
+    /// rows of "written as plain text" would only fill the catalog), the description otherwise.
+    static func recorded(_ c: SpellingContext) -> String? { c == .plain ? nil : describe(c) }
+
+    /// The context an audit row's detail names (plain when it names none).
     static func context(described text: String?) -> SpellingContext {
         SpellingContext.allCases.first { describe($0) == text } ?? .plain
     }
