@@ -36,8 +36,9 @@ struct RewriteCommand: ParsableCommand {
               attache verify --references     every rewritten link opens its file
               attache list rewrites           the audit (--attention: to fix)
 
-            Exit: 0 done · 3 some references were refused (the record changed) or
-            failed (too long for the column, not in the encoding) · 64 no
+            Exit: 0 done · 1 another rewrite runs on this catalog · 3 some
+            references were refused (the record changed) or failed (too long for
+            the column, not in the encoding) · 64 no
             target.address · 65 a source cannot be read · 66 no catalog, nothing
             applied, nothing to revert · 74 the output cannot be written.
             """)
@@ -87,6 +88,16 @@ struct RewriteCommand: ParsableCommand {
         let manifest = try common.loadManifest(required: true)!
         let catalog: Catalog
         do { catalog = try Catalog(path: common.catalogPath(manifest), mustExist: true) } catch { throw Failure(error) }
+        // One rewrite (or revert) at a time on a catalog: a second would take the first's run for dead.
+        let lock: FileLock?
+        do { lock = try FileLock(path: common.catalogPath(manifest) + ".rewrite-lock") } catch {
+            throw Failure("cannot create the lock file beside the catalog: \(error)", exit: .failure)
+        }
+        guard let lock else {
+            throw Failure("another 'attache rewrite' is running on this catalog (\(common.catalogPath(manifest))); "
+                + "wait for it to finish", exit: .failure)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let started = Date()
         let result: RewriteResult
         if revert {

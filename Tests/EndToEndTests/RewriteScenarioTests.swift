@@ -186,6 +186,28 @@ import Glibc
         #expect(links.contains("attachments") && links.contains(#"\\NEWSRV\crm\share\Scans\scan 1.pdf"#), "\(links)")
     }
 
+    @Test func aSecondRewriteOfTheSameCatalogIsRefusedWhileOneRuns() throws {
+        let m = try RewriteMigration("rewrite-lock")
+        try m.prepare()
+        // Another process holds the lock, as a running rewrite does.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import fcntl, sys, time
+            f = open(sys.argv[1], 'w'); fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(30)
+            """, m.dir + "/attache.db.rewrite-lock"]
+        let out = Pipe()
+        holder.standardOutput = out
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        _ = out.fileHandleForReading.availableData   // "locked"
+        let r = try m.run(["rewrite"])
+        #expect(r.exitCode == 1 && r.stderr.contains("another 'attache rewrite' is running"), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: m.output), "nothing was written")
+        holder.terminate(); holder.waitUntilExit()
+        #expect(try m.run(["rewrite"]).exitCode == 3)
+    }
+
     private func byKey(_ items: [[String: Any]]) -> [String: [String: Any]] {
         var out: [String: [String: Any]] = [:]
         for i in items { if let k = i["key"] as? String { out[k] = i } }
