@@ -37,12 +37,10 @@ struct RecordEditor {
     /// (from the catalog, in extraction order), `recordID` how the writer finds it again.
     func edit(fields: [String: String], refs: [RewriteReference], recordID: String?) -> Outcome {
         var out = Outcome()
-        var byColumn: [String: [(RewriteReference, SpanEdit)]] = [:]
-        var contexts: [Int64: SpellingContext] = [:]
-        var locations: [Int64: String] = [:]
-        var columnOrder: [String] = []
+        // A record has a few references: arrays, searched, cost less than dictionaries.
+        var pending: [Pending] = []
         // Each column's bytes and whether it is HTML, worked out once for all its references.
-        var looked: [String: (bytes: [UInt8], html: Bool)] = [:]
+        var looked: [(column: String, bytes: [UInt8], html: Bool)] = []
         for ref in refs {
             func note(_ outcome: RewriteOutcome, _ detail: String?, after: String? = nil, location: String? = nil) {
                 out.audit.append(entry(ref, recordID: recordID, outcome: outcome, after: after, location: location, detail: detail))
@@ -59,11 +57,11 @@ struct RecordEditor {
             if ref.kind == .composed {
                 context = .plain
             } else {
-                if looked[column] == nil {
+                if !looked.contains(where: { $0.column == column }) {
                     let bytes = Array(value.utf8)
-                    looked[column] = (bytes, htmlSource || SpellingContextDetector.looksLikeHTML(bytes))
+                    looked.append((column, bytes, htmlSource || SpellingContextDetector.looksLikeHTML(bytes)))
                 }
-                let l = looked[column]!
+                let l = looked.first { $0.column == column }!
                 context = SpellingContextDetector.isLinkAttribute(l.bytes, start: ref.spanStart ?? 0) ? .linkAttribute
                     : l.html ? .htmlText : .plain
             }
@@ -91,23 +89,32 @@ struct RecordEditor {
                 }
                 edit = SpanEdit(start: s, end: e, expected: ref.raw, replacement: text, tag: ref.id)
             }
-            contexts[ref.id] = context
-            locations[ref.id] = locationText
-            if byColumn[column] == nil { columnOrder.append(column) }
-            byColumn[column, default: []].append((ref, edit))
+            pending.append(Pending(column: column, ref: ref, edit: edit, text: text, context: context, location: locationText))
         }
-        for column in columnOrder {
-            apply(byColumn[column]!, column: column, value: fields[column] ?? "", recordID: recordID, contexts: contexts,
-                  locations: locations, into: &out)
+        var done: [String] = []
+        for p in pending where !done.contains(p.column) {
+            done.append(p.column)
+            let bytes = looked.first { $0.column == p.column }?.bytes ?? Array((fields[p.column] ?? "").utf8)
+            apply(pending.filter { $0.column == p.column }, column: p.column, value: bytes, recordID: recordID, into: &out)
         }
         return out
     }
 
-    private func apply(_ edits: [(RewriteReference, SpanEdit)], column: String, value: String, recordID: String?,
-                       contexts: [Int64: SpellingContext], locations: [Int64: String], into out: inout Outcome) {
-        let result = SpanEdits.apply(edits.map(\.1), to: Array(value.utf8))
+    /// A reference whose edit is ready, waiting for the others of its column.
+    private struct Pending {
+        let column: String
+        let ref: RewriteReference
+        let edit: SpanEdit
+        /// The new text, as spelled (the audit's `after`).
+        let text: String
+        let context: SpellingContext
+        let location: String
+    }
+
+    private func apply(_ edits: [Pending], column: String, value: [UInt8], recordID: String?, into out: inout Outcome) {
+        let result = SpanEdits.apply(edits.map(\.edit), to: value)
         // One or two references a value: a search beats building a dictionary.
-        func ref(_ tag: Int64) -> RewriteReference { edits.first { $0.0.id == tag }!.0 }
+        func pending(_ tag: Int64) -> Pending { edits.first { $0.ref.id == tag }! }
         let newValue = String(decoding: result.value, as: UTF8.self)
         var tooLong: String?
         if !lengthLimits.isEmpty, !result.made.isEmpty, let limit = lengthLimits[column.lowercased()], newValue.count > limit {
@@ -115,20 +122,20 @@ struct RecordEditor {
                 + "the record keeps its old text"
         }
         for made in result.made {
-            let ref = ref(made.tag)
-            let loc = locations[ref.id]
+            let p = pending(made.tag)
             if let tooLong {
-                out.audit.append(entry(ref, recordID: recordID, outcome: .failed, location: loc, detail: tooLong))
+                out.audit.append(entry(p.ref, recordID: recordID, outcome: .failed, location: p.location, detail: tooLong))
             } else {
-                let dropped = ref.placement == .dropped
-                out.audit.append(entry(ref, recordID: recordID, outcome: dropped ? .tombstoned : .rewritten, column: column,
-                                       before: String(decoding: made.replacement, as: UTF8.self),
-                                       span: (made.start, made.end), after: String(decoding: made.expected, as: UTF8.self),
-                                       location: loc, detail: contexts[ref.id].flatMap(SpellingContextDetector.recorded)))
+                let dropped = p.ref.placement == .dropped
+                // The text before: the reference's own for a span, the whole old value for a composed one.
+                let before = p.ref.kind == .composed ? String(decoding: made.replacement, as: UTF8.self) : p.ref.raw
+                out.audit.append(entry(p.ref, recordID: recordID, outcome: dropped ? .tombstoned : .rewritten, column: column,
+                                       before: before, span: (made.start, made.end), after: p.text, location: p.location,
+                                       detail: SpellingContextDetector.recorded(p.context)))
             }
         }
         for (edit, why) in result.refused {
-            out.audit.append(entry(ref(edit.tag), recordID: recordID, outcome: .refused, detail: why.description))
+            out.audit.append(entry(pending(edit.tag).ref, recordID: recordID, outcome: .refused, detail: why.description))
         }
         if tooLong == nil && !result.made.isEmpty { out.values[column] = newValue }
     }
