@@ -29,20 +29,9 @@ struct FileRevert {
         }
     }
 
-    /// Restores one record's values; the audit rows go to `entries`.
     private func restore(_ fields: [String: String], _ spans: [RewriteAuditEntry], into entries: inout [RewriteAuditEntry])
         -> [String: String] {
-        var byColumn: [String: [RewriteAuditEntry]] = [:]
-        for e in spans { byColumn[e.column, default: []].append(e) }
-        var values: [String: String] = [:]
-        for (column, list) in byColumn {
-            let r = RewriteRevert.restore(fields[column] ?? "", list)
-            entries += r.done + r.refused.map { e, why in
-                var x = e; x.outcome = .refused; x.detail = why; x.spanStart = nil; x.spanEnd = nil; x.after = nil; return x
-            }
-            if !r.done.isEmpty { values[column] = r.value }
-        }
-        return values
+        RewriteRevert.restoreRecord(spans, into: &entries) { fields[$0] ?? "" }
     }
 
     private func csv(_ outcome: inout RewriteSourceOutcome) throws {

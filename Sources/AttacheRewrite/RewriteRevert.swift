@@ -124,6 +124,25 @@ public final class RewriteRevert {
         if let c = current, !group.isEmpty { try body(c, group) }
     }
 
+    /// Restores one record: for each column its spans were written in, the value (`current`
+    /// gives it) with them undone where they still hold. The audit rows (restored, or refused
+    /// and why) go to `rows`; the new values come back by column (none for a column with
+    /// nothing restored).
+    static func restoreRecord(_ spans: [RewriteAuditEntry], into rows: inout [RewriteAuditEntry],
+                              current: (String) -> String) -> [String: String] {
+        var columns: [String] = []
+        for e in spans where !columns.contains(e.column) { columns.append(e.column) }
+        var values: [String: String] = [:]
+        for column in columns {
+            let r = restore(current(column), spans.filter { $0.column == column })
+            rows += r.done + r.refused.map { e, why in
+                var x = e; x.outcome = .refused; x.detail = why; x.spanStart = nil; x.spanEnd = nil; x.after = nil; return x
+            }
+            if !r.done.isEmpty { values[column] = r.value }
+        }
+        return values
+    }
+
     /// Restores one value: the edits `entries` made to `column` undone where they still hold.
     static func restore(_ value: String, _ entries: [RewriteAuditEntry]) -> (value: String, done: [RewriteAuditEntry],
                                                                              refused: [(RewriteAuditEntry, String)]) {
@@ -163,22 +182,17 @@ struct SQLiteRevert {
         do {
             try RewriteRevert.forEachRecord(catalog, run: run, source: output.source) { recordID, entries in
                 guard let rowID = Int64(recordID) else { return }
-                var byColumn: [String: [RewriteAuditEntry]] = [:]
-                for e in entries { byColumn[e.column, default: []].append(e) }
-                var changed = false
-                for column in byColumn.keys.sorted() {
-                    let value = db.value(table: table, column: column, rowID: rowID) ?? ""
-                    let r = RewriteRevert.restore(value, byColumn[column]!)
-                    try audit.add(r.done + r.refused.map { e, why in
-                        var x = e; x.outcome = .refused; x.detail = why; x.spanStart = nil; x.spanEnd = nil; x.after = nil; return x
-                    })
-                    guard !r.done.isEmpty, !dryRun else { continue }
-                    if case .failure(let e) = db.update(table: table, column: column, rowID: rowID, value: r.value) {
+                var rows: [RewriteAuditEntry] = []
+                let values = RewriteRevert.restoreRecord(entries, into: &rows) { db.value(table: table, column: $0, rowID: rowID) ?? "" }
+                try audit.add(rows)
+                guard !values.isEmpty else { return }
+                outcome.recordsChanged += 1
+                guard !dryRun else { return }
+                for (column, value) in values.sorted(by: { $0.key < $1.key }) {
+                    if case .failure(let e) = db.update(table: table, column: column, rowID: rowID, value: value) {
                         throw fail("cannot write rowid \(rowID), column '\(column)': \(e.message)")
                     }
-                    changed = true
                 }
-                if changed || dryRun { outcome.recordsChanged += 1 }
             }
             if let m = db.execute(dryRun ? "ROLLBACK" : "COMMIT") { throw fail("cannot commit the revert: \(m)") }
         } catch {
