@@ -1,6 +1,8 @@
 # attache — the two set-up commands are `make demo` and `make test` (see README.md).
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libarchive-dev libmagic-dev pkg-config python3 libarchive-tools unzip zstd
+APT_PACKAGES := libsqlite3-dev libarchive-dev libmagic-dev libmariadb-dev libpq-dev pkg-config python3 libarchive-tools unzip zstd
+# The database servers the live-database tests start (scripts/testdb/), with their clients.
+TEST_APT_PACKAGES := mariadb-server mariadb-client postgresql postgresql-client
 BIN := .build/debug/attache
 DEMO := demo/work
 # `make install` puts the binary, its man pages and shell completions under PREFIX
@@ -10,7 +12,7 @@ DESTDIR ?=
 INSTALL_BIN ?= .build/release/attache
 MAN_DIR := .build/man
 
-.PHONY: all deps build release test demo bench clean install install-files man uninstall
+.PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall
 
 all: build
 
@@ -64,9 +66,14 @@ uninstall:
 
 # Builds everything (the end-to-end tests run the attache binary), then runs every test.
 # Plain `swift test` (not --parallel) so XCTest's and Swift Testing's closing lines both print.
-test: build
+test: build test-deps
 	@$(SWIFT) build -q --build-tests
-	$(SWIFT) test --skip-build
+	scripts/testdb/with-databases.sh $(SWIFT) test --skip-build
+
+# The servers the tests start, installed when missing (apt does not start them here: each test
+# run starts its own in a scratch folder).
+test-deps:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(TEST_APT_PACKAGES)"
 
 # A demo migration: five CRMs as they store attachments (vtiger, SuiteCRM, Odoo, EspoCRM,
 # Salesforce export), a Windows file share with real file types, duplicates and a few problems,

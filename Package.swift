@@ -9,7 +9,7 @@
 //     AttachePolicy → AttacheSystem (the compression sample), AttacheCatalog, AttacheConfig, AttacheModel, CSV
 //     AttacheReport → AttacheCatalog, AttacheModel
 //     AttacheRewrite → AttacheRecords, AttacheCatalog, AttacheSystem, AttacheConfig, AttacheModel
-//   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV
+//   AttacheRecords (record readers) → AttacheSystem, AttacheConfig, AttacheModel, GRDBSQLite, CSV, CMariaDB, CLibPQ
 //   AttacheCatalog → GRDB, AttacheModel
 //   AttacheSystem → CMagic, CFTS, CArchive (the archive writer), swift-crypto, AttacheModel
 //   AttacheConfig → Yams, AttacheModel
@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "AttacheRecords",
             dependencies: [
-                "AttacheModel", "AttacheConfig", "AttacheSystem",
+                "AttacheModel", "AttacheConfig", "AttacheSystem", "CMariaDB", "CLibPQ",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]),
@@ -86,6 +86,9 @@ let package = Package(
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CFTS"),
+        /// The MariaDB/MySQL C client (Debian's libmariadb-dev) and PostgreSQL's libpq (libpq-dev): live CRM databases.
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         /// Declarative trees, a scratch directory and helpers shared by the test targets.
         .target(name: "AttacheTestSupport", dependencies: ["AttacheModel"], path: "Tests/AttacheTestSupport"),
         .testTarget(name: "AttacheModelTests", dependencies: ["AttacheModel"]),

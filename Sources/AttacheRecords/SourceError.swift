@@ -4,6 +4,8 @@
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case notFound, unreadable, unknownTable, unknownColumn, notReadOnly, badQuery, malformedRecord, undecodable, badOption
+        /// Live databases: no answer, refused, timed out, lost mid-read; wrong user or password; a missing privilege.
+        case connection, authentication, permission
     }
     public var kind: Kind
     /// The source's name in the manifest.
