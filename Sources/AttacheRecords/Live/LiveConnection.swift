@@ -1,3 +1,5 @@
+import AttacheConfig
+
 /// One connection to a live database (MySQL/MariaDB through libmariadb, PostgreSQL through
 /// libpq). Two implementations: ``MySQLConnection`` and ``PostgreSQLConnection``; the record
 /// source (``LiveRecordSource``) and the rewrite only see this protocol.
@@ -21,7 +23,7 @@
 /// database), `.unknownTable`/`.unknownColumn`, `.badQuery`, `.notReadOnly`.
 public protocol LiveConnection: AnyObject {
     /// What this connection is connected to.
-    var database: LiveDatabase { get }
+    var database: AttacheConfig.LiveDatabase { get }
     /// The source name used in errors.
     var source: String { get }
 
@@ -77,10 +79,13 @@ public enum LiveConnector {
     /// - Parameter readOnly: a read-only session with one consistent snapshot (see
     ///   ``LiveConnection``); false for the rewrite's writes, which start with `BEGIN` of
     ///   their own (the connection is in autocommit until then).
-    public static func open(_ database: LiveDatabase, source: String, readOnly: Bool) throws(SourceError) -> any LiveConnection {
+    public static func open(_ database: AttacheConfig.LiveDatabase, source: String, readOnly: Bool) throws(SourceError) -> any LiveConnection {
         switch database.engine {
         case .mysql: return try MySQLConnection(database, source: source, readOnly: readOnly)
         case .postgresql: return try PostgreSQLConnection(database, source: source, readOnly: readOnly)
         }
     }
 }
+
+/// So that the files of this module that do not import AttacheConfig (the engines') see it.
+typealias LiveDatabase = AttacheConfig.LiveDatabase
