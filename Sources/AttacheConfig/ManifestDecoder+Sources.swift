@@ -2,18 +2,22 @@
 /// reading them is the references stage's job.
 extension ManifestDecoder {
     /// The keys that choose what a source reads; a source gives exactly one.
-    static let kindKeys = ["sqlite", "csv", "text_files", "preset"]
+    static let kindKeys = ["sqlite", "csv", "text_files", "preset", "mysql", "postgresql"]
     static let sourceKeys = ["name"] + kindKeys
         + ["table", "query", "key", "file", "text", "fields", "base", "relative_base", "deleted", "modified", "delimiter", "encoding",
-           "database", "root", "rewrite_column"]
+           "database", "root", "rewrite_column", "password_env"]
+    /// The kinds that read a database through `table` or `query`.
+    static let databaseKinds = ["sqlite", "mysql", "postgresql"]
     /// Keys that make sense for some kinds only; the others (`name`, `base`, `root`) apply to all.
     static let kindSpecificKeys: [String: [String]] = [
-        "table": ["sqlite"], "query": ["sqlite"],
-        "key": ["sqlite", "csv"], "file": ["sqlite", "csv"], "text": ["sqlite", "csv"], "fields": ["sqlite", "csv", "preset"],
-        "deleted": ["sqlite", "csv"], "modified": ["sqlite", "csv"],
-        "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"], "rewrite_column": ["sqlite", "csv"],
+        "table": databaseKinds, "query": databaseKinds,
+        "key": databaseKinds + ["csv"], "file": databaseKinds + ["csv"], "text": databaseKinds + ["csv"],
+        "fields": databaseKinds + ["csv", "preset"],
+        "deleted": databaseKinds + ["csv"], "modified": databaseKinds + ["csv"],
+        "delimiter": ["csv"], "encoding": ["csv", "text_files"], "database": ["preset"], "rewrite_column": databaseKinds + ["csv"],
         // A preset's text is not searched for bare relative paths (its `root` composes its templates).
-        "relative_base": ["sqlite", "csv", "text_files"],
+        "relative_base": databaseKinds + ["csv", "text_files"],
+        "password_env": ["mysql", "postgresql", "preset"],
     ]
 
     func sources(_ node: YAMLNode, roots: [RootSpec]) throws(YAMLDiagnostic) -> [SourceSpec] {
@@ -47,6 +51,7 @@ extension ManifestDecoder {
                 "'\(entry.key)' does not apply to \(m.what), which reads \(kindKey); it is for \(kinds.joined(separator: " and ")) sources")
         }
         var spec = SourceSpec(name: name, kind: kind, line: m.node.location.line, column: m.node.location.column)
+        spec.live = try live(m, kind: kind)
         spec.table = try m.value("table")?.nonEmptyString("'table'")
         spec.query = try m.value("query")?.nonEmptyString("'query'")
         spec.key = try m.value("key")?.stringOrList("'key'") ?? []
@@ -87,7 +92,11 @@ extension ManifestDecoder {
 
     /// The one kind key the source gives, with its value.
     private func kind(of m: YAMLMapping) throws(YAMLDiagnostic) -> SourceSpec.Kind {
-        let given = m.entries.filter { ManifestDecoder.kindKeys.contains($0.key) }
+        var given = m.entries.filter { ManifestDecoder.kindKeys.contains($0.key) }
+        // A preset reads a live database named by `mysql:`/`postgresql:` (instead of `database:`).
+        if given.contains(where: { $0.key == "preset" }) {
+            given.removeAll { $0.key == "mysql" || $0.key == "postgresql" }
+        }
         guard let entry = given.first else {
             throw m.node.error("\(m.what) does not say what it reads: give one of 'sqlite', 'csv', 'text_files' or 'preset'")
         }
@@ -100,6 +109,8 @@ extension ManifestDecoder {
         case "sqlite": return .sqlite(database: try path(value, "'sqlite'"))
         case "csv": return .csv(file: try path(value, "'csv'"))
         case "text_files": return .textFiles(folder: try path(value, "'text_files'"))
+        case "mysql": return .mysql(url: try value.nonEmptyString("'mysql'"))
+        case "postgresql": return .postgresql(url: try value.nonEmptyString("'postgresql'"))
         default: return .preset(name: try value.nonEmptyString("'preset'"))
         }
     }
@@ -109,14 +120,16 @@ extension ManifestDecoder {
         "csv": "the CSV file, e.g. 'csv: export/Attachment.csv'",
         "text_files": "the folder of text or HTML files, e.g. 'text_files: export/notes'",
         "preset": "the name of a preset, e.g. 'preset: vtiger'",
+        "mysql": "the database's URL, e.g. 'mysql: mysql://attache_ro@127.0.0.1:3306/vtigercrm'",
+        "postgresql": "the database's URL, e.g. 'postgresql: postgresql://attache_ro@/odoo?host=/var/run/postgresql'",
     ]
 
     /// What each kind needs besides its own key.
     private func checkCompleteness(_ spec: SourceSpec, _ m: YAMLMapping) throws(YAMLDiagnostic) {
         switch spec.kind {
-        case .sqlite:
+        case .sqlite, .mysql, .postgresql:
             if spec.table == nil && spec.query == nil {
-                throw m.node.error("\(m.what) reads sqlite: give 'table' (a table name) or 'query' (a SELECT)")
+                throw m.node.error("\(m.what) reads \(spec.kind.manifestKey): give 'table' (a table name) or 'query' (a SELECT)")
             }
             if spec.table != nil && spec.query != nil, let later = m.entries.last(where: { $0.key == "table" || $0.key == "query" }) {
                 throw YAMLDiagnostic(.schema, at: later.keyLocation, "\(m.what) gives both 'table' and 'query'; give one of them")
@@ -128,11 +141,44 @@ extension ManifestDecoder {
                     + "or 'text' (columns whose text holds paths)")
             }
         case .preset:
-            if spec.database == nil {
-                throw m.node.error("\(m.what) uses a preset: give 'database', the file the preset reads")
+            if spec.database == nil && spec.live == nil {
+                throw m.node.error("\(m.what) uses a preset: give 'database' (the file the preset reads) "
+                    + "or 'mysql'/'postgresql' (the live database's URL)")
+            }
+            if spec.database != nil, let entry = m.entries.first(where: { $0.key == "mysql" || $0.key == "postgresql" }) {
+                throw YAMLDiagnostic(.schema, at: entry.keyLocation,
+                    "\(m.what) gives both 'database' and '\(entry.key)'; a preset reads one of them")
+            }
+            if spec.live == nil, let entry = m.entries.first(where: { $0.key == "password_env" }) {
+                throw YAMLDiagnostic(.schema, at: entry.keyLocation,
+                    "'password_env' is for a live database ('mysql:' or 'postgresql:'); \(m.what) reads a file")
             }
         case .textFiles:
             break
+        }
+    }
+
+    /// The live database of a `mysql:`/`postgresql:` source or a preset reading one, its URL
+    /// checked (no password in it) and `password_env` read; nil for the others.
+    private func live(_ m: YAMLMapping, kind: SourceSpec.Kind) throws(YAMLDiagnostic) -> LiveDatabase? {
+        guard let entry = m.entries.first(where: { $0.key == "mysql" || $0.key == "postgresql" }) else { return nil }
+        guard let node = m.value(entry.key) else { return nil }
+        let url = try node.nonEmptyString("'\(entry.key)'")
+        var passwordEnv: String?
+        if let envNode = m.value("password_env") {
+            let name = try envNode.nonEmptyString("'password_env'")
+            let ascii = name.unicodeScalars
+            guard ascii.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
+                  !("0"..."9").contains(ascii.first!) else {
+                throw envNode.error("'password_env' names an environment variable (letters, digits and _), found '\(name)'; "
+                    + "the password itself goes in that variable, never in the manifest")
+            }
+            passwordEnv = name
+        }
+        do {
+            return try LiveDatabase(engine: entry.key == "mysql" ? .mysql : .postgresql, url: url, passwordEnv: passwordEnv)
+        } catch {
+            throw node.error(error.message)
         }
     }
 

@@ -35,7 +35,11 @@ extension ManifestLoader {
         #   sqlite: FILE      a SQLite database, with 'table: NAME' or 'query: SELECT …'
         #   csv: FILE         a CSV export ('delimiter', 'encoding' when it is not UTF-8 with commas)
         #   text_files: DIR   a folder of text or HTML files whose content holds paths
-        #   preset: NAME      a CRM whose tables attache knows, with 'database: FILE'
+        #   mysql: URL        a live MySQL/MariaDB database (mysql://USER@HOST:3306/DB or ?socket=…), read-only
+        #   postgresql: URL   a live PostgreSQL database (postgresql://USER@/DB?host=/var/run/postgresql), read-only
+        #   preset: NAME      a CRM whose tables attache knows, with 'database: FILE' (or 'mysql:'/'postgresql:')
+        # A live database's password comes from 'password_env: VARIABLE', ~/.my.cnf, ~/.pgpass or
+        # PGPASSWORD: never from the manifest.
         # and tells where the paths are:
         #   file: TEMPLATE    one file per record, built from columns: '/var/www/vtigercrm/{path}{id}_{name}'
         #   text: [COLUMNS]   columns of free text (notes, HTML) with paths inside
@@ -60,6 +64,11 @@ extension ManifestLoader {
         #     table: vtiger_modcomments
         #     key: [modcommentsid]
         #     text: [commentcontent]
+        #   - name: odoo
+        #     preset: odoo
+        #     postgresql: postgresql://attache_ro@/odoo?host=/var/run/postgresql
+        #     password_env: ODOO_DB_PASSWORD
+        #     root: /srv/odoo/filestore/odoo
         #   - name: salesforce-attachments
         #     csv: export/Attachment.csv
         #     key: [Id]

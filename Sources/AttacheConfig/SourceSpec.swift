@@ -12,8 +12,12 @@ public struct SourceSpec: Sendable, Equatable {
         case csv(file: String)
         /// A folder of text or HTML files whose content holds paths (`text_files:`).
         case textFiles(folder: String)
-        /// A named preset that knows a CRM's tables (`preset:`), reading `database`.
+        /// A named preset that knows a CRM's tables (`preset:`), reading `database` or ``SourceSpec/live``.
         case preset(name: String)
+        /// A live MySQL/MariaDB database (`mysql: URL`), read through `table` or `query`.
+        case mysql(url: String)
+        /// A live PostgreSQL database (`postgresql: URL`), read through `table` or `query`.
+        case postgresql(url: String)
 
         /// The manifest key that selects this kind.
         public var manifestKey: String {
@@ -22,6 +26,8 @@ public struct SourceSpec: Sendable, Equatable {
             case .csv: return "csv"
             case .textFiles: return "text_files"
             case .preset: return "preset"
+            case .mysql: return "mysql"
+            case .postgresql: return "postgresql"
             }
         }
     }
@@ -60,6 +66,9 @@ public struct SourceSpec: Sendable, Equatable {
     public var encoding: String?
     /// The database a preset reads (preset; absolute).
     public var database: String?
+    /// The live database a `mysql:`/`postgresql:` source reads, or a preset reads instead of
+    /// `database` (with `password_env:`).
+    public var live: LiveDatabase? = nil
     /// The root the records' paths belong to (absolute; one of the manifest's root paths).
     public var root: String?
     /// A column that `attache rewrite` sets to the new location of the path the `file`

@@ -10,7 +10,9 @@ public enum Presets {
 
     /// Expands a preset into a plan. `columnsOf` tells which columns a table has (to pick a variant).
     public static func plan(_ spec: SourceSpec, preset: String, columnsOf: (String) -> [String]?) -> Result<SourcePlan, PresetError> {
-        guard let database = spec.database else { return .failure(PresetError(message: "preset '\(preset)' needs 'database:'")) }
+        guard let database = spec.live?.url ?? spec.database else {
+            return .failure(PresetError(message: "preset '\(preset)' needs 'database:' (or 'mysql:'/'postgresql:')"))
+        }
         guard let root = spec.root else {
             return .failure(PresetError(message: "preset '\(preset)' needs 'root:' — the root that holds the CRM's files"))
         }
@@ -20,7 +22,8 @@ public enum Presets {
             (columnsOf(table)?.contains(column) ?? false) ? "\(alias).\(column) AS \(name)" : "NULL AS \(name)"
         }
         func sqlite(_ query: String, key: [String], file: String, deleted: String?, modified: String?, note: String) -> SourcePlan {
-            SourcePlan(name: spec.name, input: .sqlite(database: database, table: nil, query: query), key: key,
+            SourcePlan(name: spec.name, input: spec.live.map { .live(database: $0, table: nil, query: query) }
+                           ?? .sqlite(database: database, table: nil, query: query), key: key,
                        template: RecordTemplate(file), textColumns: [], base: root, deleted: deleted, modified: modified, note: note)
         }
         switch preset {
@@ -74,6 +77,9 @@ public enum Presets {
                 """, key: ["id"], file: "{file}", deleted: "deleted", modified: "modified", note: "data/upload"))
         case "salesforce":
             // A Salesforce data export: Attachment.csv beside an Attachments/ folder of files named by Id.
+            if spec.live != nil {
+                return .failure(PresetError(message: "preset 'salesforce' reads a data export's Attachment.csv: give it with 'database:'"))
+            }
             return .success(SourcePlan(name: spec.name, input: .csv(file: database, delimiter: spec.delimiter, encoding: spec.encoding),
                                        key: ["Id"], template: RecordTemplate("Attachments/{Id}"), textColumns: [], base: root,
                                        deleted: nil, modified: "LastModifiedDate",
@@ -83,5 +89,11 @@ public enum Presets {
         }
     }
 
-    public struct PresetError: Error, Sendable, Equatable { public let message: String }
+    public struct PresetError: Error, Sendable, Equatable {
+        public let message: String
+        /// The live database's error when the preset could not look at its tables (connection,
+        /// password, permission): reported as that, with its exit code.
+        public var source: SourceError? = nil
+        public init(message: String, source: SourceError? = nil) { self.message = message; self.source = source }
+    }
 }

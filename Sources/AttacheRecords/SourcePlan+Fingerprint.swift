@@ -1,5 +1,8 @@
 import AttacheModel
 import AttacheSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension SourcePlan {
     /// The version of ``definitionText``'s format. Change it only with the format: a new
@@ -26,6 +29,8 @@ extension SourcePlan {
             kind = "csv"; file = f; delimiter = d.map { String($0) }; encoding = e
         case .textFiles(let f, let e):
             kind = "text_files"; folder = f; encoding = e
+        case .live(let d, let t, let q):
+            kind = d.engine.rawValue; database = d.url; table = t; query = q
         }
         var lines = [
             "attache source definition \(Self.definitionVersion)",
@@ -45,7 +50,11 @@ extension SourcePlan {
     /// (``definitionText``), then one line `stat PATH:SIZE:SECONDS.NANOSECONDS` for each file
     /// it reads (a database and its `-wal`; a CSV file; every entry below a folder of text
     /// files, hidden ones too, links not followed) that exists.
-    public var fingerprint: String {
+    public var fingerprint: String { fingerprint(reading: nil) }
+
+    /// The fingerprint, with a live source's row stamp taken through `reader` (in the snapshot
+    /// it reads) when it is the opened source; see ``fingerprint``.
+    public func fingerprint(reading reader: (any RecordSource)?) -> String {
         var lines = [definitionText]
         func stamp(_ path: RawPath) {
             guard case .success(let st) = RawFile.status(of: path, followLinks: false) else { return }
@@ -60,6 +69,18 @@ extension SourcePlan {
             var paths: [RawPath] = []
             Self.collect(RawPath(folder), into: &paths)
             for p in paths.sorted() { stamp(p) }
+        case .live(let database, let table, let query):
+            let live = reader as? LiveRecordSource
+                ?? (try? LiveRecordSource(name: name, database: database, table: table, query: query, key: key,
+                                          deleted: deleted, modified: modified))
+            if let rows = live?.stamp() {
+                lines.append("rows \(rows)")
+            } else {
+                // Not cheaply fingerprinted: a line that never repeats, so the source is read every time.
+                var now = timespec()
+                clock_gettime(CLOCK_REALTIME, &now)
+                lines.append("unstamped \(now.tv_sec).\(now.tv_nsec)")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -8,6 +8,8 @@ public struct SourcePlan: Sendable, Equatable {
         case sqlite(database: String, table: String?, query: String?)
         case csv(file: String, delimiter: Character?, encoding: String?)
         case textFiles(folder: String, encoding: String?)
+        /// A live MySQL/MariaDB or PostgreSQL database (``LiveRecordSource``).
+        case live(database: AttacheConfig.LiveDatabase, table: String?, query: String?)
     }
     public var name: String
     public var input: Input
@@ -49,8 +51,19 @@ extension SourcePlan {
         case .textFiles(let folder):
             self.init(name: spec.name, input: .textFiles(folder: folder, encoding: spec.encoding), key: [],
                       template: nil, textColumns: ["text"], base: spec.base ?? spec.root, deleted: nil, modified: nil, note: nil)
+        case .mysql, .postgresql:
+            self.init(name: spec.name, input: .live(database: spec.live!, table: spec.table, query: spec.query), key: spec.key,
+                      template: spec.file.flatMap(RecordTemplate.init), textColumns: spec.text, base: spec.base ?? spec.root,
+                      deleted: spec.deleted, modified: spec.modified, note: nil)
         case .preset(let preset):
-            let probe = spec.database.flatMap { SQLiteRecordSource.tableColumns(database: $0) }
+            let probe: [String: [String]]?
+            if let live = spec.live {
+                do { probe = try LiveRecordSource.tableColumns(live, source: spec.name) } catch {
+                    throw Presets.PresetError(message: error.message, source: error)
+                }
+            } else {
+                probe = spec.database.flatMap { SQLiteRecordSource.tableColumns(database: $0) }
+            }
             self = try Presets.plan(spec, preset: preset, columnsOf: { probe?[$0] }).get()
             self.preset = preset
         }
@@ -75,6 +88,9 @@ extension SourcePlan {
                                        delimiter: delimiter, encoding: encoding)
         case .textFiles(let folder, let encoding):
             return try TextFilesSource(name: name, folder: folder, encoding: encoding)
+        case .live(let database, let table, let query):
+            return try LiveRecordSource(name: name, database: database, table: table, query: query, key: key,
+                                        deleted: deleted, modified: modified)
         }
     }
 
@@ -84,6 +100,7 @@ extension SourcePlan {
         case .sqlite(let db, _, _): return db
         case .csv(let f, _, _): return f
         case .textFiles(let f, _): return f
+        case .live(let d, _, _): return d.url
         }
     }
 }

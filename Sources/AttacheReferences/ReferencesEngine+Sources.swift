@@ -17,6 +17,7 @@ extension ReferencesEngine {
         do {
             plan = try SourcePlan(spec)
         } catch {
+            if let source = error.source { throw source }
             throw ReferencesError.preset(source: spec.name, message: error.message)
         }
         let source = try plan.open()

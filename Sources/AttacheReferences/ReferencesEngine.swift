@@ -50,7 +50,7 @@ public enum ReferencesEngine {
         var unchanged: [Int64: SourcePlan] = [:]
 
         for (index, source) in prepared.enumerated() {
-            let fingerprint = source.plan.fingerprint
+            let fingerprint = source.plan.fingerprint(reading: source.reader)
             // A source with a relative base is read again after a scan: where its prose paths
             // start was chosen with the catalog (the longest start naming a scanned file).
             let rescanned = source.plan.relativeBase != nil && previousScan != currentScan

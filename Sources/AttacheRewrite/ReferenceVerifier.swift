@@ -62,7 +62,7 @@ public final class ReferenceVerifier {
             var tally = SourceTally(name: output.source)
             tally.attention = (counts[output.source] ?? [:]).filter { $0.key.needsAttention }.values.reduce(0, +)
             var positions = Set<String>()
-            if output.format == "csv" {
+            if ["csv", "mysql", "postgresql"].contains(output.format) {
                 try catalog.forEachRewriteAudit(run: run.id, source: output.source, outcomes: [.rewritten, .tombstoned, .unchanged]) { e in
                     positions.insert(e.recordID ?? e.recordPosition)
                 }
@@ -159,56 +159,6 @@ public final class ReferenceVerifier {
         case .success(let hash):
             guard let expected else { return "attache has no hash recorded for '\(path)'" }
             return hash == expected ? nil : "'\(path)' in the target does not have the content attache wrote (SHA-256 differs)"
-        }
-    }
-}
-
-/// The values of a rewritten output, by record: SQLite rows by rowid, CSV records by
-/// position (read once, keeping only the records asked for), text files by relative path.
-final class OutputValues {
-    private let sqlite: SQLiteValueReader?
-    private let output: RewriteOutputRecord
-    private var csvRecords: [String: [String: String]] = [:]
-    private var textCache: (String, String?)?
-
-    private init(sqlite: SQLiteValueReader?, output: RewriteOutputRecord) { self.sqlite = sqlite; self.output = output }
-
-    static func open(_ output: RewriteOutputRecord, positions: Set<String>) throws -> OutputValues {
-        switch output.format {
-        case "sqlite": return OutputValues(sqlite: try SQLiteValueReader(path: output.path, source: output.source), output: output)
-        case "csv":
-            let values = OutputValues(sqlite: nil, output: output)
-            let parts = output.options.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-            let source = try CSVRecordSource(name: output.source, file: output.path, key: [], deleted: nil, modified: nil,
-                                             delimiter: parts.first.flatMap { $0.first },
-                                             encoding: parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil)
-            try source.forEachRecord({ r in if positions.contains(r.position) { values.csvRecords[r.position] = r.fields } },
-                                     problem: { _ in })
-            return values
-        case "text_files": return OutputValues(sqlite: nil, output: output)
-        default: throw RewriteError(.missingInput, "the catalog records an output of an unknown kind '\(output.format)'")
-        }
-    }
-
-    func value(recordID: String?, position: String, column: String) -> String? {
-        switch output.format {
-        case "sqlite":
-            guard let sqlite, let id = recordID.flatMap(Int64.init) else { return nil }
-            return sqlite.value(table: output.options, column: column, rowID: id)
-        case "csv":
-            return csvRecords[recordID ?? position]?[column]
-        default:
-            let relative = recordID ?? position
-            if let (cached, text) = textCache, cached == relative { return text }
-            let path = OutputPaths.join(output.path, relative)
-            let bytes = try? TextSourceRewrite.read(path, source: output.source)
-            var text: String?
-            if let bytes, case .success(let d) = TextEncoding.decode(bytes, declared: output.options.isEmpty ? nil : output.options,
-                                                                    sniffHTML: TextFilesSource.looksLikeHTML(relative, bytes)) {
-                text = d.text
-            }
-            textCache = (relative, text)
-            return text
         }
     }
 }

@@ -148,7 +148,9 @@ public final class RewriteEngine: @unchecked Sendable {
             outcome.note = "never read by 'attache refs': nothing to rewrite (run attache refs)"
             return outcome
         }
-        if stored != plan.fingerprint {
+        let now = plan.fingerprint
+        // A live source without `modified` has no stamp to compare (it is read every time).
+        if stored != now && !now.contains("\nunstamped ") {
             warnings.append("source '\(plan.name)' changed since 'attache refs' read it: records that changed are refused "
                 + "(listed), the rest is rewritten; run attache refs again to rewrite them too")
         }
@@ -167,6 +169,14 @@ public final class RewriteEngine: @unchecked Sendable {
                                         audit: audit).run()
         case .textFiles(let folder, let encoding):
             return try TextSourceRewrite(engine: self, input: input, folder: folder, encoding: encoding, audit: audit).run()
+        case .live(let database, let table, _):
+            guard let table else {
+                try auditOnly(plan.name, designated: input.designatedColumn, audit: audit,
+                              why: "a query source's values cannot be written back: read its table with `table:` to rewrite it")
+                outcome.note = "a query source: its references are in the link table only"
+                return outcome
+            }
+            return try LiveSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit).run(script: &script)
         }
     }
 

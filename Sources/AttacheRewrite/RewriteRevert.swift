@@ -95,6 +95,8 @@ public final class RewriteRevert {
             } else {
                 try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
             }
+        case "mysql", "postgresql":
+            try LiveRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
         default:
             try FileRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
         }

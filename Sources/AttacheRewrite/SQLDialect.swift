@@ -158,6 +158,18 @@ struct SQLSpelling {
         }
     }
 
+    /// The session settings the spelled values rely on (the scripts' preamble; attache's own
+    /// connections run them too).
+    static func sessionSettings(_ dialect: SQLDialect) -> [String] {
+        switch dialect {
+        case .sqlite: return []
+        case .mysql:
+            return ["SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'NO_BACKSLASH_ESCAPES', 'STRICT_ALL_TABLES')",
+                    "SET NAMES utf8mb4"]
+        case .postgresql: return ["SET standard_conforming_strings = on", "SET client_encoding = 'UTF8'"]
+        }
+    }
+
     /// A control character (Unicode category Cc: U+0000–U+001F, U+007F–U+009F).
     static func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (0x7F...0x9F).contains(s.value) }
 

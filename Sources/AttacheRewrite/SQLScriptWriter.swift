@@ -142,11 +142,10 @@ public struct SQLScriptWriter<Forward: TextSink, Revert: TextSink> {
         case .sqlite:
             lines += ["", "BEGIN;"]
         case .mysql:
-            lines += ["-- (values are compared as bytes: MySQL's usual collations ignore case and trailing spaces)", "",
-                      "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'NO_BACKSLASH_ESCAPES', 'STRICT_ALL_TABLES');",
-                      "SET NAMES utf8mb4;", "START TRANSACTION;"]
+            lines += ["-- (values are compared as bytes: MySQL's usual collations ignore case and trailing spaces)", ""]
+                + SQLSpelling.sessionSettings(dialect).map { $0 + ";" } + ["START TRANSACTION;"]
         case .postgresql:
-            lines += ["", "SET standard_conforming_strings = on;", "SET client_encoding = 'UTF8';", "BEGIN;"]
+            lines += [""] + SQLSpelling.sessionSettings(dialect).map { $0 + ";" } + ["BEGIN;"]
         }
         return lines.joined(separator: "\n") + "\n"
     }

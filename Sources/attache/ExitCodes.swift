@@ -1,6 +1,7 @@
 import AttacheCatalog
 import AttacheConfig
 import AttachePolicy
+import AttacheRecords
 import AttacheReferences
 import AttacheScan
 
@@ -26,8 +27,25 @@ enum Exit: Int32 {
     case badInput = 65
     /// An input does not exist: the manifest, the catalog, a root.
     case noInput = 66
+    /// A live database does not answer (refused, timed out, connection lost).
+    case unavailable = 69
+    /// A live database refused the user: wrong user or password, a missing privilege.
+    case noPermission = 77
     /// Interrupted (Ctrl-C); what was done is committed and the next run resumes.
     case interrupted = 130
+}
+
+extension Exit {
+    /// The exit code of a source that cannot be read, by what went wrong.
+    static func of(_ kind: SourceError.Kind) -> Exit {
+        switch kind {
+        case .notFound: return .noInput
+        case .unreadable: return .failure
+        case .connection: return .unavailable
+        case .authentication, .permission: return .noPermission
+        default: return .badInput
+        }
+    }
 }
 
 /// An error the command reports to the user and the code it exits with.
@@ -71,7 +89,7 @@ struct Failure: Error {
         case .notScanned: self.init(e.description, exit: .noInput)
         case .catalog(let c): self.init(c)
         case .source(let s):
-            self.init(e.description, exit: s.kind == .notFound ? .noInput : (s.kind == .unreadable ? .failure : .badInput))
+            self.init(e.description, exit: Exit.of(s.kind))
         default: self.init(e.description, exit: .badInput)
         }
     }

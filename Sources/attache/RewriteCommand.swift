@@ -130,7 +130,8 @@ struct RewriteCommand: ParsableCommand {
         var inputs: [RewriteEngine.SourceInput] = []
         for spec in manifest.sources {
             do { inputs.append(.init(plan: try SourcePlan(spec), designatedColumn: spec.rewriteColumn)) } catch {
-                throw Failure("source '\(spec.name)': \(error.message)", exit: .badInput)
+                throw Failure(error.source?.description ?? "source '\(spec.name)': \(error.message)",
+                              exit: error.source.map { Exit.of($0.kind) } ?? .badInput)
             }
         }
         let output = out ?? (URL(fileURLWithPath: common.catalogPath(manifest)).deletingLastPathComponent().path + "/rewritten")

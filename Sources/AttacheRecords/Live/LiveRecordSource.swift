@@ -1,4 +1,5 @@
 import AttacheConfig
+import AttacheModel
 
 /// Records from a table or a read-only query of a live MySQL/MariaDB or PostgreSQL database,
 /// streamed through one read-only connection and one consistent snapshot (``LiveConnection``).
@@ -20,7 +21,9 @@ public final class LiveRecordSource: RecordSource {
     /// The table read (nil for a query), as the server spells it.
     public let table: String?
     let connection: any LiveConnection
-    private let roles: SourceRoleColumns
+    let roles: SourceRoleColumns
+    /// The table's primary key columns (empty for a query, or a table without one).
+    public let primaryKey: [String]
 
     /// Connects read-only and checks the table or query and the named columns.
     /// - Throws: a fatal ``SourceError``: `.badOption` (not exactly one of table/query), the
@@ -73,9 +76,10 @@ public final class LiveRecordSource: RecordSource {
         }
         roles = try SourceRoleColumns(key: key, deleted: deleted, modified: modified, columns: columns,
                                       caseInsensitive: true, source: name, file: database.url, what: what)
+        var primary: [String] = []
         if let table = self.table {
             var terms = roles.key.map { columns[$0] }
-            let primary = try connection.primaryKey(of: table)
+            primary = try connection.primaryKey(of: table)
             if primary.isEmpty {
                 terms += columns.filter { !terms.contains($0) }
             } else {
@@ -83,6 +87,7 @@ public final class LiveRecordSource: RecordSource {
             }
             if !terms.isEmpty { sql += " ORDER BY " + terms.map(connection.quoted).joined(separator: ", ") }
         }
+        self.primaryKey = primary
         self.name = name
         self.database = database
         self.columns = columns
@@ -114,6 +119,17 @@ public final class LiveRecordSource: RecordSource {
                                   modified: modified, position: position))
         })
         try connection.commit()
+    }
+
+    /// The declared maximum length (characters) of the table's `VARCHAR(n)`/`CHAR(n)` columns.
+    public func declaredLengths() throws(SourceError) -> [String: Int] {
+        guard let table else { return [:] }
+        return try connection.declaredLengths(of: table)
+    }
+
+    /// How the rewrite names a row of a live table in its audit: its key values as a JSON array.
+    public static func recordID(key: [String]) -> String {
+        "[" + key.map(JSONText.string).joined(separator: ",") + "]"
     }
 
     /// A MySQL `BIT(1)` value arrives as one raw byte: 0 or 1.

@@ -1,0 +1,110 @@
+import AttacheConfig
+import AttacheModel
+import AttacheRecords
+import AttacheSystem
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A live source's own pair of scripts (`<source>.<dialect>.sql` and its `.revert.sql`), both
+/// appearing whole when finished, or not at all.
+struct LiveScripts {
+    let forwardPath: String
+    let revertPath: String
+    private var writer: SQLScriptWriter<AtomicTextSink, AtomicTextSink>
+    /// `UPDATE` statements written.
+    var statements: Int { writer.summary.statements }
+
+    init(folder: String, source: String, dialect: SQLDialect, header: [String]) throws {
+        forwardPath = OutputPaths.join(folder, "\(source).\(dialect.rawValue).sql")
+        revertPath = SQLScriptFiles.revertPath(forwardPath)
+        let forward = try AtomicTextSink(path: forwardPath)
+        let revert = try AtomicTextSink(path: revertPath)
+        writer = SQLScriptWriter(dialect: dialect, forward: forward, revert: revert,
+                                 header: header + ["revert script: " + revertPath])
+    }
+
+    mutating func add(_ change: RowChange) throws(SQLScriptError) { try writer.add(change) }
+
+    /// Ends both scripts and names them (the revert script first).
+    mutating func finish() throws {
+        writer.finish()
+        try writer.revert.close()
+        try writer.forward.close()
+    }
+
+    func discard() {
+        writer.forward.discard()
+        writer.revert.discard()
+    }
+}
+
+/// Runs a script attache wrote (``SQLScriptWriter``: one statement a line, comments on their
+/// own lines, one transaction) on a live database, statement by statement, so that each
+/// guarded `UPDATE` is checked: it must find exactly one row. If any finds none — the row no
+/// longer holds what was read, someone changed it — the transaction is rolled back before its
+/// `COMMIT` and nothing is written.
+struct LiveScriptRunner {
+    let database: LiveDatabase
+    let source: String
+    /// Test seam: called before each UPDATE with its ordinal (from 1).
+    nonisolated(unsafe) static var beforeUpdate: ((Int) -> Void)?
+
+    /// - Returns: the number of `UPDATE`s run.
+    @discardableResult
+    func run(_ path: String, statements expected: Int? = nil) throws -> Int {
+        guard let file = fopen(path, "r") else {
+            throw failure("cannot read the script \(path) it should run: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        let connection = try LiveConnector.open(database, source: source, readOnly: false)
+        defer { connection.close() }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        var note = ""
+        var updates = 0
+        var missed: [String] = []
+        var committed = false
+        do {
+            while getline(&line, &capacity, file) >= 0, let line {
+                var text = String(cString: line)
+                while let last = text.last, last == "\n" || last == "\r" { text.removeLast() }
+                if text.isEmpty { continue }
+                if text.hasPrefix("--") { note = String(text.dropFirst(2)).trimmingPrefix(" ").description; continue }
+                if text.hasSuffix(";") { text.removeLast() }
+                if text == "COMMIT" {
+                    guard missed.isEmpty else { break }
+                    if let expected, expected != updates {
+                        throw failure("the script \(path) holds \(updates) UPDATEs, \(expected) were written: it was changed; nothing was written")
+                    }
+                    try connection.commit()
+                    committed = true
+                    break
+                }
+                if text.hasPrefix("UPDATE ") {
+                    updates += 1
+                    Self.beforeUpdate?(updates)
+                    if try connection.execute(text) != 1, missed.count < 1_000_000 { missed.append(note) }
+                } else {
+                    _ = try connection.execute(text)
+                }
+            }
+            guard committed else {
+                try? connection.rollback()
+                if missed.isEmpty { throw failure("the script \(path) ends without COMMIT: it is incomplete; nothing was written") }
+                throw failure("\(missed.count) of the \(updates) changed values no longer held what was read a moment before "
+                    + "(someone changed them meanwhile; first: \(missed[0])): the transaction was rolled back and nothing was written. "
+                    + "Run attache refs, then attache rewrite --in-place again")
+            }
+        } catch {
+            try? connection.rollback()
+            throw error
+        }
+        return updates
+    }
+
+    private func failure(_ message: String) -> SourceError {
+        SourceError(kind: .unreadable, source: source, file: database.url, position: nil, message: message, fatal: true)
+    }
+}
