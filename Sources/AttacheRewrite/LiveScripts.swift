@@ -47,8 +47,15 @@ struct LiveScripts {
 struct LiveScriptRunner {
     let database: LiveDatabase
     let source: String
-    /// Test seam: called before each UPDATE with its ordinal (from 1).
-    nonisolated(unsafe) static var beforeUpdate: ((Int) -> Void)?
+    /// Test seam (Documentation/Architecture.md): with `ATTACHE_FAULT_LIVE_SCRIPT_GATE=PATH`,
+    /// waits (at most 60 s) before running a script until PATH exists, so a test can change a
+    /// row between the read and the writes. Not for users.
+    static func gate() {
+        guard let path = getenv("ATTACHE_FAULT_LIVE_SCRIPT_GATE").map({ String(cString: $0) }), !path.isEmpty else { return }
+        let note = Array("fault seam: waiting for \(path)\n".utf8)
+        _ = note.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        for _ in 0..<600 where access(path, F_OK) != 0 { usleep(100_000) }
+    }
 
     /// - Returns: the number of `UPDATE`s run.
     @discardableResult
@@ -57,6 +64,7 @@ struct LiveScriptRunner {
             throw failure("cannot read the script \(path) it should run: \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
+        Self.gate()
         let connection = try LiveConnector.open(database, source: source, readOnly: false)
         defer { connection.close() }
         var line: UnsafeMutablePointer<CChar>?
@@ -84,7 +92,6 @@ struct LiveScriptRunner {
                 }
                 if text.hasPrefix("UPDATE ") {
                     updates += 1
-                    Self.beforeUpdate?(updates)
                     if try connection.execute(text) != 1, missed.count < 1_000_000 { missed.append(note) }
                 } else {
                     _ = try connection.execute(text)
