@@ -30,6 +30,9 @@ struct RewriteCommand: ParsableCommand {
                                               links.csv / links.json: the composed
                                               references, for the new CRM's importer
               attache rewrite --in-place      the sources themselves, after a backup
+                                              (a live MySQL/PostgreSQL table: its
+                                              scripts run in one checked transaction;
+                                              without --in-place, only the scripts)
               attache rewrite --sql f.sql --dialect mysql
                                               UPDATE scripts (and f.revert.sql)
               attache rewrite --revert        undo the latest run, byte for byte
@@ -40,7 +43,9 @@ struct RewriteCommand: ParsableCommand {
             references were refused (the record changed) or failed (too long for
             the column, not in the encoding) · 64 no
             target.address · 65 a source cannot be read · 66 no catalog, nothing
-            applied, nothing to revert · 74 the output cannot be written.
+            applied, nothing to revert · 74 the output cannot be written · 69/77 a
+            preset's live database does not answer / refuses the user (another source
+            that cannot be read is noted, and the exit is 3).
             """)
 
     @OptionGroup var common: CommonOptions
