@@ -56,7 +56,8 @@ public struct PostgreSQLTestServer: Sendable {
 
     /// Creates a role that can log in with `password` (dropped first if it exists).
     public func createRole(_ name: String, password: String) throws {
-        try psql("DROP ROLE IF EXISTS \(name); CREATE ROLE \(name) LOGIN PASSWORD '\(password)'", database: "postgres")
+        try psql("DROP ROLE IF EXISTS \(name); CREATE ROLE \(name) LOGIN PASSWORD '\(password.replacingOccurrences(of: "'", with: "''"))'",
+                 database: "postgres")
     }
 
     /// Runs `sql` with psql as the superuser, stopping at the first error.
