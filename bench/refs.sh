@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # bench/refs.sh — extraction + resolution of references, side by side with grep, in one run.
 #
-#   bash bench/refs.sh [--records N] [--runs R] [--data DIR] [--attache PATH] [--skip-build]
+#   bash bench/refs.sh [--records N] [--runs R] [--data DIR] [--attache PATH] [--skip-build] [--no-live]
 #
 # Builds (once) N records in a SQLite table, every record naming its file in a column and half
 # carrying an HTML body with a link (1.5 references a record), over a root of 2,000 files. Then,
 # R times, interleaved: `attache refs` on a fresh catalog (extract, resolve, store every
 # reference), and `grep -oE` finding the same paths in a text dump of the same records. Prints
 # medians, references/s and the ratio, and peak memory at N and N/10 records (memory must stay
-# flat in the number of records). Timings are reported, never asserted. See bench/README.md.
+# flat in the number of records). Then the same records from live MariaDB and PostgreSQL
+# servers (bench/refs_live.sh; --no-live skips them). Timings are reported, never asserted.
+# See bench/README.md.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 BENCH_NAME=refs.sh
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, RUNS/DATA/ATTACHE/SKIP_BUILD defaults, note/die/have
 RECORDS=1000000
+LIVE=1
+LIVE_OUT=()
+# shellcheck source=bench/refs_live.sh
+. "$(dirname "$0")/refs_live.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) RECORDS=$2; shift 2 ;;
@@ -22,7 +28,8 @@ while [ $# -gt 0 ]; do
     --data) DATA=$2; shift 2 ;;
     --attache) ATTACHE=$2; shift 2 ;;
     --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --no-live) LIVE=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) note "unknown option $1"; exit 64 ;;
   esac
 done
@@ -78,6 +85,7 @@ rss() { # dir → KB of the refs run
   tail -n 1 /tmp/refs-rss.$$; rm -f /tmp/refs-rss.$$
 }
 rb=$(rss "$BIG"); rs=$(rss "$SMALL")
+if [ "$LIVE" = 1 ]; then live_rows; fi
 
 echo "== attache refs benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $RUNS runs, $(nproc) cores =="
 printf '%-58s %10s %10s\n' "command" "median s" "ratio"
@@ -87,3 +95,4 @@ echo "references found: attache $refs_total, grep $grep_total"
 echo "references/s = $(echo "$refs_total / $ma" | bc) (target ≥ 200,000)"
 echo "attache / grep = $(printf '%.2f' "$(echo "$ma / $mg" | bc -l)") (target ≤ 2.0)"
 echo "peak RSS: $((rb / 1024)) MB at $RECORDS records, $((rs / 1024)) MB at $((RECORDS / 10)) records (flat: ×$(printf '%.2f' "$(echo "$rb / $rs" | bc -l)") for ×10 records)"
+for line in "${LIVE_OUT[@]}"; do echo "$line"; done
