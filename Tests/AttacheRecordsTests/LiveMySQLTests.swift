@@ -80,6 +80,13 @@ final class LiveMySQLTests: XCTestCase {
         XCTAssertEqual(count, 10_000)
         XCTAssertEqual(sum, 10_000 * 10_001 / 2)
         XCTAssertEqual(seen, [1: "K:\\docs\\1.pdf", 5000: "K:\\docs\\5000.pdf", 10000: "K:\\docs\\10000.pdf"])
+
+        // A consumer that stops early: its error comes through, and the connection stays usable.
+        struct Stop: Error {}
+        XCTAssertThrowsError(try connection.stream("SELECT id FROM big", columns: { _ in }, row: { _ in throw Stop() })) {
+            XCTAssertTrue($0 is Stop, "\($0)")
+        }
+        XCTAssertEqual(try rows(connection, "SELECT COUNT(*) FROM big"), [["10000"]])
     }
 
     func testNullIsNilAndEmptyIsEmpty() throws {
@@ -155,6 +162,8 @@ final class LiveMySQLTests: XCTestCase {
             let error = sourceError { _ = try connection.execute(write) }
             XCTAssertEqual(error?.kind, .notReadOnly, write)
         }
+        // Several statements in one are refused by the server (multi-statements are off).
+        XCTAssertEqual(sourceError { _ = try self.rows(connection, "SELECT 1; DELETE FROM notes") }?.kind, .badQuery)
         // Still refused after the read-only transaction ends: the session itself is read-only.
         try connection.commit()
         XCTAssertEqual(sourceError { _ = try connection.execute("UPDATE notes SET body = 'b.pdf'") }?.kind, .notReadOnly)
@@ -197,6 +206,29 @@ final class LiveMySQLTests: XCTestCase {
         XCTAssertEqual(error?.kind, .connection, "\(String(describing: box.error))")
         XCTAssertTrue(error?.message.contains("127.0.0.1:\(port)") ?? false, error?.message ?? "")
         XCTAssertTrue(error?.message.contains("connect_timeout=1") ?? false, error?.message ?? "")
+    }
+
+    func testNoServerAtTheSocketOrPortIsAConnectionError() throws {
+        let noSocket = sourceError { _ = try self.open("mysql://root@/\(self.db!)?socket=/nonexistent/mysqld.sock") }
+        XCTAssertEqual(noSocket?.kind, .connection)
+        XCTAssertTrue(noSocket?.message.contains("the socket /nonexistent/mysqld.sock") ?? false, noSocket?.message ?? "")
+        // A port nothing listens on: refused at once.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                _ = bind(listener, raw, length); _ = getsockname(listener, raw, &length)
+            }
+        }
+        Glibc.close(listener)  // the port is free again, and closed
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let refused = sourceError { _ = try self.open("mysql://root@127.0.0.1:\(port)/\(self.db!)?connect_timeout=5") }
+        XCTAssertEqual(refused?.kind, .connection)
+        XCTAssertTrue(refused?.message.contains("127.0.0.1:\(port)") ?? false, refused?.message ?? "")
+        XCTAssertEqual(sourceError { _ = try self.open(self.server.url(database: self.db, parameters: "connect_timeout=soon")) }?.kind, .badOption)
     }
 
     func testConnectionKilledMidStreamFailsTheStream() throws {
