@@ -5,9 +5,10 @@
 # `start` creates DIR/data with mariadb-install-db and runs mariadbd with --no-defaults (the
 # machine's /etc/mysql settings and its system server are not involved): a unix socket at
 # DIR/mysqld.sock and loopback TCP on a free port (127.0.0.1 only), pid file and log in DIR.
-# The superuser 'root' connects through the socket with no password (unix_socket
-# authentication: the tests run as root). When the tests run as root, the server runs as root
-# too (--user=root); otherwise as the invoking user. It waits until the server answers (at most
+# The superuser 'root' connects through the socket with no password: by unix_socket
+# authentication when the tests run as root (CI); otherwise root is created with an empty
+# password (a throwaway server on loopback only). The server runs as the invoking user
+# (--user=root when that is root). It waits until the server answers (at most
 # 30 s; then it prints the log's tail on stderr and fails). `stop` shuts it down
 # (mariadb-admin shutdown, then SIGTERM/SIGKILL to the pid) and waits for it to exit.
 set -uo pipefail
@@ -47,13 +48,17 @@ start() {
   installdb=$(find_binary mariadb-install-db mysql_install_db) || fail "mariadb-install-db not found (install mariadb-server: make test-deps)"
   server=$(find_binary mariadbd mysqld) || fail "mariadbd not found (install mariadb-server: make test-deps)"
   admin=$(find_binary mariadb-admin mysqladmin) || fail "mariadb-admin not found (install mariadb-client: make test-deps)"
+  # A second server on the same folder would fail to start while the first answers the ping.
+  [ ! -e "$dir/data" ] || { echo "mariadb.sh: $dir already holds a server's data; stop it and use a new folder" >&2; exit 1; }
   mkdir -p "$dir" || fail "cannot create $dir"
   chmod 755 "$dir"
   local user
   user=$(id -un)
-  # --auth-root-authentication-method=socket: root logs in through the socket as the unix
-  # user root (or as the invoking user's name when not root), no password.
-  if ! "$installdb" --no-defaults --user="$user" --datadir="$dir/data" --auth-root-authentication-method=socket \
+  # As root: 'root' logs in through the socket as the unix user root. Otherwise unix_socket
+  # would only admit a unix user named root, so root gets an empty password instead.
+  local auth=socket
+  [ "$(id -u)" = 0 ] || auth=normal
+  if ! "$installdb" --no-defaults --user="$user" --datadir="$dir/data" --auth-root-authentication-method=$auth \
        --skip-test-db --skip-name-resolve >"$dir/install.log" 2>&1; then
     cat "$dir/install.log" >&2
     fail "mariadb-install-db failed"

@@ -43,7 +43,7 @@ extension MySQLConnection {
                 + (names.isEmpty ? "" : " Databases this user sees: \(SourceNames.list(names))"))
         case 1044, 1142, 1143, 1227:
             return make(.permission, "user '\(userName)' may not read database '\(database.database)' (\(message)). "
-                + "Ask the DBA for: GRANT SELECT ON \(database.database).* TO '\(userName)'")
+                + "Ask the DBA for: GRANT SELECT ON `\(database.database)`.* TO '\(userName)'")
         case _ where Self.isConnectionError(errno):
             return make(.connection, "cannot connect to MySQL/MariaDB at \(serverAddress): \(message) "
                 + "(waited at most \(connectTimeout) s: connect_timeout=\(connectTimeout)). "
@@ -78,12 +78,12 @@ extension MySQLConnection {
                 + "sources are read only; \(what) tries to change the database")
         case 1044, 1142, 1143, 1227:
             return make(.permission, "user '\(userName)' lacks a privilege for \(what): \(message). "
-                + "Ask the DBA to grant it (e.g. GRANT SELECT ON \(database.database).* TO '\(userName)')")
+                + "Ask the DBA to grant it (e.g. GRANT SELECT ON `\(database.database)`.* TO '\(userName)')")
         case 1045:
             return make(.authentication, "\(message) (in \(what))")
         case _ where Self.isConnectionError(errno):
             return make(.connection, "the connection to MySQL/MariaDB at \(serverAddress) failed during \(what): \(message) "
-                + "(error \(errno); read_timeout=\(readTimeout) s). Nothing was read past this point; run again "
+                + "(error \(errno); read_timeout=\(readTimeout) s). The read stopped there; run again "
                 + "when the server is reachable.")
         default:
             return make(.badQuery, "MySQL/MariaDB refused \(what): \(message) (error \(errno))")
