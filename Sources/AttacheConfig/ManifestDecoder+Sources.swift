@@ -48,7 +48,7 @@ extension ManifestDecoder {
         for entry in m.entries {
             guard let kinds = ManifestDecoder.kindSpecificKeys[entry.key], !kinds.contains(kindKey) else { continue }
             throw YAMLDiagnostic(.schema, at: entry.keyLocation,
-                "'\(entry.key)' does not apply to \(m.what), which reads \(kindKey); it is for \(kinds.joined(separator: " and ")) sources")
+                "'\(entry.key)' does not apply to \(m.what), which reads \(kindKey); it is for \(Self.listing(kinds)) sources")
         }
         var spec = SourceSpec(name: name, kind: kind, line: m.node.location.line, column: m.node.location.column)
         spec.live = try live(m, kind: kind)
@@ -88,6 +88,11 @@ extension ManifestDecoder {
         }
         try checkCompleteness(spec, m)
         return spec
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func listing(_ items: [String]) -> String {
+        items.count <= 2 ? items.joined(separator: " and ") : items.dropLast().joined(separator: ", ") + " and " + items.last!
     }
 
     /// The one kind key the source gives, with its value.

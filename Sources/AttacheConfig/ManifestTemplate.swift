@@ -64,11 +64,11 @@ extension ManifestLoader {
         #     table: vtiger_modcomments
         #     key: [modcommentsid]
         #     text: [commentcontent]
-        #   - name: odoo
-        #     preset: odoo
-        #     postgresql: postgresql://attache_ro@/odoo?host=/var/run/postgresql
-        #     password_env: ODOO_DB_PASSWORD
-        #     root: /srv/odoo/filestore/odoo
+        #   - name: vtiger-live
+        #     preset: vtiger
+        #     mysql: mysql://attache_ro@127.0.0.1:3306/vtigercrm
+        #     password_env: VTIGER_DB_PASSWORD
+        #     root: /mnt/legacy/vtiger
         #   - name: salesforce-attachments
         #     csv: export/Attachment.csv
         #     key: [Id]

@@ -130,13 +130,13 @@ import Testing
 
     @Test(arguments: [
         ("sqlite: a.db\ntable: t\ntext: b\ndelimiter: ';'", 9, "'delimiter' does not apply to source 's', which reads sqlite; it is for csv sources"),
-        ("csv: a.csv\nfile: '{f}'\ntable: t", 8, "'table' does not apply to source 's', which reads csv; it is for sqlite sources"),
+        ("csv: a.csv\nfile: '{f}'\ntable: t", 8, "'table' does not apply to source 's', which reads csv; it is for sqlite, mysql and postgresql sources"),
         ("sqlite: a.db\ntable: t\ntext: b\nencoding: latin1", 9, "it is for csv and text_files sources"),
-        ("text_files: notes\nkey: id", 7, "'key' does not apply to source 's', which reads text_files; it is for sqlite and csv sources"),
+        ("text_files: notes\nkey: id", 7, "'key' does not apply to source 's', which reads text_files; it is for sqlite, mysql, postgresql and csv sources"),
         ("preset: vtiger\ndatabase: a.db\nfile: '{f}'", 8, "which reads preset"),
         ("csv: a.csv\nfile: '{f}'\ndatabase: a.db", 8, "it is for preset sources"),
         ("preset: vtiger\ndatabase: a.db\nrelative_base: /mnt/x", 8,
-         "'relative_base' does not apply to source 's', which reads preset; it is for sqlite and csv and text_files sources"),
+         "'relative_base' does not apply to source 's', which reads preset; it is for sqlite, mysql, postgresql, csv and text_files sources"),
     ])
     func keysThatDoNotApplyToTheKind(body: String, line: Int, fragment: String) {
         expectError(manifest(source: "name: s\n" + body), .schema, line: line, column: 5, fragment)

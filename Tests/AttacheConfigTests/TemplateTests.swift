@@ -45,9 +45,10 @@ import Testing
         let text = Self.uncommented()
         let m = try ManifestLoader.parse(yaml: text, file: manifestPath)
         #expect(m.roots.map(\.path) == ["/mnt/legacy/fileserver", "/mnt/legacy/vtiger"])
-        #expect(m.sources.map(\.name) == ["vtiger-attachments", "comments", "salesforce-attachments"])
+        #expect(m.sources.map(\.name) == ["vtiger-attachments", "comments", "vtiger-live", "salesforce-attachments"])
         #expect(m.sources.map(\.kind) == [.sqlite(database: "/srv/mig/crm.sqlite"), .sqlite(database: "/srv/mig/crm.sqlite"),
-                                          .csv(file: "/srv/mig/export/Attachment.csv")])
+                                          .preset(name: "vtiger"), .csv(file: "/srv/mig/export/Attachment.csv")])
+        #expect(m.sources[2].live?.engine == .mysql && m.sources[2].live?.passwordEnv == "VTIGER_DB_PASSWORD")
         #expect(m.sources[0].query?.hasPrefix("SELECT a.attachmentsid") == true)
         #expect(m.policy == "/srv/mig/policies/cloud-50gib.yaml")
         #expect(m.target == "/mnt/new-storage")
