@@ -22,7 +22,12 @@ public struct ReferenceWriter {
         let st = statement.sqliteStatement
         sqlite3_reset(st)
         func text(_ i: Int32, _ v: String?) {
-            if let v { sqlite3_bind_text(st, i, v, -1, sqliteTransient) } else { sqlite3_bind_null(st, i) }
+            guard var v else { sqlite3_bind_null(st, i); return }
+            // withUTF8 with the length: no NUL-terminated copy of each value (`utf8CString`).
+            v.withUTF8 { b in
+                guard let base = b.baseAddress, b.count > 0 else { _ = sqlite3_bind_text(st, i, "", 0, sqliteTransient); return }
+                _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(st, i, $0, Int32(b.count), sqliteTransient) }
+            }
         }
         func int(_ i: Int32, _ v: Int64?) {
             if let v { sqlite3_bind_int64(st, i, v) } else { sqlite3_bind_null(st, i) }
