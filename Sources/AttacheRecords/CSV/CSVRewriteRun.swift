@@ -133,8 +133,10 @@ final class CSVRewriteRun {
             if !value.utf8.elementsEqual(values[index].utf8) { changes[index] = value }
         }
         if changes.isEmpty { return row.bytes }
-        let edited = CSVFieldSpelling(delimiter: rewriter.delimiterByte).replacing(changes, in: row)
-        if let failure = CSVFieldSpelling.check(edited, delimiter: rewriter.delimiterByte, columns: columns,
+        let spelling = CSVFieldSpelling(delimiter: rewriter.delimiterByte)
+        let edited = spelling.replacing(changes, in: row)
+        if spelling.needsReadBack(changes, in: row),
+           let failure = CSVFieldSpelling.check(edited, delimiter: rewriter.delimiterByte, columns: columns,
                                                 expected: values, changes: changes) {
             return report(.unwritable, failure + "; the record is copied unchanged")
         }
