@@ -70,3 +70,36 @@ import Testing
         #expect(s.needsReadBack([0: ""], in: row("K:\\a.pdf\n")))
     }
 }
+
+/// The tokenizer's run-at-a-time path on contiguous bytes gives exactly the rows of its
+/// byte-at-a-time path, on random CSV text cut into random chunks.
+@Suite struct CSVTokenizerRunsTests {
+    static let pieces = ["a", "bc", "Смит", "合同", ",", ";", "\"", "\"\"", "\r", "\n", "\r\n", " ", "x\"y", "\"z", "é"]
+
+    func rows(_ chunks: [[UInt8]], contiguous: Bool) -> [String] {
+        var out: [String] = []
+        var t = CSVTokenizer(delimiter: UInt8(ascii: ","))
+        let emit = { (r: CSVRow) in
+            out.append("\(r.bytes)|\(r.breakStart)|" + r.fields.map { "\($0.range)/\($0.quoted)/\($0.value)" }.joined(separator: ";"))
+        }
+        for chunk in chunks {
+            if contiguous { t.feed(chunk[...], emit: emit) } else { t.feed(chunk.lazy.map { $0 }, emit: emit) }
+        }
+        let unclosed = t.finish(emit: emit)
+        out.append("unclosed \(unclosed)")
+        return out
+    }
+
+    @Test func runsAndBytesGiveTheSameRows() {
+        var rng = SplitMix64(seed: 1515)
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<rng.int(30) { text += rng.pick(Self.pieces) }
+            let bytes = Array(text.utf8)
+            var chunks: [[UInt8]] = []
+            var i = 0
+            while i < bytes.count { let n = 1 + rng.int(9); chunks.append(Array(bytes[i..<min(bytes.count, i + n)])); i += n }
+            #expect(rows(chunks, contiguous: true) == rows(chunks, contiguous: false), "\(text.debugDescription)")
+        }
+    }
+}
