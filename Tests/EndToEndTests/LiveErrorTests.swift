@@ -86,6 +86,15 @@ struct LiveErrorTests {
         let table = try m.run(["refs"])
         #expect(table.exitCode == 65 && table.stderr.contains("Did you mean 'memo'"), "\(table)")
 
+        // An unknown database (one letter off): exit 66, with the one meant.
+        let typo = String(m.database.dropLast()) + (m.database.hasSuffix("x") ? "y" : "x")
+        try m.manifest(url: m.server.url(typo))
+        let database = try m.run(["refs"])
+        #expect(database.exitCode == 66 && database.stderr.contains(m.database), "\(database)")
+        try m.manifest(url: m.server.url(m.database), "table: memo\ndeleted: gone")
+        let column = try m.run(["refs"])
+        #expect(column.exitCode == 65 && column.stderr.contains("'gone'"), "\(column)")
+
         try m.manifest(url: m.server.url(m.database), "query: SELECT id, body FROM memo; DELETE FROM memo")
         let write = try m.run(["refs"])
         #expect(write.exitCode == 65 && write.stderr.contains("more than one statement"), "\(write)")
