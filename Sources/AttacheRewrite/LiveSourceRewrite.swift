@@ -82,7 +82,6 @@ struct LiveSourceRewrite {
 
     private func rewriteRows(_ source: LiveRecordSource, identity: [String], own: inout LiveScripts?,
                              script: inout SQLScriptOutput?, outcome: inout RewriteSourceOutcome) throws {
-        let plan = input.plan
         let actualTable = source.table ?? table
         let feed = try ReferenceFeed(catalog: engine.catalog, source: name, target: engine.target, groupedByPosition: false)
         let editor = engine.makeEditor(source: name, html: false, designated: input.designatedColumn,
@@ -118,7 +117,6 @@ struct LiveSourceRewrite {
             try audit.add(edited.audit)
         }, problem: { _ in })
         try engine.auditGone(try feed.remaining(), source: name, audit: audit)
-        _ = plan
     }
 
     private func failure(_ message: String) -> SourceError {

@@ -155,28 +155,21 @@ public final class RewriteEngine: @unchecked Sendable {
                 + "(listed), the rest is rewritten; run attache refs again to rewrite them too")
         }
         switch plan.input {
-        case .sqlite(let database, let table, _):
-            guard let table else {
-                try auditOnly(plan.name, designated: input.designatedColumn, audit: audit,
-                              why: "a query source's values cannot be written back: read its table with `table:` to rewrite it")
-                outcome.note = "a query source: its references are in the link table only"
-                return outcome
-            }
+        case .sqlite(_, nil, _), .live(_, nil, _):
+            try auditOnly(plan.name, designated: input.designatedColumn, audit: audit,
+                          why: "a query source's values cannot be written back: read its table with `table:` to rewrite it")
+            outcome.note = "a query source: its references are in the link table only"
+            return outcome
+        case .sqlite(let database, let table?, _):
             return try SQLiteSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit)
                 .run(script: &script)
+        case .live(let database, let table?, _):
+            return try LiveSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit).run(script: &script)
         case .csv(let file, let delimiter, let encoding):
             return try CSVSourceRewrite(engine: self, input: input, file: file, delimiter: delimiter, encoding: encoding,
                                         audit: audit).run()
         case .textFiles(let folder, let encoding):
             return try TextSourceRewrite(engine: self, input: input, folder: folder, encoding: encoding, audit: audit).run()
-        case .live(let database, let table, _):
-            guard let table else {
-                try auditOnly(plan.name, designated: input.designatedColumn, audit: audit,
-                              why: "a query source's values cannot be written back: read its table with `table:` to rewrite it")
-                outcome.note = "a query source: its references are in the link table only"
-                return outcome
-            }
-            return try LiveSourceRewrite(engine: self, input: input, database: database, table: table, audit: audit).run(script: &script)
         }
     }
 
