@@ -16,6 +16,8 @@ struct Attache: ParsableCommand {
             SQLite file):
 
               attache init      write a commented attache.yaml
+              attache run       every stage below in order (--until plan: the trial
+                                a business reviews)
               attache scan      inventory every file under the roots (hash, type,
                                 problems)
               attache refs      resolve every path the records hold to a file
@@ -24,6 +26,8 @@ struct Attache: ParsableCommand {
               attache apply     carry the plan out: verified copies, archives,
                                 a journal that survives any crash, the mapping
               attache verify    re-hash the target: did everything arrive?
+              attache rewrite   point every reference in the records at the file's
+                                new home (copies, in place, or SQL for a DBA)
               attache report    what do we have? totals, types, years,
                                 duplicates, problems
               attache list KIND complete, sorted listings for spreadsheets and
@@ -36,11 +40,12 @@ struct Attache: ParsableCommand {
             For a quick look without a manifest: attache scan /mnt/share && attache report
 
             Exit codes: 0 ok · 1 failure · 3 finished with problems · 4 over quota · 5
-            verify found differences · 64 usage · 65 bad input · 66 input missing · 74
-            target cannot be written · 130 interrupted (Documentation/ExitCodes.md).
+            verify found differences · 64 usage · 65 bad input · 66 input missing · 69 a
+            live database does not answer · 74 target cannot be written · 77 a live
+            database refused the user · 130 interrupted (Documentation/ExitCodes.md).
             """,
         version: attacheVersion,
-        subcommands: [InitCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, RewriteCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
+        subcommands: [InitCommand.self, RunCommand.self, ScanCommand.self, RefsCommand.self, PlanCommand.self, ApplyCommand.self, VerifyCommand.self, RewriteCommand.self, ReportCommand.self, ListCommand.self, ExplainCommand.self])
 
     /// Sets the locale libarchive and libmagic need, then runs the command and maps its
     /// outcome to an exit code.

@@ -200,7 +200,7 @@ struct GoldenMask {
     /// `--help` of every command, as a user reads it at an 80-column terminal.
     @Test func helpOfEveryCommandMatchesItsGolden() throws {
         let s = Scratch("golden-help")
-        let commands = ["", "init", "scan", "refs", "plan", "apply", "verify", "report", "list", "explain"]
+        let commands = ["", "init", "scan", "refs", "plan", "apply", "verify", "rewrite", "run", "report", "list", "explain"]
         for command in commands {
             let args = command.isEmpty ? ["--help"] : [command, "--help"]
             let r = try CLI.run(args, cwd: s.path, env: ["COLUMNS": "80"])

@@ -1,0 +1,73 @@
+import AttacheTestSupport
+import Foundation
+import Testing
+
+/// `attache run`: every stage in order, `--until`, `--dry-run`, a failing stage stopping the
+/// run, the worst stage's exit code, and a second run doing nothing new.
+@Suite(.timeLimit(.minutes(3))) struct RunCommandTests {
+    /// The stage lines of the final table: stage → what it says.
+    func stages(_ r: RunResult) -> [String: String] {
+        var out: [String: String] = [:]
+        guard let table = r.stdout.range(of: "attache run:\n") else { return out }
+        for line in r.stdout[table.upperBound...].split(separator: "\n") {
+            let parts = line.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { out[String(parts[0])] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return out
+    }
+
+    @Test func untilPlanIsTheTrialAndWritesNothingOutsideTheCatalog() throws {
+        let m = try RewriteMigration("run-until")
+        let r = try m.run(["run", "--until", "plan", "-q"])
+        #expect(r.exitCode == 3, "\(r)")    // a record points at a missing file, on purpose
+        let s = stages(r)
+        #expect(s["plan"] == "done (exit 0)", "\(s)")
+        #expect(s["apply"] == "not asked (--until plan)", "\(s)")
+        #expect(!FileManager.default.fileExists(atPath: m.target))
+        #expect(!FileManager.default.fileExists(atPath: m.output))
+    }
+
+    @Test func dryRunShowsApplyAndChangesNothing() throws {
+        let m = try RewriteMigration("run-dry")
+        let r = try m.run(["run", "--dry-run"])
+        #expect(r.exitCode == 3, "\(r)")
+        let s = stages(r)
+        #expect(s["apply"] == "done (exit 0)" && s["verify"] == "not run (--dry-run)", "\(s)")
+        #expect(s["rewrite"]?.hasPrefix("not run: nothing is applied yet") == true, "\(s)")
+        #expect(r.stdout.contains("== attache apply --dry-run"), "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: m.target) && !FileManager.default.fileExists(atPath: m.output))
+    }
+
+    @Test func theWholeMigrationThenAgainWithNothingNew() throws {
+        let m = try RewriteMigration("run-all")
+        let r = try m.run(["run", "-q"])
+        #expect(r.exitCode == 3, "\(r)")    // the missing file, and a link too long for its column
+        let s = stages(r)
+        for stage in ["scan", "refs", "plan", "apply", "verify", "rewrite", "verify-references", "report"] {
+            #expect(s[stage]?.hasPrefix("done") == true, "\(stage): \(s)")
+        }
+        #expect(FileManager.default.fileExists(atPath: m.copy), "the rewritten copy")
+        #expect(r.stdout.contains("attache inventory"), "the report")
+        let rows = try RewriteMigration.rows(m.copy)
+        #expect(rows[1]?["body"]??.contains("\\\\NEWSRV\\crm\\") == true, "\(rows[1] ?? [:])")
+
+        let before = try sha256sum([m.target + "/share/Scans/scan 1.pdf"])
+        let again = try m.run(["run", "-q"])
+        #expect(again.exitCode == 3, "\(again)")
+        #expect(stages(again)["verify"] == "done (exit 0)")
+        #expect(try sha256sum([m.target + "/share/Scans/scan 1.pdf"]) == before)
+    }
+
+    @Test func aFailingStageStopsTheRunWithItsCode() throws {
+        let m = try RewriteMigration("run-fail")
+        let path = m.scratch.join("attache.yaml")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "policy: policy.yaml\n", with: "")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try m.run(["run", "-q"])
+        #expect(r.exitCode == 64, "\(r)")   // no policy anywhere: plan cannot run
+        let s = stages(r)
+        #expect(s["plan"] == "failed (exit 64): stopped (exit 64)", "\(s)")
+        #expect(s["apply"] == "not run (an earlier stage stopped the run)", "\(s)")
+        #expect(!FileManager.default.fileExists(atPath: m.target))
+    }
+}
