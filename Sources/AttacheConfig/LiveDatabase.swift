@@ -89,6 +89,8 @@ public struct LiveDatabase: Sendable, Equatable, Hashable {
             }
             port = p; hostPart = hostPart[..<c]
         }
+        // An IPv6 address is written in brackets ([::1]:3306); the clients want it without them.
+        if hostPart.hasPrefix("["), hostPart.hasSuffix("]") { hostPart = hostPart.dropFirst().dropLast() }
         host = hostPart.isEmpty ? nil : try Self.decoded(hostPart, in: url)
         database = try Self.decoded(path.split(separator: "/", omittingEmptySubsequences: false).first ?? "", in: url)
         guard !database.isEmpty else {

@@ -39,6 +39,13 @@ import Testing
         #expect(d.parameter("socket") == "/run/mysqld/mysqld.sock" && d.parameter("connect_timeout") == "3")
     }
 
+    @Test func ipv6HostsLoseTheirBrackets() throws {
+        let d = try LiveDatabase(engine: .mysql, url: "mysql://ro@[::1]:3307/crm")
+        #expect(d.host == "::1" && d.port == 3307 && d.database == "crm")
+        let p = try LiveDatabase(engine: .postgresql, url: "postgresql://ro@[fe80::1]/odoo")
+        #expect(p.host == "fe80::1" && p.port == nil)
+    }
+
     @Test func aPasswordInTheURLIsRefusedWithWhereToPutIt() {
         let e = expectError(manifest(source: "name: vt\nmysql: mysql://ro:secret@db/crm\ntable: t\ntext: x"), .schema, line: 6, column: 12,
                             "never write a password in the manifest", "password_env", "~/.my.cnf")
