@@ -77,7 +77,8 @@ test-deps:
 
 # A demo migration: five CRMs as they store attachments (vtiger, SuiteCRM, Odoo, EspoCRM,
 # Salesforce export), a Windows file share with real file types, duplicates and a few problems,
-# then every stage that exists. `scan`, `refs`, `apply` and `rewrite` exit 3 when they found problems: the
+# then `attache run --until plan` (the trial), the review spreadsheet, and `attache run` (every
+# stage). `scan`, `refs`, `apply` and `rewrite` exit 3 when they found problems: the
 # demo has some on purpose (a FIFO, a broken link, records pointing at nothing).
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
@@ -85,16 +86,12 @@ demo: build
 	@python3 demo/make_crm_fixtures.py $(DEMO) >/dev/null
 	@python3 demo/make_demo_tree.py $(DEMO)/legacy/fileserver/Archive >/dev/null
 	@$(DEMO_RUN) init --force attache-template.yaml
-	@$(DEMO_RUN) scan; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
-	@$(DEMO_RUN) refs; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
-	@$(DEMO_RUN) report
+	@echo "policy: ../../policies/cloud-50gib.yaml" >> $(DEMO)/attache.yaml
+	@$(DEMO_RUN) run --until plan; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list missing
-	@$(DEMO_RUN) plan --policy ../../policies/cloud-50gib.yaml --export review.csv; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
-	@$(DEMO_RUN) apply --to target --dry-run --first 5
-	@$(DEMO_RUN) apply --to target; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
-	@$(DEMO_RUN) verify --to target
-	@$(DEMO_RUN) rewrite; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
-	@$(DEMO_RUN) verify --references
+	@$(DEMO_RUN) plan --export review.csv; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
+	@$(DEMO_RUN) apply --dry-run --first 5
+	@$(DEMO_RUN) run; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list rewrites --attention
 	@echo; echo "Demo migration in $(DEMO); its new storage is $(DEMO)/target. attache is not installed:"
 	@echo "'make install' puts it on PATH (PREFIX=/usr/local), or use $(CURDIR)/$(BIN). Then try, in $(DEMO):"
