@@ -15,7 +15,7 @@ import Testing
         }
         let far = try CLI.run(["frobnicate"], cwd: s.path)
         #expect(far.exitCode == 64, "\(far)")
-        #expect(far.stderr.contains("unknown command 'frobnicate'; the commands are init, scan"), "\(far)")
+        #expect(far.stderr.contains("unknown command 'frobnicate'; the commands are init, run, scan"), "\(far)")
         // Real commands and options still reach ArgumentParser.
         #expect(try CLI.run(["help", "list"], cwd: s.path).exitCode == 0)
         #expect(try CLI.run(["--version"], cwd: s.path).exitCode == 0)
