@@ -57,6 +57,14 @@ struct LiveRewriteTests {
         let text = try String(contentsOfFile: forward, encoding: .utf8)
         #expect(text.contains("UPDATE") && text.contains("NEWSRV"), "\(text.prefix(600))")
 
+        // The DBA runs the script with the server's own client: the same values as the SQLite
+        // copy; then its revert script: every table as it was.
+        try live.server.sql(text, database: live.database)
+        #expect(try live.checksum() == expected.checksum, "the DBA's script gave other values than the SQLite copy")
+        let revertScript = try String(contentsOfFile: live.m.output + "/notes/notes.\(engine.rawValue).revert.sql", encoding: .utf8)
+        try live.server.sql(revertScript, database: live.database)
+        #expect(try live.checksum() == original, "the revert script did not restore the table")
+
         // In place: the same values as the SQLite copy got.
         let inPlace = try live.m.run(["rewrite", "--in-place"])
         #expect(inPlace.exitCode == expected.exit, "\(inPlace)")
