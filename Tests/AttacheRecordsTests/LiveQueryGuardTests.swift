@@ -34,6 +34,19 @@ import AttacheConfig
         #expect(problem("SELECT * FROM t FOR NO KEY UPDATE", .postgresql)?.kind == .notReadOnly)
     }
 
+    @Test func functionsWithEffectsBeyondTheQueryAreRefused() {
+        let kill = problem("SELECT pg_terminate_backend(pid) FROM pg_stat_activity", .postgresql)
+        #expect(kill?.kind == .notReadOnly && kill?.message.contains("ends another session") == true)
+        #expect(problem("SELECT lo_export(oid, '/tmp/x') FROM pg_largeobject_metadata", .postgresql)?.kind == .notReadOnly)
+        #expect(problem("SELECT set_config('default_transaction_read_only', 'off', false)", .postgresql)?.kind == .notReadOnly)
+        #expect(problem("SELECT LOAD_FILE('/etc/passwd') AS body")?.kind == .notReadOnly)
+        #expect(problem("select get_lock('crm', 10)")?.kind == .notReadOnly)
+        // Names that are not calls, and harmless functions, pass.
+        #expect(problem("SELECT id, load_file FROM t") == nil)
+        #expect(problem("SELECT id, SLEEP(0) FROM t") == nil)
+        #expect(problem("SELECT 'pg_terminate_backend(1)' AS text", .postgresql) == nil)
+    }
+
     @Test func severalStatementsOrNoneAreBadQueries() {
         let two = problem("SELECT 1; DELETE FROM t")
         #expect(two?.kind == .badQuery && two?.message.contains("more than one statement") == true)

@@ -11,7 +11,9 @@ import AttacheConfig
 ///   `SHOW`, `HANDLER`, `EXPLAIN ANALYZE` (which runs its statement) or a write;
 /// - without `INTO` (MySQL's `INTO OUTFILE`/`DUMPFILE` write files on the server; `INTO @var`
 ///   and PostgreSQL's `SELECT … INTO table` write too) and without row locks (`FOR UPDATE`,
-///   `FOR SHARE`, `FOR NO KEY UPDATE`, `LOCK IN SHARE MODE`), which would block the live CRM.
+///   `FOR SHARE`, `FOR NO KEY UPDATE`, `LOCK IN SHARE MODE`), which would block the live CRM;
+/// - without the functions whose effects reach past the query (``sideEffects``:
+///   `pg_terminate_backend`, `lo_export`, `set_config`, `LOAD_FILE`, `GET_LOCK`, …).
 /// A write hidden in a CTE (`WITH x AS (DELETE …) SELECT`) or in a function is refused by the
 /// server's read-only transaction, and reported the same way.
 enum LiveQueryGuard {
@@ -37,6 +39,10 @@ enum LiveQueryGuard {
                                        : "\(w) \(next) locks the rows it reads in the live database"
                 return (.notReadOnly, "\(what); a source query must only read. Nothing was sent to the server.")
             }
+            if next == "(", let effect = Self.sideEffects[w] {
+                return (.notReadOnly, "the query calls \(w.lowercased())(), which \(effect); a source query must only read. "
+                    + "Nothing was sent to the server.")
+            }
             if ["INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "CREATE", "DROP", "ALTER", "GRANT", "CALL"].contains(w),
                i > 0, words[i - 1] == "(" || words[i - 1] == "AS" {
                 return (.notReadOnly, "the query holds \(w) inside it; a source query must only read. Nothing was sent to the server.")
@@ -44,6 +50,19 @@ enum LiveQueryGuard {
         }
         return nil
     }
+
+    /// Functions a read-only transaction does not stop, whose effects reach past the query:
+    /// other sessions, the server's files and settings, locks held for the live CRM. (A user
+    /// with only SELECT cannot call most of them anyway; this refuses them for every user.)
+    static let sideEffects: [String: String] = [
+        "PG_TERMINATE_BACKEND": "ends another session", "PG_CANCEL_BACKEND": "cancels another session's query",
+        "PG_RELOAD_CONF": "reloads the server's settings", "PG_ROTATE_LOGFILE": "rotates the server's log",
+        "SET_CONFIG": "changes a setting", "LO_EXPORT": "writes a file on the server", "LO_IMPORT": "reads a server file into the database",
+        "PG_FILE_WRITE": "writes a file on the server", "DBLINK_EXEC": "runs a statement on another connection",
+        "DBLINK": "runs a query on another connection", "PG_ADVISORY_LOCK": "takes a lock", "PG_ADVISORY_XACT_LOCK": "takes a lock",
+        "LOAD_FILE": "reads a file on the server", "GET_LOCK": "takes a lock", "RELEASE_LOCK": "releases a lock",
+        "RELEASE_ALL_LOCKS": "releases locks", "SYS_EXEC": "runs a program on the server", "SYS_EVAL": "runs a program on the server",
+    ]
 
     /// The query's words in upper case and its `;` and `(`, with comments, literals and quoted
     /// identifiers left out.
