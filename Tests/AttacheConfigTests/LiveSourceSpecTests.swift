@@ -4,12 +4,6 @@ import Testing
 /// `mysql:` and `postgresql:` sources, presets on live databases, `password_env`, and the URL
 /// rules (never a password in the manifest).
 @Suite struct LiveSourceSpecTests {
-    func manifest(source body: String) -> String {
-        "version: 1\nroots:\n  - path: /mnt/legacy\nsources:\n  - " + body
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .joined(separator: "\n    ") + "\n"
-    }
-
     func source(_ body: String) throws -> SourceSpec {
         try ManifestLoader.parse(yaml: manifest(source: body), file: manifestPath).sources[0]
     }

@@ -3,13 +3,6 @@ import Testing
 
 /// `sources:` entries: kinds, the keys each kind takes, and their errors.
 @Suite struct SourceSpecTests {
-    /// A manifest whose only source is `body` (indented under `  - `), starting at line 5.
-    func manifest(source body: String) -> String {
-        "version: 1\nroots:\n  - path: /mnt/legacy\nsources:\n  - " + body
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .joined(separator: "\n    ") + "\n"
-    }
-
     func source(_ body: String) throws -> SourceSpec {
         let m = try ManifestLoader.parse(yaml: manifest(source: body), file: manifestPath)
         #expect(m.sources.count == 1)

@@ -41,3 +41,10 @@ func expectError(_ yaml: String, _ kind: ManifestError.Kind, line: Int?, column:
 func minimal(_ extra: String = "") -> String {
     "version: 1\nroots:\n  - path: /mnt/legacy\n" + extra
 }
+
+/// A manifest whose only source is `body` (indented under `  - `), starting at line 5.
+func manifest(source body: String) -> String {
+    "version: 1\nroots:\n  - path: /mnt/legacy\nsources:\n  - " + body
+        .split(separator: "\n", omittingEmptySubsequences: false)
+        .joined(separator: "\n    ") + "\n"
+}
