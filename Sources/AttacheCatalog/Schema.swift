@@ -307,6 +307,20 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v9-verify") { db in
+            try db.execute(sql: """
+                CREATE TABLE verify_runs (              -- what each `attache verify` found, for the report
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,                 -- target, references
+                    target TEXT NOT NULL,               -- the target root (absolute)
+                    at TEXT NOT NULL,
+                    fast INTEGER NOT NULL DEFAULT 0,    -- sizes only (verify --fast)
+                    checked INTEGER NOT NULL,           -- files, archives and members; or references
+                    bytes INTEGER NOT NULL DEFAULT 0,   -- bytes hashed
+                    differences TEXT NOT NULL DEFAULT '{}' -- JSON: differences by kind
+                );
+                """)
+        }
         return m
     }
 }

@@ -4,11 +4,18 @@ import AttacheModel
 extension InventoryReport {
     /// The inventory as one JSON object (Documentation/Listings.md, `attache report --format json`).
     public static func json<S: TextSink>(_ d: InventoryData, to out: inout S) {
-        let s = d.summary
         var w = JSONWriter(out)
         w.beginObject()
         w.field("report", "inventory")
         w.field("version", .int(jsonVersion))
+        fields(d, &w)
+        w.endObject()
+        out = w.finish()
+    }
+
+    /// The inventory's fields, in the open object (the migration report's first part).
+    static func fields<S: TextSink>(_ d: InventoryData, _ w: inout JSONWriter<S>) {
+        let s = d.summary
         w.field("catalog", .text(d.catalogPath))
         if let run = s.lastRun {
             let c = run.counts
@@ -43,8 +50,6 @@ extension InventoryReport {
         w.field("extension_mismatches", .int(s.extensionMismatches))
         references(d.references, &w)
         problems(d, &w)
-        w.endObject()
-        out = w.finish()
     }
 
     private static func tallies<S: TextSink>(_ key: String, _ rows: [Tally], _ w: inout JSONWriter<S>) {

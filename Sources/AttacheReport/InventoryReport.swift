@@ -33,7 +33,7 @@ public enum InventoryReport {
     /// Problems shown one by one in the text report before "… and N more".
     public static let textProblemLimit = 25
     /// The widest line of the text report.
-    public static let width = 120
+    public static let width = 80
 
     // MARK: text
 

@@ -59,5 +59,5 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The formats `attache report` offers.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, html
 }

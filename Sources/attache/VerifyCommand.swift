@@ -1,3 +1,4 @@
+import AttacheCatalog
 import AttacheModel
 import AttacheRelocation
 import ArgumentParser
@@ -66,6 +67,7 @@ struct VerifyCommand: ParsableCommand {
                 throw ApplyCommand.failure(error)
             }
         }
+        try Self.record(result, catalogPath: catalogPath)
         if !quiet {
             switch format {
             case .text: print(VerifyCommand.text(result))
@@ -73,6 +75,17 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         if !result.ok { throw ExitStatus(.verifyFailed) }
+    }
+
+    /// Keeps what was found in the catalog (`verify_runs`), for the report.
+    static func record(_ r: VerifyResult, catalogPath: String) throws {
+        var byKind: [String: Int] = [:]
+        for d in r.differences { byKind[d.kind.rawValue, default: 0] += 1 }
+        do {
+            try Catalog(path: catalogPath, mustExist: true).recordVerification(
+                VerificationRecord(kind: .target, target: r.target, fast: r.fast, checked: r.files + r.archives + r.members,
+                                   bytes: r.bytesHashed, differences: byKind))
+        } catch { throw Failure(error) }
     }
 
     static func text(_ r: VerifyResult) -> String {

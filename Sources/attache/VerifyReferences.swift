@@ -16,6 +16,11 @@ extension VerifyCommand {
         do { outcome = try ReferenceVerifier(catalog: catalog, spelling: spelling, fast: fast).verify() } catch let e as RewriteError {
             throw RewriteCommand.failure(e)
         }
+        let checked = outcome.sources.reduce(0) { $0 + $1.checked }
+        do {
+            try catalog.recordVerification(VerificationRecord(kind: .references, target: outcome.run.target, fast: fast, checked: checked,
+                                                              bytes: 0, differences: ["problems": outcome.problemCount]))
+        } catch { throw Failure(error) }
         if !quiet {
             switch format {
             case .text: print(Self.text(outcome))
