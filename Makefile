@@ -86,14 +86,16 @@ demo: build
 	@python3 demo/make_crm_fixtures.py $(DEMO) >/dev/null
 	@python3 demo/make_demo_tree.py $(DEMO)/legacy/fileserver/Archive >/dev/null
 	@$(DEMO_RUN) init --force attache-template.yaml
-	@echo "policy: ../../policies/cloud-50gib.yaml" >> $(DEMO)/attache.yaml
+	@echo "policy: ../policy.yaml" >> $(DEMO)/attache.yaml
 	@$(DEMO_RUN) run --until plan; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list missing
 	@$(DEMO_RUN) plan --export review.csv; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
 	@$(DEMO_RUN) apply --dry-run --first 5
 	@$(DEMO_RUN) run; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list rewrites --attention
-	@echo; echo "Demo migration in $(DEMO); its new storage is $(DEMO)/target. attache is not installed:"
+	@echo; echo "Demo migration in $(DEMO); its new storage is $(DEMO)/target."
+	@echo "The report: $(CURDIR)/$(DEMO)/report.html — open it in a browser (attache report prints it as text)."
+	@echo "attache is not installed:"
 	@echo "'make install' puts it on PATH (PREFIX=/usr/local), or use $(CURDIR)/$(BIN). Then try, in $(DEMO):"
 	@echo "  attache list orphans · attache explain \"Scans/Scan 1.pdf\" · attache list decisions · open review.csv"
 	@echo "  attache list mapping · attache apply --to target (again: nothing to do) · attache verify --to target"

@@ -240,6 +240,7 @@ sources:
     preset: vtiger
     database: records/vtiger.sqlite
     root: legacy/vtiger
+    fields: [module, parent_id]         # the record each file hangs on: the report groups by it
   - name: vtiger-comments
     sqlite: records/vtiger.sqlite
     table: vtiger_modcomments
@@ -249,18 +250,22 @@ sources:
     preset: suitecrm
     database: records/suitecrm.sqlite
     root: legacy/suitecrm
+    fields: [parent_type, parent_id]
   - name: odoo
     preset: odoo
     database: records/odoo.sqlite
     root: legacy/odoo
+    fields: [res_model, res_id]
   - name: espocrm
     preset: espocrm
     database: records/espocrm.sqlite
     root: legacy/espocrm
+    fields: [parent_type, parent_id]
   - name: salesforce
     preset: salesforce
     database: records/salesforce/Attachment.csv
     root: legacy/salesforce
+    fields: [ParentId]
   - name: notes
     text_files: records/notes
   - name: notes-cp1251                  # an old export in Windows-1251

@@ -37,22 +37,30 @@ public enum InventoryReport {
 
     // MARK: text
 
-    public static func text<S: TextSink>(_ d: InventoryData, to out: inout S) {
+    public static func text<S: TextSink>(_ d: InventoryData, color: Bool = false, to out: inout S) {
         let v = TextView(d.summary)
-        header(d, v, to: &out)
-        out.write("\nTotals\n")
+        header(d, v, color: color, to: &out)
+        out.write("\n" + heading("Totals", color) + "\n")
         let s = d.summary
         var t = Table(headers: ["", "files", "bytes"], rightAligned: [1, 2])
         t.add(["present", groupedDigits(Int64(s.presentFiles)), ByteCount(s.presentBytes).description])
         for st in s.byStatus { t.add(["  " + st.label, groupedDigits(Int64(st.files)), ByteCount(st.bytes).description]) }
         t.render(to: &out)
-        section("By category", s.byCategory, total: s.presentBytes, to: &out)
-        section("By year last modified", s.byYear, total: s.presentBytes, to: &out)
+        section("By category", s.byCategory, total: s.presentBytes, color: color, to: &out)
+        section("By year last modified", s.byYear, total: s.presentBytes, color: color, to: &out)
         section("By top folder", s.byTopFolder.map { Tally(label: v.folder($0.label), files: $0.files, bytes: $0.bytes) },
-                total: s.presentBytes, shortening: .middle, to: &out)
-        filesAndDuplicates(d, v, to: &out)
-        if let r = d.references { references(r, to: &out) }
-        problems(d, v, to: &out)
+                total: s.presentBytes, shortening: .middle, color: color, to: &out)
+        filesAndDuplicates(d, v, color: color, to: &out)
+        if let r = d.references { references(r, color: color, to: &out) }
+        problems(d, v, color: color, to: &out)
+    }
+
+    /// A section's title: bold on a terminal.
+    static func heading(_ title: String, _ color: Bool) -> String { color ? "\u{1B}[1m" + title + "\u{1B}[0m" : title }
+
+    /// A verdict: green (good) or red (bad) on a terminal.
+    static func verdict(_ text: String, good: Bool, _ color: Bool) -> String {
+        color ? (good ? "\u{1B}[32m" : "\u{1B}[31m") + text + "\u{1B}[0m" : text
     }
 
     /// How the text shows roots and paths: relative to the root when there is one, else with
@@ -84,9 +92,9 @@ public enum InventoryReport {
         for l in TextWidth.wrap(text, width: width, indent: indent) { out.write(l + "\n") }
     }
 
-    private static func header<S: TextSink>(_ d: InventoryData, _ v: TextView, to out: inout S) {
+    private static func header<S: TextSink>(_ d: InventoryData, _ v: TextView, color: Bool, to out: inout S) {
         let s = d.summary
-        out.write(TextWidth.trimMiddle("attache inventory — catalog \(d.catalogPath)", width: width) + "\n")
+        out.write(heading(TextWidth.trimMiddle("attache report — catalog \(d.catalogPath)", width: width), color) + "\n")
         if let run = s.lastRun {
             let c = run.counts
             line("Last scan: run \(run.id), \(run.status.rawValue) \(run.finishedAt ?? run.startedAt) — \(groupedDigits(Int64(c.seen))) entries seen: \(c.new) new, \(c.changed) changed, \(c.unchanged) unchanged, \(c.gone) gone"
@@ -95,7 +103,7 @@ public enum InventoryReport {
         } else {
             out.write("No scan yet: run 'attache scan'.\n")
         }
-        out.write("\nRoots\n")
+        out.write("\n" + heading("Roots", color) + "\n")
         for r in s.roots {
             var extra: [String] = []
             if !r.aliases.isEmpty { extra.append("aliases: " + r.aliases.joined(separator: ", ")) }
@@ -106,16 +114,16 @@ public enum InventoryReport {
         }
     }
 
-    private static func filesAndDuplicates<S: TextSink>(_ d: InventoryData, _ v: TextView, to out: inout S) {
+    private static func filesAndDuplicates<S: TextSink>(_ d: InventoryData, _ v: TextView, color: Bool, to out: inout S) {
         let s = d.summary
         if !d.largest.isEmpty {
-            out.write("\nLargest files\n")
+            out.write("\n" + heading("Largest files", color) + "\n")
             var lt = Table([.init("size", right: true, shortening: .never), .init("category", shortening: .never),
                             .init("path", shortening: .middle, minWidth: 24)], maxWidth: width)
             for f in d.largest { lt.add([ByteCount(f.stat.size).description, f.category?.rawValue ?? "-", v.path(root: f.rootPath, f.path)]) }
             lt.render(to: &out)
         }
-        out.write("\nDuplicates\n")
+        out.write("\n" + heading("Duplicates", color) + "\n")
         if s.duplicateGroups == 0 {
             out.write("  none: every non-empty readable file has unique content\n")
         } else {
@@ -136,8 +144,8 @@ public enum InventoryReport {
              + (s.extensionMismatches > 0 ? " (attache list files --format csv, column extension_mismatch)" : ""), to: &out)
     }
 
-    private static func references<S: TextSink>(_ r: ReferenceCounts, to out: inout S) {
-        out.write("\nReferences (\(count(r.sources, "source")))\n")
+    private static func references<S: TextSink>(_ r: ReferenceCounts, color: Bool, to out: inout S) {
+        out.write("\n" + heading("References (\(count(r.sources, "source")))", color) + "\n")
         var rt = Table(headers: ["status", "references"], rightAligned: [1])
         rt.add([ReferenceStatus.resolved.rawValue, groupedDigits(Int64(r.resolved))])
         rt.add([CountWording.notResolved, groupedDigits(Int64(r.notResolved))])
@@ -153,10 +161,10 @@ public enum InventoryReport {
         if r.notResolved > 0 { out.write("  \(CountWording.notResolved): \(count(r.notResolved, "reference")) — attache list missing\n") }
     }
 
-    private static func problems<S: TextSink>(_ d: InventoryData, _ v: TextView, to out: inout S) {
+    private static func problems<S: TextSink>(_ d: InventoryData, _ v: TextView, color: Bool, to out: inout S) {
         let s = d.summary
         let total = s.problems.values.reduce(0, +)
-        out.write("\nProblems\n")
+        out.write("\n" + heading("Problems", color) + "\n")
         guard total > 0 else { out.write("  none\n"); return }
         var pt = Table([.init("code", shortening: .never), .init("severity", shortening: .never),
                         .init("count", right: true, shortening: .never), .init("meaning", minWidth: 20)], maxWidth: width)
@@ -181,9 +189,9 @@ public enum InventoryReport {
     static func count(_ n: Int, _ noun: String) -> String { "\(groupedDigits(Int64(n))) \(noun)\(n == 1 ? "" : "s")" }
 
     private static func section<S: TextSink>(_ title: String, _ rows: [Tally], total: Int64, shortening: Table.Shortening = .end,
-                                             to out: inout S) {
+                                             color: Bool, to out: inout S) {
         guard !rows.isEmpty else { return }
-        out.write("\n\(title)\n")
+        out.write("\n" + heading(title, color) + "\n")
         var t = Table([.init("", shortening: shortening, minWidth: 24), .init("files", right: true, shortening: .never),
                        .init("bytes", right: true, shortening: .never), .init("share", right: true, shortening: .never)], maxWidth: width)
         for r in rows {

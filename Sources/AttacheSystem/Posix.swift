@@ -98,3 +98,11 @@ public struct PosixError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(code: Int32) { self.code = code }
     public var description: String { Posix.errnoDescription(code) }
 }
+
+/// The C library's standard output stream (Swift's `print` writes through it).
+public enum StandardOutput {
+    /// Writes out what `print` has buffered.
+    public static func flush() { attache_stdout_flush() }
+    /// One write per line, whatever file descriptor 1 is now (a pipe would be fully buffered).
+    public static func lineBuffered() { attache_stdout_line_buffered() }
+}

@@ -23,3 +23,8 @@ static inline int attache_open_beneath(int dirfd, const char *path, int flags) {
     struct attache_open_how how = { (uint64_t)(unsigned int)flags, 0, 0x08 /* RESOLVE_BENEATH */ | 0x04 /* RESOLVE_NO_SYMLINKS */ | 0x02 /* RESOLVE_NO_MAGICLINKS */ };
     return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 }
+// stdout is a C global Swift 6 will not touch (shared mutable state): flushed and set to line
+// buffering here, for `attache run`'s display, which points standard output at a pipe.
+#include <stdio.h>
+static inline void attache_stdout_flush(void) { fflush(stdout); }
+static inline void attache_stdout_line_buffered(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
