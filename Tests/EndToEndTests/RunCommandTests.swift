@@ -72,4 +72,27 @@ import Testing
         #expect(s["apply"] == "not run (an earlier stage stopped the run)", "\(s)")
         #expect(!FileManager.default.fileExists(atPath: m.target))
     }
+
+    /// On a pipe: no progress at all; on a terminal (a pseudo-terminal made by util-linux's
+    /// `script`): one line, prefixed with the run's stage, erased before anything is printed.
+    @Test func oneProgressLineOnATerminalNoneOnAPipe() throws {
+        let m = try RewriteMigration("run-progress")
+        let piped = try m.run(["run"])
+        #expect(!piped.stdout.contains("\u{1B}[") && !piped.stderr.contains("\u{1B}["), "\(piped)")
+        let candidates: [String] = ["/usr/bin/script", "/bin/script"]
+        guard let script = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            Issue.record("script (util-linux) is needed to test the terminal display")
+            return
+        }
+        let command = "cd '\(m.dir)' && '\(try AttacheBinary.path())' run"
+        let tty = try CLI.runTool([script, "-qfec", command, "/dev/null"], timeout: 120)
+        let out = tty.stdout
+        #expect(out.contains("\r\u{1B}[Krun 1/8 · scan"), "the scan's progress, with the run's stage: \(out.debugDescription as String)")
+        // Whatever follows a drawn line is either a redraw or an erase: text never lands on its end.
+        let lines = out.components(separatedBy: "\r\u{1B}[K")
+        for piece in lines.dropFirst() where piece.hasPrefix("run ") {
+            #expect(!piece.contains("\n"), "a summary printed on the end of a progress line: \(piece.debugDescription as String)")
+        }
+        #expect(out.contains("attache run:"), "\(out.debugDescription as String)")
+    }
 }
