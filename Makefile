@@ -1,8 +1,9 @@
 # attache — the two set-up commands are `make demo` and `make test` (see README.md).
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libarchive-dev libmagic-dev libmariadb-dev libpq-dev pkg-config python3 libarchive-tools unzip zstd
-# The database servers the live-database tests start (scripts/testdb/), with their clients.
-TEST_APT_PACKAGES := mariadb-server mariadb-client postgresql postgresql-client
+# The database servers the live-database tests start (scripts/testdb/), with their clients;
+# the browser the HTML report is checked in (scripts/report/).
+TEST_APT_PACKAGES := mariadb-server mariadb-client postgresql postgresql-client chromium
 BIN := .build/debug/attache
 DEMO := demo/work
 # `make install` puts the binary, its man pages and shell completions under PREFIX
@@ -12,7 +13,8 @@ DESTDIR ?=
 INSTALL_BIN ?= .build/release/attache
 MAN_DIR := .build/man
 
-.PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall
+.PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall \
+  check-report test-report-checker report-screenshot
 
 all: build
 
@@ -69,6 +71,7 @@ uninstall:
 test: build test-deps
 	@$(SWIFT) build -q --build-tests
 	scripts/testdb/with-databases.sh $(SWIFT) test --skip-build
+	@$(MAKE) --no-print-directory test-report-checker
 
 # The servers the tests start, installed when missing (apt does not start them here: each test
 # run starts its own in a scratch folder).
@@ -104,6 +107,32 @@ demo: build
 
 # Runs one demo step in $(DEMO), printing it first as a user would type it.
 DEMO_RUN = f() { echo; echo "\$$ attache $$*"; (cd $(DEMO) && ../../$(BIN) "$$@"); }; f
+
+# The HTML report in a real browser (headless Chromium, scripts/report/check_report.py): the
+# checker's own tests, then the demo's report — no console error, no request for anything but
+# the file itself, every chart drawn, every table filled also with scripts disabled.
+# Chromium is installed when missing.
+check-report:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=chromium
+	@$(MAKE) --no-print-directory test-report-checker
+	@$(DEMO_REPORT)
+	python3 scripts/report/check_report.py $(DEMO)/report.html
+
+# The checker's own tests on small hand-written pages (~30 s; `make test` runs them too). Skipped
+# when Chromium is not installed, except with CI=true.
+test-report-checker:
+	python3 -B -m unittest discover -s scripts/report -p 'test_*.py'
+
+# A picture of the demo's report and its print version, for people to look at.
+report-screenshot:
+	@$(MAKE) --no-print-directory deps APT_PACKAGES=chromium
+	@$(DEMO_REPORT)
+	@python3 scripts/report/check_report.py $(DEMO)/report.html --screenshot $(DEMO)/report.png --pdf $(DEMO)/report.pdf; s=$$?; \
+	  for f in $(DEMO)/report.png $(DEMO)/report.pdf; do [ -f $$f ] && echo "make: wrote $(CURDIR)/$$f"; done; exit $$s
+
+# Runs the demo when it has no report yet (`attache run` writes it as its last stage).
+DEMO_REPORT = [ -f $(DEMO)/report.html ] || $(MAKE) --no-print-directory demo || exit $$?; \
+  [ -f $(DEMO)/report.html ] || { echo "make: the demo wrote no $(DEMO)/report.html (attache run's report stage writes it)"; exit 1; }
 
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
