@@ -191,7 +191,7 @@ enum Chart {
         var s = "", x = 0
         for l in legend {
             s += rect(x, 4, 11, 11, l.color) + "<text x=\"\(x + 15)\" y=\"14\">" + HTML.text(l.name) + "</text>"
-            x += 22 + l.name.count * 7
+            x += 24 + l.name.count * 8
         }
         return s
     }

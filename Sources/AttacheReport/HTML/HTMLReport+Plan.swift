@@ -129,7 +129,7 @@ extension HTMLReport {
     private static func names(_ p: PlanFigures, _ h: inout HTMLPage) {
         let P = J / "plan"
         h.card("Names changed for the target") { h in
-            h.p("\(Figure.count(P / "renamed", p.renamed)) \(noun: "file", p.renamed) get a new name or path that the target's rules accept; \(Figure.count(P / "flagged", p.flagged)) break a rule and are flagged for people instead.")
+            h.p("Renamed or moved to fit the target's rules: \(Figure.count(P / "renamed", p.renamed)) \(noun: "file", p.renamed). Breaking a rule and flagged for people instead: \(Figure.count(P / "flagged", p.flagged)).")
             h.table(fileTable("Some renamed and flagged files", "renamed_top", p.renamedTop, detail: "destination"))
         }
     }
@@ -142,7 +142,7 @@ extension HTMLReport {
                 h.p("None: the plan applied no decision from a reviewed spreadsheet (\(code: "attache plan --overrides review.csv")).")
                 return
             }
-            h.p("The business changed \(Figure.count(O / "files", all.files)) decisions (\(Figure.bytes(O / "bytes", all.bytes))) in the review.")
+            h.p("Decisions the business changed in the review: \(Figure.count(O / "files", all.files)) \(noun: "file", all.files) (\(Figure.bytes(O / "bytes", all.bytes))).")
             var t = HTMLTable("Overrides by action", ["action", "files", "bytes"])
             for a in DecisionAction.allCases {
                 let x = p.overrides[a] ?? PlanSummary.Tally(), q = O / "by_action" / a.rawValue

@@ -96,7 +96,7 @@ extension HTMLReport {
                 Markup("\(Figure.key(P / "fields" / s, s)): ") + .join(p.fieldsBySource[s]!.enumerated().map { i, f in Markup("\(Figure.text(P / "fields" / s / i, f))") }, ", ")
             }
             h.p("Parents told by " + Markup.join(kept, "; ") + ".", class: "muted")
-            h.p("\(Figure.count(P / "parents", p.parents)) parents: \(Figure.count(P / "losing_links", p.losingLinks)) lose links (a path that leads nowhere, or a dropped file) and \(Figure.count(P / "with_archived", p.withArchived)) have files archived.")
+            h.p("Parents: \(Figure.count(P / "parents", p.parents)). Losing links (a path that leads nowhere, or a dropped file): \(Figure.count(P / "losing_links", p.losingLinks)). With files archived: \(Figure.count(P / "with_archived", p.withArchived)).")
             var t = HTMLTable("Parents losing most links", ["source", "parent", "references", "not resolved", "kept", "archived", "dropped", "links lost"],
                           numeric: Set(2..<8), paths: [1])
             for (i, x) in p.top.enumerated() {

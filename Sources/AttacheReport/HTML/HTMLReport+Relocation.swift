@@ -39,7 +39,7 @@ extension HTMLReport {
             }
             h.table(t)
             if r.failed > 0 {
-                h.p("\(Figure.count(R / "failed_steps", r.failed)) steps of the run failed: \(code: "attache apply") again retries them.", class: "no")
+                h.p("Failed steps: \(Figure.count(R / "failed_steps", r.failed)) — \(code: "attache apply") again retries them.", class: "no")
             } else {
                 h.p("Failed steps: \(Figure.count(R / "failed_steps", r.failed)).")
             }
@@ -72,11 +72,11 @@ extension HTMLReport {
             }
             let V = J / "verify" / key
             let differences = v.differences.values.reduce(0, +)
-            h.p("\(Figure.text(V / "at", v.at)): \(Figure.count(V / "checked", v.checked)) checked (\(Figure.bytes(V / "bytes", v.bytes))) in \(Figure.text(V / "target", v.target))\(words: v.fast ? " (fast: sizes and dates only)" : "") — \(Figure.count(V / "differences", differences)) differences.")
+            h.p("\(Figure.text(V / "at", v.at)), in \(Figure.text(V / "target", v.target))\(words: v.fast ? " (fast: sizes and dates only)" : ""): checked \(Figure.count(V / "checked", v.checked))\(v.bytes > 0 ? " (\(Figure.bytes(V / "bytes", v.bytes)))" as Markup : ""); differences: \(Figure.count(V / "differences", differences)).")
             h.p(v.ok ? "\(Figure.flag(V / "ok", v.ok, yes: "Everything checked is as it should be.", no: ""))"
                      : "\(Figure.flag(V / "ok", v.ok, yes: "", no: "Differences found: run the verification again to list them."))", class: v.ok ? "ok" : "no")
             var t = HTMLTable("Differences by kind", ["kind", "count"])
-            for k in v.differences.keys.sorted() { t.add([.figure(.key(V / "by_kind" / k, k)), .figure(.count(V / "by_kind" / k, v.differences[k]!))]) }
+            for k in v.differences.keys.sorted() where v.differences[k]! > 0 { t.add([.figure(.key(V / "by_kind" / k, k)), .figure(.count(V / "by_kind" / k, v.differences[k]!))]) }
             h.table(t)
         }
     }

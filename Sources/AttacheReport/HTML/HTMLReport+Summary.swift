@@ -35,10 +35,10 @@ extension HTMLReport {
         }
         if let r = d.relocation {
             let b = J / "relocation" / "by_placement"
-            for (k, what, tone) in [(PlacementKind.placed, "files moved to the target", nil), (.archived, "files archived", "archive"),
-                                    (.dropped, "files dropped", "bad")] as [(PlacementKind, String, String?)] {
+            for (k, what, tone) in [(PlacementKind.placed, "moved to the target", nil), (.archived, "archived", "archive"),
+                                    (.dropped, "dropped", "bad")] as [(PlacementKind, String, String?)] {
                 let n = r.byPlacement[k]?.files ?? 0
-                t.append(("\(Figure.count(b / k.rawValue / "files", n))", "\(words: what)", n > 0 ? tone : nil))
+                t.append(("\(Figure.count(b / k.rawValue / "files", n))", "\(noun: "file", n) \(words: what)", n > 0 ? tone : nil))
             }
         }
         if let r = d.rewrite {
@@ -87,7 +87,7 @@ extension HTMLReport {
         if let r = d.rewrite {
             let totals = r.totals, T = J / "rewrite" / "totals"
             let attention = RewriteOutcome.allCases.filter(\.needsAttention).reduce(0) { $0 + (totals[$1] ?? 0) }
-            out.append("The rewrite changed \(Figure.count(T / "rewritten", totals[.rewritten] ?? 0)) \(noun: "link", totals[.rewritten] ?? 0) in the records, \(Figure.count(T / "linked", totals[.linked] ?? 0)) more go through the importer's link table, and \(Figure.count(J / "rewrite" / "attention", attention)) are left for people to fix (\(code: "attache list rewrites --attention")).")
+            out.append("The rewrite changed \(Figure.count(T / "rewritten", totals[.rewritten] ?? 0)) \(noun: "link", totals[.rewritten] ?? 0) in the records\((totals[.linked] ?? 0) > 0 ? ", \(Figure.count(T / "linked", totals[.linked]!)) more go through the importer's link table," as Markup : ""), and \(Figure.count(J / "rewrite" / "attention", attention)) are left for people to fix (\(code: "attache list rewrites --attention")).")
         } else if d.relocation != nil {
             out.append("The records are not rewritten yet: run \(code: "attache rewrite") to point their links at the new storage.")
         }

@@ -36,7 +36,7 @@ enum HTMLStyle {
         caption{text-align:left;font-weight:600;padding:0 0 4px;color:var(--muted)}
         th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:break-word}
         .path{overflow-wrap:anywhere;min-width:14em}
-        thead th{border-bottom:2px solid #b9c1ca;vertical-align:bottom}
+        thead th{border-bottom:2px solid #b9c1ca;vertical-align:bottom}thead th.num{white-space:normal}
         tbody th{font-weight:500}
         .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
         th[aria-sort]::after{content:" ▾"}th[aria-sort=ascending]::after{content:" ▴"}
