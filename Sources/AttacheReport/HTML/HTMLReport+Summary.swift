@@ -87,7 +87,7 @@ extension HTMLReport {
         if let r = d.rewrite {
             let totals = r.totals, T = J / "rewrite" / "totals"
             let attention = RewriteOutcome.allCases.filter(\.needsAttention).reduce(0) { $0 + (totals[$1] ?? 0) }
-            out.append("The rewrite changed \(Figure.count(T / "rewritten", totals[.rewritten] ?? 0)) \(noun: "link", totals[.rewritten] ?? 0) in the records\((totals[.linked] ?? 0) > 0 ? ", \(Figure.count(T / "linked", totals[.linked]!)) more go through the importer's link table," as Markup : ""), and \(Figure.count(J / "rewrite" / "attention", attention)) are left for people to fix (\(code: "attache list rewrites --attention")).")
+            out.append("The rewrite changed \(Figure.count(T / "rewritten", totals[.rewritten] ?? 0)) \(noun: "link", totals[.rewritten] ?? 0) in the records\((totals[.linked] ?? 0) > 0 ? ", \(Figure.count(T / "linked", totals[.linked]!)) more go through the importer's link table" as Markup : ""), and \(Figure.count(J / "rewrite" / "attention", attention)) are left for people to fix (\(code: "attache list rewrites --attention")).")
         } else if d.relocation != nil {
             out.append("The records are not rewritten yet: run \(code: "attache rewrite") to point their links at the new storage.")
         }
