@@ -164,7 +164,8 @@ import Testing
         #expect(html.contains("&lt;b&gt;&amp;&quot;odd&quot;.pdf"))
         #expect(html.contains("n\\xFF.txt"), "a name that is not UTF-8 is shown with its byte escaped")
         #expect(html.components(separatedBy: "<script").count == 2, "the page's own script only")
-        #expect(HTML.attribute("a\u{1}b<\"'&") == "a\u{FFFD}b&lt;&quot;&#39;&amp;")
+        #expect(html.contains(">d/two&#10;lines&#9;.txt<"), "line breaks are kept, as character references")
+        #expect(HTML.attribute("a\u{1}b<\"'&\n") == "a\u{FFFD}b&lt;&quot;&#39;&amp;&#10;")
     }
 
     // MARK: stages not run
@@ -233,6 +234,7 @@ extension HTMLReportTests {
         let c = try scannedCatalog([
             .file("a/" + hostileFile, Fixtures.pdf, mtime: 1_400_000_000), .file("a/copy.pdf", Fixtures.pdf, mtime: 1_300_000_000),
             .file("b/logo.png", Fixtures.png, mtime: 1_200_000_000), .file(RawPath("c").appending(notUTF8), Array("z".utf8)), .fifo("pipe"),
+            .text("d/two\nlines\t.txt", "a name with a line break and a tab"),
         ], in: s)
         func file(_ p: String) throws -> FileRecord { try #require(try c.files(matching: p).first, "no \(p)") }
         let odd = try file("a/" + hostileFile), copy = try file("a/copy.pdf"), logo = try file("b/logo.png"), pipe = try file("pipe")

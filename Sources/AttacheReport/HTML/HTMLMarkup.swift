@@ -14,8 +14,9 @@ enum HTML {
     /// too so a text is also a valid attribute value).
     static func text(_ s: String) -> String { attribute(s) }
 
-    /// `s` as a double-quoted attribute value: `&`, `<`, `>`, `"`, `'` escaped; control
-    /// characters other than tab and line breaks (invalid in HTML and XML) as U+FFFD.
+    /// `s` as a double-quoted attribute value: `&`, `<`, `>`, `"`, `'` escaped; tab and line
+    /// breaks as character references (an XML reader would turn them into spaces in an
+    /// attribute); other control characters, which neither HTML nor XML may hold, as U+FFFD.
     static func attribute(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -26,7 +27,9 @@ enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(u)
+            case "\t": out += "&#9;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
             default:
                 let v = u.value
                 out.unicodeScalars.append(v < 0x20 || v == 0x7F || (0xFFFE...0xFFFF).contains(v) ? "\u{FFFD}" : u)

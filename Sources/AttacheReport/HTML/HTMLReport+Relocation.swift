@@ -101,7 +101,7 @@ extension HTMLReport {
                        .markup("\(words: meaning(k))")])
             }
             h.table(t)
-            h.p("\(Figure.count(W / "attention", RewriteOutcome.allCases.filter(\.needsAttention).reduce(0) { $0 + (totals[$1] ?? 0) })) references are left for people to fix: \(code: "attache list rewrites --attention").")
+            h.p("Left for people to fix (flagged, unresolved, refused, failed): \(Figure.count(W / "attention", RewriteOutcome.allCases.filter(\.needsAttention).reduce(0) { $0 + (totals[$1] ?? 0) })) — \(code: "attache list rewrites --attention").")
         }
     }
 
