@@ -70,6 +70,20 @@ import Testing
         }
     }
 
+    @Test func noNumberIsShownOutsideAFigure() throws {
+        let s = Scratch("html-digits")
+        let (html, _) = Self.render(try Self.fullData(s))
+        let doc = try Self.xml(html)
+        let loose = try doc.nodes(forXPath: """
+            //text()[not(ancestor::*[@data-json or @data-derived or @data-json-key]) and not(ancestor::style) and not(ancestor::script)]
+            """).compactMap(\.stringValue)
+        #expect(loose.count > 100)
+        // "UTF-8" is the one word with a digit the page's own vocabulary has (a problem's meaning).
+        for text in loose where text.replacingOccurrences(of: "UTF-8", with: "").contains(where: \.isNumber) {
+            Issue.record("a number without its pointer: \(text)")
+        }
+    }
+
     // MARK: self-contained
 
     @Test func thePageLoadsNothingAndIsWellFormed() throws {
