@@ -102,6 +102,7 @@ demo: build
 	@echo "'make install' puts it on PATH (PREFIX=/usr/local), or use $(CURDIR)/$(BIN). Then try, in $(DEMO):"
 	@echo "  attache list orphans · attache explain \"Scans/Scan 1.pdf\" · attache list decisions · open review.csv"
 	@echo "  attache list mapping · attache apply --to target (again: nothing to do) · attache verify --to target"
+	@echo "The migration report for people: $(DEMO)/report.html (attache report --format html --out report.html)"
 	@echo "The rewritten records are in $(DEMO)/rewritten (links.csv: the importer's link table);"
 	@echo "  attache rewrite --revert undoes them · attache rewrite --sql changes.sql --dialect mysql"
 

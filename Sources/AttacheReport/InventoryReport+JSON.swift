@@ -89,9 +89,11 @@ extension InventoryReport {
     private static func references<S: TextSink>(_ r: ReferenceCounts?, _ w: inout JSONWriter<S>) {
         guard let r else { w.field("references", .null); return }
         w.beginObject("references")
-        w.field("sources", .int(r.sources))
+        w.field("sources", .int(r.sources)); w.field("total", .int(r.total))
+        // Every status, 0 included, in the order the report lists them: a pointer such as
+        // `/references/by_status/resolved` names a value in every report (the HTML's data-json).
         w.beginObject("by_status")
-        for k in r.byStatus.keys.sorted(by: { $0.rawValue < $1.rawValue }) { w.field(k.rawValue, .int(r.byStatus[k]!)) }
+        for k in ReferenceStatus.allCases { w.field(k.rawValue, .int(r.byStatus[k] ?? 0)) }
         w.endObject()
         w.field("not_resolved", .int(r.notResolved))
         w.field("orphans", .int(r.orphans.files)); w.field("orphan_bytes", .int(r.orphans.bytes))

@@ -155,10 +155,11 @@ public enum MigrationReport {
         w.beginObject("totals")
         for k in RewriteOutcome.allCases { w.field(k.rawValue, .int(totals[k] ?? 0)) }
         w.endObject()
+        w.field("attention", .int(RewriteOutcome.allCases.filter(\.needsAttention).reduce(0) { $0 + (totals[$1] ?? 0) }))
         w.beginArray("by_source")
         for s in r.bySource.keys.sorted() {
             w.beginObject()
-            w.field("source", .text(s))
+            w.field("source", .text(s)); w.field("references", .int(r.bySource[s]!.values.reduce(0, +)))
             for k in RewriteOutcome.allCases { w.field(k.rawValue, .int(r.bySource[s]![k] ?? 0)) }
             w.endObject()
         }

@@ -156,6 +156,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: s.join("attache.db")), "report must not create a catalog")
     }
 
+    @Test func reportWritesTheHTMLPageToItsOutFile() throws {
+        let s = Scratch("html-out")
+        try Tree.make(at: s.join("share"), [.text("a.txt", "a"), .text("b/c.txt", "bc")])
+        #expect(try CLI.run(["scan", "share", "--catalog", "c.db", "--quiet"], cwd: s.path).exitCode == 0)
+        let r = try CLI.run(["report", "--format", "html", "--out", "report.html", "--catalog", "c.db"], cwd: s.path)
+        #expect(r.exitCode == 0 && r.stdout.isEmpty, "\(r)")
+        let page = try String(contentsOfFile: s.join("report.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+        #expect(page.contains("<span data-json=\"/totals/files\" data-value=\"2\" data-format=\"count\">2</span>"))
+        #expect(page.contains("Not run yet — run <code>attache refs</code>"))
+        let bad = try CLI.run(["report", "--format", "html", "--out", s.join("no/such/dir/r.html"), "--catalog", "c.db"], cwd: s.path)
+        #expect(bad.exitCode == 74, "\(bad)")
+    }
+
     @Test func unknownListingKindIsAUsageError() throws {
         let s = Scratch("listkind")
         let r = try CLI.run(["list", "bogus"], cwd: s.path)

@@ -48,7 +48,8 @@ import Testing
         #expect(int(value(json, "references.unreferenced")) == unreferenced)
         #expect(int(value(json, "references.referenced_only_by_deleted_records")) == deletedOnly)
         let jsonByStatus = try #require(value(json, "references.by_status") as? [String: Any])
-        #expect(jsonByStatus.filter { $0.key != "resolved" }.compactMapValues(int) == byStatus)
+        #expect(jsonByStatus.filter { $0.key != "resolved" }.compactMapValues(int).filter { $0.value > 0 } == byStatus)
+        #expect(Set(jsonByStatus.keys) == ["resolved", "missing", "ambiguous", "special", "unreadable"], "every status, 0 included")
 
         // attache explain: an orphan of each kind says so, with the listing's reason.
         for (why, label) in [("unreferenced", "unreferenced"), ("deleted-records-only", "referenced only by deleted records")] {
