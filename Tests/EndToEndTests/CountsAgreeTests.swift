@@ -35,7 +35,7 @@ import Testing
         #expect(Self.number(in: r, #"Not resolved: ([0-9,]+) references"#) == missing.count, "\(r)")
 
         // attache report (text)
-        let text = try CLI.run(["report"], cwd: dir).stdout
+        let text = try CLI.run(["report"], cwd: dir).stdout.replacingOccurrences(of: "\n    ", with: " ")  // unwrapped (80 columns)
         #expect(Self.number(in: text, #"\nnot resolved +([0-9,]+)\n"#) == missing.count, "\(text)")
         #expect(Self.number(in: text, #"orphans: ([0-9,]+) files"#) == orphans.count, "\(text)")
         #expect(text.contains("\(unreferenced) unreferenced, \(deletedOnly) referenced only by deleted records"), "\(text)")

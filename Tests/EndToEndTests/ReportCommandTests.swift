@@ -74,7 +74,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: m.dir + "/reports", withIntermediateDirectories: false)
         #expect(try m.run(["report", "--format", "html", "--out", out]).exitCode == 0)
         let page = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(page.hasPrefix("<!doctype html>") && page.hasSuffix("</html>\n"))
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: m.dir + "/reports") == ["report.html"], "no temporary file left")
         let none = try CLI.run(["report", "--catalog", m.dir + "/nothing.db"], cwd: m.dir)
         #expect(none.exitCode == 66, "\(none)")

@@ -49,7 +49,7 @@ import Testing
         #expect(s["report"]?.hasPrefix("written to ") == true, "\(s)")
         #expect(FileManager.default.fileExists(atPath: m.copy), "the rewritten copy")
         let page = try String(contentsOfFile: m.dir + "/report.html", encoding: .utf8)
-        #expect(page.hasPrefix("<!doctype html>"), "the HTML report beside the manifest")
+        #expect(page.hasPrefix("<!DOCTYPE html>"), "the HTML report beside the manifest")
         let rows = try RewriteMigration.rows(m.copy)
         #expect(rows[1]?["body"]??.contains("\\\\NEWSRV\\crm\\") == true, "\(rows[1] ?? [:])")
 

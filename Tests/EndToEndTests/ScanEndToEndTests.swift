@@ -53,8 +53,8 @@ import Testing
         let json = try CLI.run(["report", "--format", "json", "--manifest", s.join("attache.yaml")], cwd: "/")
         #expect(json.exitCode == 0, "\(json)")
         let report = try jsonObject(json)
-        #expect(report["report"] as? String == "inventory")
-        #expect(int(report["version"]) == 2)
+        #expect(report["report"] as? String == "migration")
+        #expect(int(report["version"]) == 3)
         #expect(int(value(report, "totals.files")) == nodes.count, "\(json)")
         let bytes = Fixtures.pdf.count * 2 + Fixtures.png.count * 3 + Fixtures.jpeg.count + Fixtures.html.count
             + Fixtures.email.count + blob.count
