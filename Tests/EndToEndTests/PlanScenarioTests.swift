@@ -152,15 +152,19 @@ import Testing
         let policy = m.dir + "/by-record.yaml"
         try "version: 1\ntarget: {profile: sharepoint-online}\nlayout: '{source}/{record.res_model:no-model}/{record.ParentId:no-parent}/{name}'\n"
             .write(toFile: policy, atomically: true, encoding: .utf8)
-        // No source keeps these columns yet: an error at the layout, saying what to add.
+        // No source keeps these columns yet (the demo's manifest keeps parent columns: taken out
+        // here): an error at the layout, saying what to add.
+        let manifest = m.dir + "/attache.yaml"
+        let original = try String(contentsOfFile: manifest, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("    fields:") }.joined(separator: "\n")
+        try original.write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(try m.run(["refs"]).exitCode == 3)
         let unkept = try m.run(["plan", "--policy", policy])
         #expect(unkept.exitCode == 65, "\(unkept)")
         #expect(unkept.stderr.contains("by-record.yaml:3:9: error: 'layout' uses {record.res_model}"), "\(unkept)")
         #expect(unkept.stderr.contains("'fields'"), "\(unkept)")
 
         // A column the source does not read is refused by refs, with a suggestion.
-        let manifest = m.dir + "/attache.yaml"
-        let original = try String(contentsOfFile: manifest, encoding: .utf8)
         try original.replacingOccurrences(of: "    root: legacy/odoo\n", with: "    root: legacy/odoo\n    fields: [res_modle]\n")
             .write(toFile: manifest, atomically: true, encoding: .utf8)
         let bad = try m.run(["refs"])
