@@ -80,7 +80,8 @@ test-deps:
 
 # A demo migration: five CRMs as they store attachments (vtiger, SuiteCRM, Odoo, EspoCRM,
 # Salesforce export), a Windows file share with real file types, duplicates and a few problems,
-# then `attache run --until plan` (the trial), the review spreadsheet, and `attache run` (every
+# then `attache run --until plan` (the trial), the review spreadsheet (demo/review.py plays the
+# business: one contract goes to the archive), and `attache run` (every
 # stage). `scan`, `refs`, `apply` and `rewrite` exit 3 when they found problems: the
 # demo has some on purpose (a FIFO, a broken link, records pointing at nothing).
 demo: build
@@ -93,6 +94,9 @@ demo: build
 	@$(DEMO_RUN) run --until plan; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list missing
 	@$(DEMO_RUN) plan --export review.csv; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
+	@echo; echo "(the business reviews review.csv: one old contract goes to the archive)"
+	@python3 demo/review.py $(DEMO)/review.csv "Договор поставки №12.pdf" archive "old contract, archive it (A. Petrova)"
+	@$(DEMO_RUN) plan --overrides review.csv --diff; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 4 ] || exit $$s
 	@$(DEMO_RUN) apply --dry-run --first 5
 	@$(DEMO_RUN) run; s=$$?; [ $$s -eq 0 ] || [ $$s -eq 3 ] || exit $$s
 	@$(DEMO_RUN) list rewrites --attention
