@@ -4,6 +4,8 @@
 public struct SourceError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case notFound, unreadable, unknownTable, unknownColumn, notReadOnly, badQuery, malformedRecord, undecodable, badOption
+        /// The file is not what the source says it is (a SQLite source that is not a database).
+        case wrongFormat
         /// Live databases: no answer, refused, timed out, lost mid-read; wrong user or password; a missing privilege.
         case connection, authentication, permission
     }

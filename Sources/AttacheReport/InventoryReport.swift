@@ -157,7 +157,7 @@ public enum InventoryReport {
         line("  \(CountWording.orphans): \(count(o.files, "file")), \(ByteCount(o.bytes))"
              + (o.files > 0 ? " (\(CountWording.orphanBreakdown(r))) — attache list orphans" : ", no file without a live record"),
              to: &out)
-        if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs shows them)\n") }
+        if r.sourceProblems > 0 { out.write("  records that could not be read: \(r.sourceProblems) (attache refs lists them)\n") }
         if r.notResolved > 0 { out.write("  \(CountWording.notResolved): \(count(r.notResolved, "reference")) — attache list missing\n") }
     }
 

@@ -69,7 +69,10 @@ struct RefsCommand: ParsableCommand {
             throw ExitStatus(.interrupted)
         }
         let problems = result.sources.filter(\.extracted).map(\.problems).reduce(0, +)
-        if !quiet { print(RefsCommand.summary(result)) }
+        if !quiet {
+            print(RefsCommand.summary(result))
+            if let all = try? catalog.sourceProblems(), !all.isEmpty { print(RefsCommand.problemLines(all)) }
+        }
         if result.counts.notResolved > 0 || problems > 0 { throw ExitStatus(.finishedWithProblems) }
     }
 
@@ -95,6 +98,18 @@ struct RefsCommand: ParsableCommand {
             if !stop.notRead.isEmpty { lines.append("Not read (they keep their previous references): " + stop.notRead.joined(separator: ", ")) }
             lines.append("The counts above are what the catalog holds now. Run 'attache refs' again to finish.")
         }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The records that could not be read (the catalog's `source_problems`), the first
+    /// `limit` of them: source, file, where, what.
+    static func problemLines(_ all: [(source: String, kind: String, file: String, position: String?, message: String)],
+                             limit: Int = 50) -> String {
+        var lines = ["Records that could not be read (\(groupedDigits(Int64(all.count)))):"]
+        for p in all.prefix(limit) {
+            lines.append("  \(p.source): \(p.file)" + (p.position.map { ", \($0)" } ?? "") + ": \(p.message)")
+        }
+        if all.count > limit { lines.append("  … and \(groupedDigits(Int64(all.count - limit))) more (attache report --format json counts them)") }
         return lines.joined(separator: "\n")
     }
 

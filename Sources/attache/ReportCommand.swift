@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
         case .html: HTMLReport.page(data, to: &text)
         }
         guard let out else {
-            var sink = FileSink()
+            let sink = FileSink()
             sink.write(text.text)
             sink.flush()
             return

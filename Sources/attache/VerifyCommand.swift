@@ -54,6 +54,10 @@ struct VerifyCommand: ParsableCommand {
         let line = ProgressLine(enabled: !quiet && format == .text)
         let catalogPath = common.catalogPath(manifest)
         let target = to ?? manifest?.target
+        // Before any apply the target may not exist yet: say what is missing, not that the folder is.
+        if let catalog = try? Catalog(path: catalogPath, mustExist: true), (try? catalog.applyRuns(limit: 1))?.isEmpty == true {
+            throw Failure("nothing to verify: the catalog \(catalogPath) records no apply yet: run 'attache apply' first", exit: .noInput)
+        }
         let result: VerifyResult = try Interrupts.whileRunning("stopping") { cancel in
             do throws(ApplyError) {
                 let r = try Verifier.run(catalogPath: catalogPath, target: target, fast: fast, cancel: cancel) { files, bytes in

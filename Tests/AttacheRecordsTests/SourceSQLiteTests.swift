@@ -152,15 +152,16 @@ final class SourceSQLiteTests {
         for suffix in ["", "-journal", "-wal", "-shm"] { #expect(!SourceFixture.exists(missing + suffix)) }
     }
 
-    @Test func aFileThatIsNotADatabaseOrAFolderIsUnreadable() throws {
+    /// A file that is not a database is bad input (exit 65); a folder cannot be read as one.
+    @Test func aFileThatIsNotADatabaseIsTheWrongFormatAndAFolderIsUnreadable() throws {
         SourceFixture.write(dir + "/notes.txt", "not a database at all, but long enough to hold a header..........."
             + "..........................................")
-        for path in [dir + "/notes.txt", dir] {
+        for (path, kind) in [(dir + "/notes.txt", SourceError.Kind.wrongFormat), (dir, .unreadable)] {
             let error = SourceFixture.error {
                 _ = try SQLiteRecordSource(name: "crm", database: path, table: "notes", query: nil, key: [],
                                            deleted: nil, modified: nil)
             }
-            #expect(error?.kind == .unreadable, "\(path)")
+            #expect(error?.kind == kind, "\(path)")
         }
     }
 

@@ -151,7 +151,7 @@ final class SQLiteReadOnlyConnection {
         let n = header.count
         let magic = Array("SQLite format 3\0".utf8)
         guard n == 0 || (n == 100 && Array(header.prefix(16)) == magic) else {
-            throw fail(.unreadable, "this is not a SQLite database (it does not start with the SQLite header)")
+            throw fail(.wrongFormat, "this is not a SQLite database (it does not start with the SQLite header)")
         }
         return header
     }
