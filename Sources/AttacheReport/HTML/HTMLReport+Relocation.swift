@@ -43,12 +43,30 @@ extension HTMLReport {
             } else {
                 h.p("Failed steps: \(Figure.count(R / "failed_steps", r.failed)).")
             }
-            var counts = HTMLTable("What the run did", ["step", "files", "bytes"])
+            var counts = HTMLTable("What the run did", ["step", "files", "bytes", "meaning"], numeric: [1, 2])
             for k in r.counts.keys.sorted() where r.counts[k]!.files != 0 || r.counts[k]!.bytes != 0 {
                 counts.add([.figure(.key(R / "counts" / k, k)), .figure(.count(R / "counts" / k / "files", r.counts[k]!.files)),
-                            .figure(.bytes(R / "counts" / k / "bytes", r.counts[k]!.bytes))])
+                            .figure(.bytes(R / "counts" / k / "bytes", r.counts[k]!.bytes)), .markup("\(words: stepMeaning(k))")])
             }
             h.table(counts)
+        }
+    }
+
+    /// What apply's stored counts (`apply_runs.counts`) mean, for people.
+    private static func stepMeaning(_ key: String) -> String {
+        switch key {
+        case "copy": "files copied into the target"
+        case "linked": "files linked (reflink or hard link) instead of copied"
+        case "in_place": "files already in place from an earlier run"
+        case "archives": "archive volumes written (bytes: what they hold)"
+        case "members": "files stored in archive volumes"
+        case "archives_in_place": "archive volumes already in place"
+        case "archive_bytes_written": "bytes the archive volumes take in the target"
+        case "remove": "files and volumes removed because the plan no longer wants them"
+        case "skipped": "files not placed this run (see pending)"
+        case "recovered": "steps a killed run had finished, adopted from the journal"
+        case "temporaries_removed": "temporary files a killed run left, removed"
+        default: ""
         }
     }
 
