@@ -107,6 +107,9 @@ struct RunCommand: ParsableCommand {
 
     /// Why a stage does not run (nil when it does).
     private func skipped(_ stage: Stage, manifest: Manifest) -> String? {
+        if stage == .report && !FileManager.default.fileExists(atPath: common.catalogPath(manifest)) {
+            return "not run: there is no catalog yet (the scan did not start)"
+        }
         if let until, stage != .report, Stage.allCases.firstIndex(of: stage)! > Stage.allCases.firstIndex(of: until)! {
             return "not asked (--until \(until.rawValue))"
         }

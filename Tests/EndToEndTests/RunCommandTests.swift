@@ -70,7 +70,16 @@ import Testing
         let s = stages(r)
         #expect(s["plan"] == "failed (exit 64): stopped (exit 64)", "\(s)")
         #expect(s["apply"] == "not run (an earlier stage stopped the run)", "\(s)")
+        #expect(s["report"]?.hasPrefix("written to ") == true, "the report shows where the run stopped: \(s)")
         #expect(!FileManager.default.fileExists(atPath: m.target))
+
+        // A root that does not exist: the scan stops before there is a catalog, and the report has nothing to read.
+        let lost = try RewriteMigration("run-noroot")
+        try lost.editManifest("path: legacy/share", "path: legacy/nowhere")
+        let none = try lost.run(["run", "-q"])
+        #expect(none.exitCode == 66, "\(none)")
+        #expect(stages(none)["report"] == "not run: there is no catalog yet (the scan did not start)", "\(stages(none))")
+        #expect(!none.stderr.contains("no catalog at"), "\(none)")
     }
 
     /// On a pipe: no progress at all; on a terminal (a pseudo-terminal made by util-linux's
