@@ -1,5 +1,8 @@
 import AttacheModel
 import CMagic
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Content-type detection with libmagic.
 ///
@@ -16,8 +19,13 @@ public final class MagicClassifier {
     /// libmagic's markup rules (HTML, XML, SGML) search the first 4096 bytes for a tag.
     static let markupSearchWindow = 4 * 1024
 
+    /// Whether ``KnownSignatures`` decides the formats it knows before libmagic is asked.
+    /// `ATTACHE_MAGIC_ONLY=1` (a seam for the agreement test and bench) asks libmagic for all.
+    private let useSignatures: Bool
+
     /// - Throws: ``MagicError`` when the magic database cannot be loaded (libmagic-mgc missing).
     public init() throws(MagicError) {
+        useSignatures = getenv("ATTACHE_MAGIC_ONLY") == nil
         // MIME type only; do not look inside compressed data (we classify what is stored).
         guard let c = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR) else {
             throw MagicError(message: "magic_open failed")
@@ -43,6 +51,7 @@ public final class MagicClassifier {
     /// file, in half the time.
     public func mimeType(of sample: UnsafeRawBufferPointer) -> String {
         guard sample.count > 0 else { return "inode/x-empty" }
+        if useSignatures, let known = KnownSignatures.mimeType(sample) { return known }
         var mime = ask(prefix(sample, MagicClassifier.firstSampleSize))
         if sample.count > MagicClassifier.firstSampleSize {
             if !MagicClassifier.isGeneric(mime) && mime.hasPrefix("text/")
