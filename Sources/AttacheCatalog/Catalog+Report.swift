@@ -137,13 +137,21 @@ extension Catalog {
                 SELECT path_text, status, COALESCE(MIN(reason), ''), COUNT(*) FROM refs WHERE status IN (\(statuses))
                 GROUP BY path_text, status ORDER BY COUNT(*) DESC, path_text, status LIMIT ?
                 """, arguments: [limit]) {
-                let path: String = r[0]
-                let status: ReferenceStatus = try Catalog.decoded(r[1], column: "refs.status")
-                let names = try String.fetchAll(db, sql: """
-                    SELECT s.name || ': ' || x.record_key FROM refs x JOIN sources s ON s.id = x.source_id
-                    WHERE x.path_text = ? AND x.status = ? ORDER BY s.name, x.id LIMIT ?
-                    """, arguments: [path, status.rawValue, records])
-                top.append(UnresolvedPath(path: path, status: status, reason: r[2], references: r[3], records: names))
+                top.append(UnresolvedPath(path: r[0], status: try Catalog.decoded(r[1], column: "refs.status"), reason: r[2],
+                                          references: r[3], records: []))
+            }
+            // Their first records, in one pass over the unresolved references (not one per path).
+            var index: [String: Int] = [:]
+            for (i, u) in top.enumerated() { index[u.status.rawValue + "\u{0}" + u.path] = i }
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT x.status, x.path_text, s.name || ': ' || x.record_key FROM refs x JOIN sources s ON s.id = x.source_id
+                WHERE x.status IN (\(statuses)) ORDER BY s.name, x.id
+                """)
+            var wanting = top.count
+            while wanting > 0, let row = try cursor.next() {
+                guard let i = index[(row[0] as String) + "\u{0}" + (row[1] as String)], top[i].records.count < records else { continue }
+                top[i].records.append(row[2])
+                if top[i].records.count == records || top[i].records.count == top[i].references { wanting -= 1 }
             }
             return (top, distinct)
         }
