@@ -24,8 +24,8 @@ overlong UTF-8 for `.` and `/`, percent-encoded `../`, attache's own temporary p
 The policy files kept documents under `{record.folder}` (whose values climb) and archives the
 rest, grouped by `{dir}`; a tar and a zip in the share hold members named `../../…` and `/…`.
 Between plan and apply, symbolic links to W/outside are planted in the target (a folder a
-planned path needs, and a planned file's own name); before rewrite, one is planted in the
-output folder. Policies whose literal text climbs (`../{name}`, `/abs/{name}`) must be refused.
+planned path needs, a planned file's own name, a planned archive's folder); before rewrite,
+links are planted in the output folder (where each source's copies go, and at links.csv). Policies whose literal text climbs (`../{name}`, `/abs/{name}`) must be refused.
 
 Every entry of W outside the target and the output (the catalog and report excepted) is
 listed before and after — raw path bytes, type, size, mtime, mode, SHA-256 — and the lists
@@ -258,7 +258,7 @@ class Runner:
 
 def plant_in_target(run, sandbox, w):
     """Symbolic links to W/outside where the plan will write: a folder a planned path needs,
-    and a planned file's own name. Returns what was planted."""
+    a planned file's own name, and the folder of a planned archive. Returns what was planted."""
     r = run("list", "decisions", "--format", "json")
     try:
         decisions = json.loads(r.stdout)
@@ -266,15 +266,22 @@ def plant_in_target(run, sandbox, w):
         return []
     if isinstance(decisions, dict):
         decisions = next((v for v in decisions.values() if isinstance(v, list)), [])
-    paths = sorted({d.get("target_path") or d.get("target") or "" for d in decisions if isinstance(d, dict)} - {""})
+    paths = sorted({d.get("target_path") or "" for d in decisions if isinstance(d, dict)} - {""})
+    archives = sorted({d.get("archive_path") or "" for d in decisions if isinstance(d, dict)} - {""})
     planted = []
     target = os.path.join(sandbox, b"target")
+    archive_folders = sorted({os.fsencode(a.split("/")[0]) for a in archives if "/" in a})
+    if archive_folders:
+        os.symlink(os.path.join(w, b"outside", b"planted-archive"), os.path.join(target, archive_folders[0]))
+        planted.append(archive_folders[0])
+        paths = [p for p in paths if not os.fsencode(p).startswith(archive_folders[0] + b"/")]
     folders = [p for p in paths if "/" in p]
     if folders:
         first = os.fsencode(folders[0].split("/")[0])
         os.symlink(os.path.join(w, b"outside", b"planted-folder"), os.path.join(target, first))
         planted.append(first)
-    singles = [p for p in paths if not os.fsencode(p).startswith(planted[0] + b"/")] if planted else paths
+        paths = [p for p in paths if not os.fsencode(p).startswith(first + b"/")]
+    singles = paths
     if singles:
         p = os.fsencode(singles[-1])
         os.makedirs(os.path.dirname(os.path.join(target, p)), exist_ok=True)
@@ -303,7 +310,7 @@ def prove(args):
             lines = [l for l in base.splitlines() if not l.startswith(key + ":")] + [text]
             with open(os.path.join(state, b"climb-%d.yaml" % k), "w") as f:
                 f.write("\n".join(lines) + "\n")
-        for d in [b"planted-folder", b"planted-output"]:
+        for d in [b"planted-folder", b"planted-archive", b"planted-output"]:
             os.makedirs(os.path.join(w, b"outside", d))
         before = listing(w, sandbox)
         run = Runner(args.attache, state, log)
@@ -371,11 +378,11 @@ def prove(args):
             print("containment: UNEXPECTED %s" % c, file=sys.stderr)
         print("containment: %d/3 links planted in the output folder refused by rewrite" % planted_output, file=sys.stderr)
         ok = (seen and not escapes and not run.crashes and not run.unexpected and refused == len(CLIMBING_POLICIES)
-              and len(planted) == 2 and planted_output == 3)
+              and len(planted) == 3 and planted_output == 3)
         if refused != len(CLIMBING_POLICIES):
             print("containment: a policy whose literal text climbs was not refused (exit 65)", file=sys.stderr)
-        if len(planted) != 2:
-            print("containment: could not plant both links in the target (no planned paths?)", file=sys.stderr)
+        if len(planted) != 3:
+            print("containment: could not plant the three links in the target (no planned paths or archives?)", file=sys.stderr)
         print("containment: %d crashes, %d unexpected exit statuses" % (len(run.crashes), len(run.unexpected)), file=sys.stderr)
         print("PROOF containment|escapes|%d|%s" % (len(escapes), "pass" if ok else "FAIL"))
         args.keep = args.keep or not ok
