@@ -14,7 +14,7 @@ INSTALL_BIN ?= .build/release/attache
 MAN_DIR := .build/man
 
 .PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall \
-  check-report test-report-checker report-screenshot
+  check-report test-report-checker report-screenshot proof
 
 all: build
 
@@ -138,6 +138,12 @@ report-screenshot:
 # Runs the demo when it has no report yet (`attache run` writes it as its last stage).
 DEMO_REPORT = [ -f $(DEMO)/report.html ] || $(MAKE) --no-print-directory demo || exit $$?; \
   [ -f $(DEMO)/report.html ] || { echo "make: the demo wrote no $(DEMO)/report.html (attache run's report stage writes it)"; exit 1; }
+
+# Proves the promises with their heavy parts (scripts/proof/*.sh: each prints one
+# `PROOF part|figure|value|pass` line) and prints one summary table; fails when any part does.
+# `make proof PARTS="readonly containment"` runs only those. Documentation/Testing.md.
+proof: build
+	@scripts/proof/proof.sh $(PARTS)
 
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache

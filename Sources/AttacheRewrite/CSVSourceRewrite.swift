@@ -57,7 +57,7 @@ struct CSVSourceRewrite {
         if dry {
             _ = try rewriter.rewrite(into: { _ in }, problem: { problems.append($0) }, edit: edit)
         } else {
-            try OutputPaths.makeFolders(for: destination)
+            try OutputPaths.makeFolders(for: destination, inside: engine.options.output)
             do {
                 _ = try OutputPaths.keepingMode(of: destination) {
                     try rewriter.rewrite(toFile: destination, problem: { problems.append($0) }, edit: edit)
@@ -120,7 +120,7 @@ struct CSVSourceRewrite {
 
     private func backup(run: Int64) throws {
         let path = OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, OutputPaths.lastComponent(file))
-        try OutputPaths.copyFile(file, to: path)
+        try OutputPaths.copyFile(file, to: path, inside: engine.options.output)
         try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .backup, path: path, original: file))
     }
 }

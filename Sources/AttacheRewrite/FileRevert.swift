@@ -11,6 +11,8 @@ struct FileRevert {
     let run: Int64
     let audit: AuditBuffer
     let dryRun: Bool
+    /// The run's output folder: no link below it is written through (``OutputPaths/refuseLinks(in:below:)``).
+    var inside: String? = nil
 
     /// The run's written spans by record (memory: one entry per rewritten reference).
     private func spansByRecord() throws -> [String: [RewriteAuditEntry]] {
@@ -57,6 +59,7 @@ struct FileRevert {
         if dryRun {
             _ = try CSVRewriter(source: source).rewrite(into: { _ in }, problem: { _ in }, edit: edit)
         } else {
+            try OutputPaths.refuseLinks(in: output.path, below: inside)
             do { _ = try CSVRewriter(source: source).rewrite(toFile: output.path, problem: { _ in }, edit: edit) } catch let e as AtomicFileError {
                 throw RewriteError(.output, e.description)
             }
@@ -88,7 +91,7 @@ struct FileRevert {
                 guard out.changed else { continue }
                 outcome.recordsChanged += 1
                 if !dryRun {
-                    let w = try OutputPaths.writer(path)
+                    let w = try OutputPaths.writer(path, inside: inside)
                     do { try w.write(out.bytes) } catch { w.discard(); throw RewriteError(.output, error.description) }
                     try OutputPaths.commit(w)
                 }

@@ -15,11 +15,12 @@ struct LiveScripts {
     /// `UPDATE` statements written.
     var statements: Int { writer.summary.statements }
 
-    init(folder: String, source: String, dialect: SQLDialect, header: [String]) throws {
+    /// - Parameter root: the output folder the scripts are written in (no link below it is followed).
+    init(folder: String, source: String, dialect: SQLDialect, header: [String], inside root: String) throws {
         forwardPath = OutputPaths.join(folder, "\(source).\(dialect.rawValue).sql")
         revertPath = SQLScriptFiles.revertPath(forwardPath)
-        let forward = try AtomicTextSink(path: forwardPath)
-        let revert = try AtomicTextSink(path: revertPath)
+        let forward = try AtomicTextSink(path: forwardPath, inside: root)
+        let revert = try AtomicTextSink(path: revertPath, inside: root)
         writer = SQLScriptWriter(dialect: dialect, forward: forward, revert: revert,
                                  header: header + ["revert script: " + revertPath])
     }

@@ -41,11 +41,12 @@ struct LiveSourceRewrite {
         switch engine.options.mode {
         case .copy:
             if !dry { own = try LiveScripts(folder: OutputPaths.join(engine.options.output, name), source: name, dialect: dialect,
-                                            header: header(purpose: "for the DBA to run")) }
+                                            header: header(purpose: "for the DBA to run"), inside: engine.options.output) }
         case .inPlace:
             if !dry, let run = audit.run {
                 own = try LiveScripts(folder: OutputPaths.join(engine.options.output, "backups", "run-\(run)", name), source: name,
-                                      dialect: dialect, header: header(purpose: "run by attache rewrite --in-place"))
+                                      dialect: dialect, header: header(purpose: "run by attache rewrite --in-place"),
+                                      inside: engine.options.output)
             }
         case .sql:
             break

@@ -20,8 +20,10 @@ enum OutputPaths {
         String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path))
     }
 
-    /// Creates the folders a file at `path` needs.
-    static func makeFolders(for path: String) throws(RewriteError) {
+    /// Creates the folders a file at `path` needs. Below `root` (the output folder, when `path`
+    /// is inside it) no folder may be a symbolic link: see ``refuseLinks(in:below:)``.
+    static func makeFolders(for path: String, inside root: String? = nil) throws(RewriteError) {
+        try refuseLinks(in: path, below: root)
         var folder = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (i, part) in parts.enumerated() {
@@ -36,7 +38,31 @@ enum OutputPaths {
         }
     }
 
-    static func writer(_ path: String) throws(RewriteError) -> AtomicWriter {
+    /// Refuses a symbolic link as any folder of `path` below `root`. The output folder holds
+    /// only what rewrite writes; a link planted in it (`rewritten/notes` → `/etc`) would lead
+    /// the copies, backups and scripts outside it (DESIGN.md promise 4). The output folder
+    /// itself may be a link (the user named it), and so may the file's own name: a file is
+    /// placed by renaming over it, which replaces a link and never follows it. Nothing to
+    /// check when `root` is nil or `path` is not inside it (an in-place source, a `--sql` file).
+    static func refuseLinks(in path: String, below root: String?) throws(RewriteError) {
+        guard let root, !root.isEmpty else { return }
+        let base = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        guard path.hasPrefix(base + "/") else { return }
+        var folder = base
+        for part in path.dropFirst(base.count + 1).split(separator: "/", omittingEmptySubsequences: true).dropLast() {
+            folder += "/" + part
+            var st = stat()
+            guard lstat(folder, &st) == 0 else { return }  // not there yet: made by makeFolders, not followed
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                throw RewriteError(.output, "\(folder) is a symbolic link inside the output folder \(root): rewrite writes only "
+                                   + "inside the output folder and never through a link there — remove the link (or choose another --out)")
+            }
+        }
+    }
+
+    /// A writer for the file at `path`, refused when a folder of it below `root` is a link.
+    static func writer(_ path: String, inside root: String? = nil) throws(RewriteError) -> AtomicWriter {
+        try refuseLinks(in: path, below: root)
         do { return try AtomicWriter(path: RawPath(path)) } catch {
             throw RewriteError(.output, error.description)
         }
@@ -48,8 +74,9 @@ enum OutputPaths {
 }
 
 extension OutputPaths {
-    /// Copies a file byte for byte to `destination` (whole or not at all), creating its folders.
-    static func copyFile(_ source: String, to destination: String) throws(RewriteError) {
+    /// Copies a file byte for byte to `destination` (whole or not at all), creating its folders
+    /// (no link among them below `root`).
+    static func copyFile(_ source: String, to destination: String, inside root: String? = nil) throws(RewriteError) {
         let bytes: [UInt8]
         switch RawFile.openRegular(RawPath(source), followLinks: true) {
         case .failure(let e): throw RewriteError(.source, "cannot read \(source) to back it up: \(e)")
@@ -60,8 +87,8 @@ extension OutputPaths {
             case .failure(let e): throw RewriteError(.source, "cannot read \(source) to back it up: \(e)")
             }
         }
-        try makeFolders(for: destination)
-        let w = try writer(destination)
+        try makeFolders(for: destination, inside: root)
+        let w = try writer(destination, inside: root)
         do { try w.write(bytes) } catch { w.discard(); throw RewriteError(.output, error.description) }
         try commit(w)
     }

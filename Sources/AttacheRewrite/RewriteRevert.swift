@@ -57,7 +57,7 @@ public final class RewriteRevert {
                 var outcome = RewriteSourceOutcome(name: output.source)
                 outcome.written = output.path
                 do {
-                    try revertOutput(output, of: run.id, audit: audit, outcome: &outcome)
+                    try revertOutput(output, of: run.id, inside: run.output, audit: audit, outcome: &outcome)
                 } catch let e as SourceError {
                     outcome.note = "not reverted: \(e.message)"
                     audit.discard()
@@ -78,7 +78,7 @@ public final class RewriteRevert {
         return result
     }
 
-    private func revertOutput(_ output: RewriteOutputRecord, of run: Int64, audit: AuditBuffer,
+    private func revertOutput(_ output: RewriteOutputRecord, of run: Int64, inside root: String, audit: AuditBuffer,
                               outcome: inout RewriteSourceOutcome) throws {
         switch output.format {
         case "sqlite":
@@ -90,7 +90,7 @@ public final class RewriteRevert {
             let allOwn = (try catalog.rewriteCounts(run: run)[output.source]?[.unchanged] ?? 0) == 0
             if let backup, untouched, allOwn, !hasLogContent(output.path) {
                 try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: true).run(&outcome)
-                if !dryRun { try OutputPaths.copyFile(backup.path, to: output.path) }
+                if !dryRun { try OutputPaths.copyFile(backup.path, to: output.path, inside: root) }
                 outcome.note = "the database was not changed since the rewrite: its backup was put back, byte for byte"
             } else {
                 try SQLiteRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
@@ -98,7 +98,7 @@ public final class RewriteRevert {
         case "mysql", "postgresql":
             try LiveRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
         default:
-            try FileRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun).run(&outcome)
+            try FileRevert(catalog: catalog, output: output, run: run, audit: audit, dryRun: dryRun, inside: root).run(&outcome)
         }
     }
 

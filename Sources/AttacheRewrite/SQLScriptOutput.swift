@@ -58,10 +58,10 @@ public final class AtomicTextSink: TextSink {
 
     init(_ writer: AtomicWriter) { self.writer = writer }
 
-    /// A sink for the file at `path` (its folders created).
-    public convenience init(path: String) throws(RewriteError) {
-        try OutputPaths.makeFolders(for: path)
-        self.init(try OutputPaths.writer(path))
+    /// A sink for the file at `path` (its folders created; no link among them below `root`).
+    public convenience init(path: String, inside root: String? = nil) throws(RewriteError) {
+        try OutputPaths.makeFolders(for: path, inside: root)
+        self.init(try OutputPaths.writer(path, inside: root))
     }
 
     public func write(_ text: String) {

@@ -31,8 +31,8 @@ struct SQLiteSourceRewrite {
             let path = OutputPaths.join(engine.options.output, name, fileName)
             outcome.written = path
             if !dry {
-                try OutputPaths.makeFolders(for: path)
-                copy = try OutputPaths.writer(path)
+                try OutputPaths.makeFolders(for: path, inside: engine.options.output)
+                copy = try OutputPaths.writer(path, inside: engine.options.output)
                 try SQLiteWritableDatabase.backup(database, to: copy!.temporaryPath.display, source: name)
                 writer = try SQLiteWritableDatabase(path: copy!.temporaryPath.display, source: name)
                 // A copy under a temporary name is thrown away on any failure: no journal, no
@@ -45,8 +45,8 @@ struct SQLiteSourceRewrite {
             outcome.written = database
             if !dry, let run = audit.run {
                 let backup = OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, fileName)
-                try OutputPaths.makeFolders(for: backup)
-                let b = try OutputPaths.writer(backup)
+                try OutputPaths.makeFolders(for: backup, inside: engine.options.output)
+                let b = try OutputPaths.writer(backup, inside: engine.options.output)
                 try SQLiteWritableDatabase.backup(database, to: b.temporaryPath.display, source: name)
                 try OutputPaths.commit(b)
                 try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .backup, path: backup, original: database))

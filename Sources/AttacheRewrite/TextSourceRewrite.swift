@@ -87,7 +87,8 @@ struct TextSourceRewrite {
             case .copy: try write(output.bytes, to: OutputPaths.join(copyRoot, relative))
             case .inPlace where output.changed:
                 if let run = audit.run {
-                    try OutputPaths.copyFile(path, to: OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, relative))
+                    try OutputPaths.copyFile(path, to: OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, relative),
+                                           inside: engine.options.output)
                 }
                 try OutputPaths.keepingMode(of: path) { try write(output.bytes, to: path) }
             default: break
@@ -97,8 +98,8 @@ struct TextSourceRewrite {
     }
 
     private func write(_ bytes: [UInt8], to path: String) throws {
-        try OutputPaths.makeFolders(for: path)
-        let w = try OutputPaths.writer(path)
+        try OutputPaths.makeFolders(for: path, inside: engine.options.output)
+        let w = try OutputPaths.writer(path, inside: engine.options.output)
         do { try w.write(bytes) } catch { w.discard(); throw RewriteError(.output, error.description) }
         try OutputPaths.commit(w)
     }

@@ -89,6 +89,21 @@ private typealias F = PlannerFixture
         #expect(F.target(F.plan([F.file(3, "./c.pdf"), F.file(4, "....")], F.keepAll()), 4) == "share/_ (2)")
     }
 
+    /// A legacy name starting with attache's temporary prefix would be placed under a name apply
+    /// sweeps away as a stale temporary file (found by scripts/proof/containment.py): it gets
+    /// the replacement in front, even with renaming off, as a folder and as an archive group too.
+    @Test func namesLikeAttachesTemporaryFilesAreRenamed() {
+        let files = [F.file(1, ".attache-tmp-1234-99"), F.file(2, ".attache-tmp-x/a.pdf"), F.file(3, ".attache-tmpfile")]
+        for rename in [true, false] {
+            let plan = F.plan(files, F.keepAll(layout: "{root}/{relpath}", rename: rename))
+            #expect(F.target(plan, 1) == "share/_.attache-tmp-1234-99")
+            #expect(F.target(plan, 2) == "share/_.attache-tmp-x/a.pdf")
+            #expect(F.target(plan, 3) == "share/.attache-tmpfile")     // not the prefix: unchanged
+            #expect(F.decision(plan, 1).notes == ["renamed: names starting with '.attache-tmp-' are attache's temporary files "
+                                                  + "on the target; '_' added"])
+        }
+    }
+
     @Test func longNamesAreShortenedKeepingTheExtensionAndStayDistinct() {
         let stem = String(repeating: "Quarterly report for the board ", count: 10)
         let files = [F.file(1, stem + "A.docx"), F.file(2, stem + "B.docx")]

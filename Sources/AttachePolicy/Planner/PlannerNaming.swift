@@ -1,4 +1,5 @@
 import AttacheModel
+import AttacheSystem
 
 // Names the target can hold. Each path segment is sanitised for the target's rules; a path
 // over the length limit is shortened; a collision gets " (2)". With `limits.rename` false the
@@ -16,10 +17,12 @@ extension Planner {
         var unfixablePatterns: [String] = []
         var shortened = false
         var empty = false
+        /// The name started with attache's temporary prefix (`.attache-tmp-`).
+        var temporary = false
 
         var isEmpty: Bool {
             !escaped && forbidden.isEmpty && !trailing && reserved.isEmpty && patterns.isEmpty
-                && unfixablePatterns.isEmpty && !shortened && !empty
+                && unfixablePatterns.isEmpty && !shortened && !empty && !temporary
         }
 
         /// Whether the target would refuse the name as it is (what `rename: false` flags).
@@ -37,6 +40,7 @@ extension Planner {
             for p in o.unfixablePatterns where !unfixablePatterns.contains(p) { unfixablePatterns.append(p) }
             shortened = shortened || o.shortened
             empty = empty || o.empty
+            temporary = temporary || o.temporary
         }
 
         /// Notes for the decision, in a fixed order.
@@ -72,6 +76,9 @@ extension Planner {
             }
             if empty {
                 out.append("renamed: an empty name became '\(r)'")
+            }
+            if temporary {
+                out.append("renamed: names starting with '.attache-tmp-' are attache's temporary files on the target; '\(r)' added")
             }
             return out
         }
@@ -184,6 +191,9 @@ extension Planner {
                 if rename || trimmed.isEmpty { s = String(trimmed) }
             }
             if s.isEmpty { s = replacement; issues.empty = true }
+            // attache's temporary prefix, never optional: a placed file or archive by such a name
+            // would be taken for a temporary file a stopped run left, and removed by the next apply.
+            if s.utf8.starts(with: TargetFolder.temporaryPrefix) { s = replacement + s; issues.temporary = true }
             if let base = reservedBase(s) {
                 issues.reserved.append(String(base))
                 if rename {
