@@ -5,7 +5,7 @@ import Testing
 private struct Boom: Error, Equatable { let at: Int }
 
 /// The thread helpers AttacheModel holds so that the catalog can use them too.
-@Suite(.timeLimit(.minutes(1))) struct BackgroundJobTests {
+@Suite(.timeLimit(.minutes(5))) struct BackgroundJobTests {
     @Test func aBackgroundJobCarriesItsValueOrItsError() {
         let ok = BackgroundJob<Int, Boom>(name: "t") { 42 }
         #expect(throws: Never.self) { try ok.wait() }

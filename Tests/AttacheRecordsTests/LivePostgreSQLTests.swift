@@ -95,7 +95,7 @@ struct LivePostgreSQLTests {
     }
 
     /// A TCP socket that accepts connections (the kernel's backlog) and never answers.
-    @Test(.timeLimit(.minutes(1))) func aServerThatNeverAnswersIsAConnectionError() throws {
+    @Test(.timeLimit(.minutes(5))) func aServerThatNeverAnswersIsAConnectionError() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #expect(fd >= 0)
         defer { Glibc.close(fd) }
@@ -221,7 +221,7 @@ struct LivePostgreSQLTests {
         #expect(key?.message.contains("Did you mean 'ir_attachment'?") == true)
     }
 
-    @Test(.timeLimit(.minutes(1))) func aConnectionTerminatedMidStreamIsAConnectionError() throws {
+    @Test(.timeLimit(.minutes(5))) func aConnectionTerminatedMidStreamIsAConnectionError() throws {
         let db = try database("CREATE TABLE t AS SELECT i AS id FROM generate_series(1, 400) i")
         let connection = try open(server.url(database: db))
         let pid = try readAll(connection, "SELECT pg_backend_pid()").rows[0][0]!

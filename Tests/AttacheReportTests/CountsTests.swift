@@ -8,7 +8,7 @@ import Testing
 /// The catalog defines "not resolved" and "orphans" once (``ReferenceCounts``,
 /// `forEachOrphan`, `orphanReason`); the listings, the report and explain read those
 /// definitions, so their numbers agree on every kind of file.
-@Suite(.timeLimit(.minutes(1))) struct CountsTests {
+@Suite(.timeLimit(.minutes(5))) struct CountsTests {
     /// live.pdf: a live and a deleted record · gone-record.pdf: only a deleted record ·
     /// lonely.pdf: nothing · pipe: a FIFO (never an orphan: not readable content) · plus a
     /// missing and an ambiguous reference.

@@ -11,7 +11,7 @@ import Testing
 /// The HTML report (`attache report --format html`): every number it shows is a value of the
 /// JSON report at the pointer it names, the page loads nothing, data is escaped, charts draw
 /// something or are left out, stages not run say so, and two renders are the same bytes.
-@Suite(.timeLimit(.minutes(1))) struct HTMLReportTests {
+@Suite(.timeLimit(.minutes(5))) struct HTMLReportTests {
     /// A name that would run a script, break an attribute and start an entity if not escaped.
     static let hostile = "crm <script>alert(\"x\")</script> & 'co'"
     static let hostileFile = "<b>&\"odd\".pdf"

@@ -8,7 +8,7 @@ import Testing
 /// The migration report's data: what `attache report` shows beyond the inventory — the
 /// references by source, the paths that lead nowhere, the parents, the verifications — read
 /// from a catalog filled the way the stages fill it.
-@Suite(.timeLimit(.minutes(1))) struct MigrationReportTests {
+@Suite(.timeLimit(.minutes(5))) struct MigrationReportTests {
     /// Two sources: `crm` keeps `[parent_type, parent_id]` (Accounts 1 has a file and a
     /// missing one; Accounts 2 only its file; a deleted record of Accounts 3), `notes` keeps nothing.
     func catalog(_ s: Scratch) throws -> Catalog {

@@ -17,7 +17,7 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
     return c
 }
 
-@Suite(.timeLimit(.minutes(1))) struct ListingTests {
+@Suite(.timeLimit(.minutes(5))) struct ListingTests {
     let nodes: [Node] = [
         .file("b/invoice.pdf", Fixtures.pdf, mtime: 1_400_000_000),
         .file("a/copy, \"final\".pdf", Fixtures.pdf, mtime: 1_300_000_000),
@@ -160,7 +160,7 @@ func scannedCatalog(_ nodes: [Node], in s: Scratch) throws -> Catalog {
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct InventoryReportTests {
+@Suite(.timeLimit(.minutes(5))) struct InventoryReportTests {
     @Test func textReportShowsTheFiguresPeopleAskFor() throws {
         let s = Scratch("report")
         let c = try scannedCatalog([

@@ -29,7 +29,7 @@ func caught<E: Error>(_ body: () throws(E) -> Void) -> E? {
     do { try body(); return nil } catch { return error }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct PipelineTests {
+@Suite(.timeLimit(.minutes(5))) struct PipelineTests {
     @Test func oneProducersResultsArriveInOrder() throws {
         var got: [Int] = []
         try Pipeline.run(capacity: 16, produce: { (_, emit: Pipeline.Emitter<Int>) in

@@ -17,7 +17,7 @@ struct Recorder: WalkVisitor {
     func codes(_ path: String) -> [ProblemCode] { findings.filter { $0.0 == RawPath(path) }.map(\.1) }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct WalkerTests {
+@Suite(.timeLimit(.minutes(5))) struct WalkerTests {
     @Test func walksInByteOrderWithoutFollowingSymlinks() throws {
         let s = Scratch("walk")
         try Tree.make(at: s.path, [

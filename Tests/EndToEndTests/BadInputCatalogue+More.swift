@@ -76,6 +76,8 @@ extension BadInputCatalogue {
         },
         BadInput("T3", "target", "a target that fills up (ENOSPC, through the fault seam)", exit: 74, expect: "No space left",
                  varying: "share/[^:]+") { m in
+            // Copies only (no archive volume): which of the parallel copies meets the full disk first varies.
+            try m.file("policy.yaml", "version: 1\nname: copies only\nlayout: '{root}/{relpath}'\ndefault: keep\n")
             for s in ["scan", "refs", "plan"] { _ = try m.run([s]) }
             return try m.run(["apply"], env: ["ATTACHE_FAULT_TARGET_FULL_AFTER_BYTES": "20"])
         },

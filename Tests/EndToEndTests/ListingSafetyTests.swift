@@ -76,7 +76,7 @@ import Glibc
 
 /// `list files` names each file's owner and group (and their ids), which the team needs to
 /// rebuild access rights in the new storage.
-@Suite(.timeLimit(.minutes(1))) struct OwnerListingTests {
+@Suite(.timeLimit(.minutes(5))) struct OwnerListingTests {
     @Test(.enabled(if: geteuid() == 0, "chown needs root"))
     func aFileGivenToNobodyIsListedAsNobody() throws {
         let w = try Workspace("owner", [.text("mine.txt", "mine"), .text("theirs.txt", "theirs")])
