@@ -130,7 +130,9 @@ public final class AtomicWriter {
         // Short enough for NAME_MAX whatever the destination's name; unique per process and call.
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let stem = Array(name.prefix(180))
-        temporaryPath = folder.appending(RawPath(bytes: Array(".".utf8) + stem + Array(".attache-tmp-\(tag)".utf8)))
+        let prefix = Array(".".utf8) + stem + Array(".attache-tmp-".utf8)
+        AtomicWriter.removeStaleTemporaries(in: folder, prefix: prefix)
+        temporaryPath = folder.appending(RawPath(bytes: prefix + Array(tag.utf8)))
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
         fd = Posix.withCString(temporaryPath.bytes) { Glibc.open($0, flags, mode) }
         if fd < 0 {
@@ -254,6 +256,22 @@ public final class AtomicWriter {
     }
 
     /// The folder (`.` for a bare name) and the last component of `path`.
+    /// Removes what a writer of the same file left when its process was killed: temporaries
+    /// named `prefix` + `PID-N` whose process is gone (a live one may still be writing).
+    static func removeStaleTemporaries(in folder: RawPath, prefix: [UInt8]) {
+        guard let dir = Posix.withCString(folder.bytes, { opendir($0) }) else { return }
+        defer { closedir(dir) }
+        var stale: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard name.count > prefix.count, name.starts(with: prefix) else { continue }
+            let pid = name[prefix.count...].prefix { $0 != UInt8(ascii: "-") }
+            guard let n = Int32(String(decoding: pid, as: UTF8.self)), n > 0, n != getpid() else { continue }
+            if kill(n, 0) != 0 && attache_errno() == ESRCH { stale.append(name) }
+        }
+        for name in stale { _ = Posix.withCString(folder.appending(RawPath(bytes: name)).bytes) { unlink($0) } }
+    }
+
     static func split(_ path: RawPath) -> (folder: RawPath, name: [UInt8]) {
         let b = path.bytes
         guard let slash = b.lastIndex(of: UInt8(ascii: "/")) else { return (RawPath("."), b) }
