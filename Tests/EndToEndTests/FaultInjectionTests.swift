@@ -109,16 +109,17 @@ enum FaultShim {
     /// write → ENOSPC / EDQUOT, fsync → EIO in the target: apply stops cleanly (74) with the
     /// reason, leaves no temporary file, its journal is closed; the next run places the rest
     /// and the target verifies.
-    @Test(arguments: ["write:ENOSPC", "write:EDQUOT", "fsync:EIO"])
-    func aTargetFaultStopsApplyAndTheNextRunResumes(_ fault: String) throws {
-        let m = try Self.migration("fault-apply-" + fault.replacingOccurrences(of: ":", with: "-"))
+    /// (fsync after 0 calls: the flush of a batch's staged bytes; after 1: the flush of its
+    /// names, once the files are named — they must not stay under names the journal does not own.)
+    @Test(arguments: [("write:ENOSPC", 2), ("write:EDQUOT", 2), ("fsync:EIO", 0), ("fsync:EIO", 1)])
+    func aTargetFaultStopsApplyAndTheNextRunResumes(_ fault: String, _ after: Int) throws {
+        let m = try Self.migration("fault-apply-" + fault.replacingOccurrences(of: ":", with: "-") + "-\(after)")
         try m.scan()
         try m.plan(ApplyCrashTests.policy())
         let log = m.scratch.join("shim.log")
         let before = SourceManifest(m.roots)
-        // Writes: after two (a file or two placed first); fsync: the first (the batch of staged
-        // copies is flushed once, with syncfs on the target's root).
-        let r = try m.apply(["--workers", "1"], env: try FaultShim.env(fault, path: m.target, log: log, after: fault.hasPrefix("fsync") ? 0 : 2))
+        // A batch of staged copies is flushed with syncfs on the target's root, twice.
+        let r = try m.apply(["--workers", "1"], env: try FaultShim.env(fault, path: m.target, log: log, after: after))
         #expect(!FaultShim.injected(log).isEmpty, "apply's \(fault.split(separator: ":")[0]) goes through libc")
         #expect(r.exitCode == 74, "\(r)")
         #expect(r.stderr.contains("target \(m.target): cannot write"), "the message names the target and the file: \(r)")

@@ -15,7 +15,8 @@ random delay inside its run, run again to completion, and checked:
              an uninterrupted run's
   plan       integrity; `list decisions --format csv` equals an uninterrupted plan's
   apply      `attache verify` exits 0; `list mapping --format csv` equals an uninterrupted run's
-  rewrite    `attache verify --references` ends as the uninterrupted run's did; the rewritten
+             (but for the `run` column: which apply run placed a file)
+  rewrite    `attache verify --references` exits 0 (as after an uninterrupted run); the rewritten
              copy's rows, links.csv and links.json equal an uninterrupted rewrite's; and
              `rewrite --revert` then leaves the copies holding the original rows
 every stage  the legacy share and the source database are byte-identical to before (nothing
@@ -248,6 +249,8 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
     if p.returncode not in FINISHED:
         raise Failed(f"{stage}: the uninterrupted run exited {p.returncode}")
     want = outcome(ws, stage)
+    if want.get("verify", 0) != 0 or want.get("verify --references", 0) != 0:
+        raise Failed(f"{stage}: the uninterrupted run does not verify")
     if want["integrity"] != "ok" or want["temporaries"]:
         raise Failed(f"{stage}: the uninterrupted run is not clean: {want['integrity']} {want['temporaries']}")
     originals = ws.rows(os.path.join(work, "records", "crm.sqlite")) if stage == "rewrite" else None
