@@ -255,7 +255,6 @@ public final class AtomicWriter {
         return AtomicFileError(path: path.display, step: step, error: error)
     }
 
-    /// The folder (`.` for a bare name) and the last component of `path`.
     /// Removes what a writer of the same file left when its process was killed: temporaries
     /// named `prefix` + `PID-N` whose process is gone (a live one may still be writing).
     static func removeStaleTemporaries(in folder: RawPath, prefix: [UInt8]) {
@@ -272,6 +271,7 @@ public final class AtomicWriter {
         for name in stale { _ = Posix.withCString(folder.appending(RawPath(bytes: name)).bytes) { unlink($0) } }
     }
 
+    /// The folder (`.` for a bare name) and the last component of `path`.
     static func split(_ path: RawPath) -> (folder: RawPath, name: [UInt8]) {
         let b = path.bytes
         guard let slash = b.lastIndex(of: UInt8(ascii: "/")) else { return (RawPath("."), b) }

@@ -12,7 +12,8 @@
  *   ATTACHE_SHIM_LOG    a file: one line per injected fault ("CALL PATH ERROR")
  *
  * open covers open, open64, openat, openat64; read covers read, pread, pread64, readv;
- * write covers write, pwrite, pwrite64, writev; rename covers rename, renameat, renameat2;
+ * write covers write, pwrite, pwrite64, writev; rename covers rename, renameat, renameat2 and
+ * linkat (apply names a staged copy with a hard link);
  * fsync covers fsync, fdatasync and syncfs (a staged batch of copies is flushed with syncfs).
  */
 #define _GNU_SOURCE
@@ -319,4 +320,9 @@ int syncfs(int fd) {
     if (fd_fails(C_FSYNC, fd, "syncfs")) { errno = fault_errno; return -1; }
     REAL(syncfs, int, (int));
     return real_syncfs(fd);
+}
+int linkat(int d1, const char *from, int d2, const char *to, int flags) {
+    if (path_fails_at(C_RENAME, d1, from, d2, to, "linkat")) { errno = fault_errno; return -1; }
+    REAL(linkat, int, (int, const char *, int, const char *, int));
+    return real_linkat(d1, from, d2, to, flags);
 }

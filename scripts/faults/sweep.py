@@ -19,7 +19,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "proof"))
 import crash_driver as cd  # noqa: E402
 
-FAULTS = ["write:ENOSPC", "write:EDQUOT", "fsync:EIO", "open:EACCES"]
+FAULTS = ["write:ENOSPC", "write:EDQUOT", "fsync:EIO", "open:EACCES", "rename:EIO"]
 
 
 def main():
