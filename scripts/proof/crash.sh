@@ -1,7 +1,7 @@
 #!/bin/sh
 # The crash matrix (issue 17, Documentation/Testing.md "Crash matrix"): SIGKILL scan, refs,
-# plan, apply and rewrite at CRASH_POINTS (default 50) seeded points each, re-run each to
-# completion and check it ends as an uninterrupted run does. Last line:
+# plan, apply, rewrite and rewrite --in-place at CRASH_POINTS (default 50) seeded points
+# each, re-run each to completion and check it ends as an uninterrupted run does. Last line:
 #   PROOF crash|crashes survived|N|pass
 # Environment: CRASH_POINTS, CRASH_SEED (default 17), CRASH_STAGE (default all),
 # ATTACHE_BIN (default .build/debug/attache, built when missing).

@@ -4,7 +4,7 @@ and check that the re-run ends where an uninterrupted run ends.
 
     crash_driver.py STAGE [--points N] [--seed S] [--binary PATH] [--workspace DIR]
 
-STAGE is scan, refs, plan, apply or rewrite (or `all`). The workspace is a folder with an
+STAGE is scan, refs, plan, apply, rewrite or rewrite-in-place (or `all`: every one of them). The workspace is a folder with an
 attache.yaml whose paths are relative (legacy/share, records/..., target, attache.db); without
 --workspace the driver makes its own fixture (a share of 60 files, a SQLite table of 60 notes).
 
@@ -19,6 +19,11 @@ random delay inside its run, run again to completion, and checked:
   rewrite    `attache verify --references` exits 0 (as after an uninterrupted run); the rewritten
              copy's rows, links.csv and links.json equal an uninterrupted rewrite's; and
              `rewrite --revert` then leaves the copies holding the original rows
+  rewrite-in-place  (`rewrite --in-place`: the SQLite source itself, after a backup)
+             `verify --references` exits 0; the source's rows equal an uninterrupted
+             in-place rewrite's; every backup is a whole database with the original rows
+             (or the rewritten ones, when the killed run had committed); `rewrite --revert`
+             restores the source's original rows
 every stage  the legacy share and the source database are byte-identical to before (nothing
              lost, sources read-only); no temporary file (`.attache-tmp-*`, `*.part`,
              `*-journal`) anywhere in the workspace; the workspace holds exactly the files an
@@ -40,6 +45,8 @@ import tempfile
 import time
 
 STAGES = ["scan", "refs", "plan", "apply", "rewrite"]
+# Stages run from another stage's snapshot: the SQLite source rewritten in place (after a backup).
+VARIANTS = {"rewrite-in-place": "rewrite"}
 # The seam that slows each stage down, and its delay in ms.
 SEAMS = {
     "scan": ("ATTACHE_FAULT_READ_DELAY_MS", 15),
@@ -47,6 +54,7 @@ SEAMS = {
     "plan": ("ATTACHE_FAULT_PLAN_STORE_DELAY_MS", 15),
     "apply": ("ATTACHE_FAULT_APPLY_STEP_DELAY_MS", 15),
     "rewrite": ("ATTACHE_FAULT_REWRITE_RECORD_DELAY_MS", 15),
+    "rewrite-in-place": ("ATTACHE_FAULT_REWRITE_RECORD_DELAY_MS", 15),
 }
 # The command of each stage (scan with one reader: file ids are then stable across runs).
 COMMANDS = {
@@ -55,6 +63,7 @@ COMMANDS = {
     "plan": ["plan"],
     "apply": ["apply"],
     "rewrite": ["rewrite"],
+    "rewrite-in-place": ["rewrite", "--in-place"],
 }
 # Exit codes a finished stage may have: 3 is "finished, with findings the fixture has on purpose".
 FINISHED = {0, 3}
@@ -168,11 +177,13 @@ class Workspace:
             c.close()
 
 
-def sources_of(files):
-    return {k: v for k, v in files.items() if k.startswith("legacy/") or k.startswith("records/")}
+def sources_of(files, stage=""):
+    """The share and the source database (which `rewrite --in-place` changes on purpose)."""
+    return {k: v for k, v in files.items()
+            if k.startswith("legacy/") or (k.startswith("records/") and stage != "rewrite-in-place")}
 
 
-def outcome(ws, stage):
+def outcome(ws, stage, originals=None):
     """What a finished stage leaves, to compare with an uninterrupted run's."""
     got = {"integrity": ws.integrity()}
     if stage == "scan":
@@ -194,17 +205,32 @@ def outcome(ws, stage):
         for name in ["links.csv", "links.json"]:
             with open(os.path.join(out, name), "rb") as f:
                 got[name] = f.read()
-    names = sorted(ws.files())
+    elif stage == "rewrite-in-place":
+        v = ws.run(["verify", "--references"], check=False)
+        got["verify --references"] = v.returncode
+        got["source rows"] = ws.rows(os.path.join(ws.work, "records", "crm.sqlite"))
+        # Every run backs the source up first (backups/run-N): a killed run's backup stays
+        # beside the re-run's. Each must be a whole database: the original rows, or (when the
+        # kill came after the killed run committed) the rewritten ones.
+        backups = os.path.join(ws.work, "rewritten", "backups")
+        got["backups"] = sorted({"original" if ws.rows(os.path.join(t, n)) == originals else
+                                 "rewritten" if ws.rows(os.path.join(t, n)) == got["source rows"] else "other"
+                                 for t, _, ns in os.walk(backups) for n in ns if n.endswith(".sqlite")} - {"rewritten"})
+    names = sorted(n for n in ws.files() if not (stage == "rewrite-in-place" and n.startswith("rewritten/backups/")))
     got["files in the workspace"] = names
     got["temporaries"] = [n for n in names if any(t in os.path.basename(n) for t in TEMPORARY)]
     return got
 
 
-def check_revert(ws, originals):
-    """After a rewrite: --revert puts the copies back to the original rows."""
+def check_revert(ws, originals, in_place=False):
+    """After a rewrite: --revert puts the copies (or the source) back to the original rows."""
     r = ws.run(["rewrite", "--revert"], check=False)
     if r.returncode != 0:
         raise Failed(f"rewrite --revert exited {r.returncode}: {r.stderr.strip()[-400:]}")
+    if in_place:
+        if ws.rows(os.path.join(ws.work, "records", "crm.sqlite")) != originals:
+            raise Failed("rewrite --revert did not restore the source's rows")
+        return
     out = os.path.join(ws.work, "rewritten")
     for t, _, ns in os.walk(out):
         for n in ns:
@@ -240,20 +266,21 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
     if delay is None:
         _, delay = SEAMS[stage]
     # The uninterrupted run (with the seam on, to measure how long the kills may wait).
-    restore(snaps[stage], work)
-    before = sources_of(ws.files())
+    snap = snaps[VARIANTS.get(stage, stage)]
+    restore(snap, work)
+    before = sources_of(ws.files(), stage)
     t0 = time.monotonic()
     p = ws.start(stage, delay)
     p.wait()
     span = time.monotonic() - t0
     if p.returncode not in FINISHED:
         raise Failed(f"{stage}: the uninterrupted run exited {p.returncode}")
-    want = outcome(ws, stage)
+    originals = ws.rows(os.path.join(snap, "records", "crm.sqlite")) if stage.startswith("rewrite") else None
+    want = outcome(ws, stage, originals)
     if want.get("verify", 0) != 0 or want.get("verify --references", 0) != 0:
         raise Failed(f"{stage}: the uninterrupted run does not verify")
     if want["integrity"] != "ok" or want["temporaries"]:
         raise Failed(f"{stage}: the uninterrupted run is not clean: {want['integrity']} {want['temporaries']}")
-    originals = ws.rows(os.path.join(work, "records", "crm.sqlite")) if stage == "rewrite" else None
     rng = random.Random(f"{seed}-{stage}")
     survived = 0
     attempts = 0
@@ -261,7 +288,7 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
         attempts += 1
         if attempts > points * 3:
             raise Failed(f"{stage}: only {survived} of {attempts} kills landed while it ran ({span:.2f} s a run)")
-        restore(snaps[stage], work)
+        restore(snap, work)
         wait = rng.uniform(0.0, span * 0.95)
         p = ws.start(stage, delay)
         time.sleep(wait)
@@ -272,7 +299,7 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
         if not landed:
             continue  # finished before the kill: draw again
         ws.run(COMMANDS[stage])
-        got = outcome(ws, stage)
+        got = outcome(ws, stage, originals)
         where = f"{stage} point {survived + 1} (seed {seed}, killed at {wait * 1000:.0f} ms of {span * 1000:.0f})"
         for key in want:
             if got[key] != want[key] and isinstance(want[key], list):
@@ -284,10 +311,10 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
                 a.append(""), b.append("")
                 raise Failed(f"{where}: {key} differs from an uninterrupted run's at line {first + 1}:"
                              f"\n  want {a[first][:600]}\n  got  {b[first][:600]}")
-        if sources_of(ws.files()) != before:
+        if sources_of(ws.files(), stage) != before:
             raise Failed(f"{where}: the sources changed")
-        if stage == "rewrite" and survived % 5 == 0:
-            check_revert(ws, originals)
+        if stage.startswith("rewrite") and survived % 5 == 0:
+            check_revert(ws, originals, in_place=stage == "rewrite-in-place")
         survived += 1
         log(f"  {stage} point {survived}: killed at {wait * 1000:.0f} ms of {span * 1000:.0f}, re-run consistent")
     return survived
@@ -295,7 +322,7 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
 
 def main():
     a = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    a.add_argument("stage", choices=STAGES + ["all"])
+    a.add_argument("stage", choices=STAGES + list(VARIANTS) + ["all"])
     a.add_argument("--points", type=int, default=50)
     a.add_argument("--seed", type=int, default=17)
     a.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "../../.build/debug/attache"))
@@ -314,11 +341,11 @@ def main():
             os.makedirs(fixture)
             make_fixture(fixture)
         snaps = prepare(binary, os.path.abspath(fixture), root)
-        for stage in STAGES if o.stage == "all" else [o.stage]:
+        for stage in STAGES + list(VARIANTS) if o.stage == "all" else [o.stage]:
             n = crash_stage(stage, o.points, o.seed, binary, snaps, root, log, o.delay)
             print(f"{stage}: {n} kills survived", flush=True)
             total += n
-    except Failed as e:
+    except (Failed, sqlite3.Error, OSError, subprocess.SubprocessError) as e:
         print(f"FAIL: {e}", flush=True)
         print(f"PROOF crash|crashes survived|{total:,}|FAIL")
         return 1
