@@ -246,7 +246,13 @@ public final class AtomicWriter {
         }
         close(fd)
         finished = true
-        try p.target.syncFolder(p.folderFD, path: path)
+        // The name is durable once the folder is. When it cannot be made so, the caller does
+        // not journal the file: take the name back, so no later run finds under it a file
+        // attache does not own (and refuses to replace it).
+        do { try p.target.syncFolder(p.folderFD, path: path) } catch {
+            _ = Posix.withCString(p.finalName) { unlinkat(p.folderFD, $0, 0) }
+            throw error
+        }
     }
 
     /// Discards and describes the failure.
