@@ -110,8 +110,9 @@ enum FaultShim {
     /// reason, leaves no temporary file, its journal is closed; the next run places the rest
     /// and the target verifies.
     /// (fsync after 0 calls: the flush of a batch's staged bytes; after 1: the flush of its
-    /// names, once the files are named — they must not stay under names the journal does not own.)
-    @Test(arguments: [("write:ENOSPC", 2), ("write:EDQUOT", 2), ("fsync:EIO", 0), ("fsync:EIO", 1)])
+    /// names, once the files are named — they must not stay under names the journal does not
+    /// own; after 2 and 3: the archive volume's bytes, then its folder once it is named.)
+    @Test(arguments: [("write:ENOSPC", 2), ("write:EDQUOT", 2), ("fsync:EIO", 0), ("fsync:EIO", 1), ("fsync:EIO", 2), ("fsync:EIO", 3)])
     func aTargetFaultStopsApplyAndTheNextRunResumes(_ fault: String, _ after: Int) throws {
         let m = try Self.migration("fault-apply-" + fault.replacingOccurrences(of: ":", with: "-") + "-\(after)")
         try m.scan()
