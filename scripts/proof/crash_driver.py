@@ -298,9 +298,14 @@ def crash_stage(stage, points, seed, binary, snaps, root, log, delay=None):
         p.wait()
         if not landed:
             continue  # finished before the kill: draw again
-        ws.run(COMMANDS[stage])
-        got = outcome(ws, stage, originals)
         where = f"{stage} point {survived + 1} (seed {seed}, killed at {wait * 1000:.0f} ms of {span * 1000:.0f})"
+        ws.run(COMMANDS[stage])
+        try:
+            got = outcome(ws, stage, originals)
+        except sqlite3.Error as e:
+            keep = root + "-failed"
+            shutil.copytree(work, keep, symlinks=True, dirs_exist_ok=True)
+            raise Failed(f"{where}: {e} (the workspace is kept in {keep})")
         for key in want:
             if got[key] != want[key] and isinstance(want[key], list):
                 raise Failed(f"{where}: {key} differs from an uninterrupted run's: missing "
