@@ -20,5 +20,5 @@ if [ -f scripts/faults/sweep.py ]; then
 fi
 n=$(wc -l <"$tally" | tr -d ' ')
 [ "$suite" -gt 0 ] || status=FAIL
-printf 'PROOF faults|faults injected|%s|%s\n' "$(printf "%'d" "$n" 2>/dev/null || echo "$n")" "$status"
+printf 'PROOF faults|faults injected|%s|%s\n' "$(python3 -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$n")" "$status"
 [ "$status" = pass ]
