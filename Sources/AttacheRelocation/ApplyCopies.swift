@@ -71,7 +71,9 @@ extension ApplyEngine {
             }
             try target.flushFileSystem()
         } catch {
-            // The file system could not be flushed: nothing of the batch is trusted as placed.
+            // The file system could not be flushed: nothing of the batch is trusted as placed,
+            // and no name is left that the journal does not own.
+            for (_, s) in list { target.uncommit(s) }
             lock.lock()
             if result.stop == nil { result.stop = .target(error.description) }
             lock.unlock()

@@ -130,7 +130,9 @@ public final class AtomicWriter {
         // Short enough for NAME_MAX whatever the destination's name; unique per process and call.
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let stem = Array(name.prefix(180))
-        temporaryPath = folder.appending(RawPath(bytes: Array(".".utf8) + stem + Array(".attache-tmp-\(tag)".utf8)))
+        let prefix = Array(".".utf8) + stem + Array(".attache-tmp-".utf8)
+        AtomicWriter.removeStaleTemporaries(in: folder, prefix: prefix)
+        temporaryPath = folder.appending(RawPath(bytes: prefix + Array(tag.utf8)))
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
         fd = Posix.withCString(temporaryPath.bytes) { Glibc.open($0, flags, mode) }
         if fd < 0 {
@@ -244,13 +246,35 @@ public final class AtomicWriter {
         }
         close(fd)
         finished = true
-        try p.target.syncFolder(p.folderFD, path: path)
+        // The name is durable once the folder is. When it cannot be made so, the caller does
+        // not journal the file: take the name back, so no later run finds under it a file
+        // attache does not own (and refuses to replace it).
+        do { try p.target.syncFolder(p.folderFD, path: path) } catch {
+            _ = Posix.withCString(p.finalName) { unlinkat(p.folderFD, $0, 0) }
+            throw error
+        }
     }
 
     /// Discards and describes the failure.
     private func fail(_ step: String, _ error: PosixError) -> AtomicFileError {
         discard()
         return AtomicFileError(path: path.display, step: step, error: error)
+    }
+
+    /// Removes what a writer of the same file left when its process was killed: temporaries
+    /// named `prefix` + `PID-N` whose process is gone (a live one may still be writing).
+    static func removeStaleTemporaries(in folder: RawPath, prefix: [UInt8]) {
+        guard let dir = Posix.withCString(folder.bytes, { opendir($0) }) else { return }
+        defer { closedir(dir) }
+        var stale: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            guard name.count > prefix.count, name.starts(with: prefix) else { continue }
+            let pid = name[prefix.count...].prefix { $0 != UInt8(ascii: "-") }
+            guard let n = Int32(String(decoding: pid, as: UTF8.self)), n > 0, n != getpid() else { continue }
+            if kill(n, 0) != 0 && attache_errno() == ESRCH { stale.append(name) }
+        }
+        for name in stale { _ = Posix.withCString(folder.appending(RawPath(bytes: name)).bytes) { unlink($0) } }
     }
 
     /// The folder (`.` for a bare name) and the last component of `path`.

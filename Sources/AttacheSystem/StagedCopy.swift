@@ -94,6 +94,15 @@ extension TargetFolder {
         staged.placed = true
     }
 
+    /// Takes back the name ``commit(_:)`` gave, when the names of a batch could not be made
+    /// durable: the journal will not own the file, so it must not stay under its final name
+    /// (a later run would take it for a file attache did not write, and never place it).
+    public func uncommit(_ staged: StagedCopy) {
+        guard staged.placed else { return }
+        _ = Posix.withCString(staged.name) { unlinkat(staged.folder, $0, 0) }
+        staged.placed = false
+    }
+
     /// Makes everything written to the target's file system durable (`syncfs`): one flush for a
     /// whole batch of staged copies, or of their new names.
     public func flushFileSystem() throws(TargetError) {

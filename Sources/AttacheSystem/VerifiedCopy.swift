@@ -82,8 +82,12 @@ extension TargetFolder {
         close(fd)
         if !synced { throw TargetError(path: path, reason: .system(step: "flush it to disk (fsync)", error: PosixError(code: e))) }
         try commit(staged)
-        // The rename is durable once the folder is.
-        try syncFolder(staged.folder, path: path)
+        // The rename is durable once the folder is; when it cannot be, the name is taken back
+        // (the caller will not own the file: a later run must not find it under that name).
+        do { try syncFolder(staged.folder, path: path) } catch {
+            uncommit(staged)
+            throw error
+        }
         return staged.outcome
     }
 

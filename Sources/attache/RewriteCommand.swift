@@ -146,6 +146,7 @@ struct RewriteCommand: ParsableCommand {
         let engine = RewriteEngine(catalog: catalog, target: target, spelling: spelling, sources: inputs,
                                    options: RewriteOptions(mode: mode, output: Self.absolute(output), sources: source, dryRun: dryRun),
                                    version: attacheVersion)
+        engine.afterEachRecord = Self.recordFault()
         var result: RewriteResult
         do { result = try engine.run() } catch let e as RewriteError { throw Self.failure(e) }
         if !dryRun { result.linkTables = try Self.writeLinkTables(catalog, folder: mode == .copy || mode == .inPlace ? Self.absolute(output) : URL(fileURLWithPath: Self.absolute(sql!)).deletingLastPathComponent().path, spelling: spelling) }
@@ -220,6 +221,23 @@ struct RewriteCommand: ParsableCommand {
             return LocationSpelling(manifest: manifest, archiveMember: archive, dropped: dropped)!
         } catch {
             throw Failure("the policy's rewrite: section: \(error.message)", exit: .badInput)
+        }
+    }
+
+    /// Test seam (Documentation/Architecture.md): `ATTACHE_FAULT_REWRITE_RECORD_DELAY_MS=N`
+    /// sleeps N ms after each record a source rewrite reads, and says on stderr when the first
+    /// one is read, so a test can SIGKILL `attache rewrite` mid-way. Not for users.
+    static func recordFault() -> (@Sendable () -> Void)? {
+        guard let v = ProcessInfo.processInfo.environment["ATTACHE_FAULT_REWRITE_RECORD_DELAY_MS"], let ms = UInt32(v), ms > 0 else {
+            return nil
+        }
+        let first = Cancellation()  // a once-flag: set after the first record
+        return {
+            if !first.isCancelled {
+                first.cancel()
+                FileHandle.standardError.write(Data("fault seam: rewriting records\n".utf8))
+            }
+            usleep(ms * 1000)
         }
     }
 

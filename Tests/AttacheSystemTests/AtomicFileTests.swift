@@ -124,6 +124,27 @@ import Testing
         #expect(tmp != nil)
         #expect(Self.names(s.path).isEmpty)
     }
+
+    /// A writer killed mid-write (SIGKILL: no deinit) leaves its temporary file; the next write
+    /// of the same file removes it, but not one whose process still runs, nor another file's.
+    @Test func theNextWriteRemovesWhatAKilledWriterLeft() throws {
+        let s = Scratch("atomic")
+        let dead = try Self.pidOfAnEndedProcess()
+        let killed = ".links.csv.attache-tmp-\(dead)-12345"
+        let running = ".links.csv.attache-tmp-\(getppid())-1"
+        let other = ".links.json.attache-tmp-\(dead)-7"
+        for name in [killed, running, other] { try Array("partial".utf8).write(to: s.join(name)) }
+        try AtomicFile.write(Array("whole\n".utf8), to: s.join("links.csv"))
+        #expect(Self.names(s.path) == [other, running, "links.csv"].sorted())
+    }
+
+    static func pidOfAnEndedProcess() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        return p.processIdentifier
+    }
 }
 
 extension Array where Element == UInt8 {
