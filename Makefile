@@ -14,7 +14,7 @@ INSTALL_BIN ?= .build/release/attache
 MAN_DIR := .build/man
 
 .PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall \
-  check-report test-report-checker report-screenshot
+  check-report test-report-checker report-screenshot fuzz fuzz-seeds
 
 all: build
 
@@ -139,10 +139,21 @@ report-screenshot:
 DEMO_REPORT = [ -f $(DEMO)/report.html ] || $(MAKE) --no-print-directory demo || exit $$?; \
   [ -f $(DEMO)/report.html ] || { echo "make: the demo wrote no $(DEMO)/report.html (attache run's report stage writes it)"; exit 1; }
 
+# Fuzzing (libFuzzer; fuzz/, scripts/fuzz/): every target for FUZZ_SECONDS (default 60), one after
+# another, from the committed seeds. Builds fuzz/ in .build-fuzz (release, coverage-instrumented):
+# the first build takes several minutes. Not part of `make test`. Documentation/Testing.md "Fuzzing".
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz/run.sh $(FUZZ_TARGETS)
+
+# Rewrites the seed corpora (fuzz/corpus/) from scripts/fuzz/make_seeds.py.
+fuzz-seeds:
+	python3 scripts/fuzz/make_seeds.py
+
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
 	bash bench/refs.sh --skip-build --attache .build/release/attache
 	bash bench/plan.sh --skip-build --attache .build/release/attache
 
 clean:
-	rm -rf .build $(DEMO)
+	rm -rf .build .build-fuzz $(DEMO)
