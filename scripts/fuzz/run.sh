@@ -4,6 +4,8 @@
 # not committed). -timeout=5: an input that takes longer is a hang, reported like a crash.
 #   scripts/fuzz/run.sh                 every target
 #   scripts/fuzz/run.sh FuzzCSV ...     only those
+#   FUZZ_RUNS=1000000 scripts/fuzz/run.sh   each target until it ran that many inputs (FUZZ_SECONDS,
+#                                       default then 1800, still caps each)
 #   FUZZ_REPLAY=1 scripts/fuzz/run.sh   run each committed seed once (no fuzzing)
 # For each target prints `fuzz: <target> <runs> inputs in <s> s (<n>/s): ok|CRASH`, and at the end
 # `fuzz: total <N> inputs`. A crash or hang leaves its input in .build-fuzz/artifacts/<target>/
@@ -14,7 +16,7 @@ cd "$(dirname "$0")/../.."
 export SWIFT_BACKTRACE=enable=no
 ALL="FuzzGrammar FuzzResolver FuzzCSV FuzzManifest FuzzPolicy FuzzReview FuzzLayout FuzzSpanEdits"
 TARGETS=${*:-$ALL}
-SECONDS_EACH=${FUZZ_SECONDS:-60}
+if [ -n "${FUZZ_RUNS:-}" ]; then SECONDS_EACH=${FUZZ_SECONDS:-1800}; LIMIT="-runs=$FUZZ_RUNS"; else SECONDS_EACH=${FUZZ_SECONDS:-60}; LIMIT=""; fi
 BUILD=${FUZZ_BUILD:-.build-fuzz}
 BIN=$(scripts/fuzz/build.sh) || { echo "fuzz: the fuzz targets did not build" >&2; exit 1; }
 total=0
@@ -26,7 +28,7 @@ for t in $TARGETS; do
   if [ -n "${FUZZ_REPLAY:-}" ]; then
     "$BIN/$t" -runs=0 -timeout=5 -print_final_stats=1 -artifact_prefix="$artifacts" "fuzz/corpus/$t" >"$log" 2>&1
   else
-    "$BIN/$t" -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+    "$BIN/$t" $LIMIT -max_total_time="$SECONDS_EACH" -timeout=5 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
       -artifact_prefix="$artifacts" "$work" "fuzz/corpus/$t" >"$log" 2>&1
   fi
   rc=$?
