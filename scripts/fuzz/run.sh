@@ -8,7 +8,7 @@
 #                                       default then 1800, still caps each)
 #   FUZZ_REPLAY=1 scripts/fuzz/run.sh   run each committed seed once (no fuzzing)
 # For each target prints `fuzz: <target> <runs> inputs in <s> s (<n>/s): ok|CRASH`, and at the end
-# `fuzz: total <N> inputs`. A crash or hang leaves its input in .build-fuzz/artifacts/<target>/
+# `fuzz: total <N> inputs`. A crash or hang leaves its input in .build-fuzz/findings/<target>/
 # and makes the script exit 1 (after the other targets ran).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +22,7 @@ BIN=$(scripts/fuzz/build.sh) || { echo "fuzz: the fuzz targets did not build" >&
 total=0
 failed=""
 for t in $TARGETS; do
-  work="$BUILD/corpus/$t" artifacts="$BUILD/artifacts/$t/" log="$BUILD/logs/$t.log"
+  work="$BUILD/corpus/$t" artifacts="$BUILD/findings/$t/" log="$BUILD/logs/$t.log"
   mkdir -p "$work" "$artifacts" "$(dirname "$log")"
   start=$(date +%s.%N)
   if [ -n "${FUZZ_REPLAY:-}" ]; then
