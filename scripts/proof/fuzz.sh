@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make proof's fuzzing part: every fuzz target until it ran FUZZ_RUNS inputs (default 1,000,000;
-# at the rates measured here, 1-8 minutes a target, about 25 minutes in all: Documentation/Testing.md
+# at the rates measured here, 1-21 minutes a target, about 45 minutes in all: Documentation/Testing.md
 # "Fuzzing"), each capped at FUZZ_SECONDS (default 1800). FUZZ_RUNS= (empty) with FUZZ_SECONDS=N
 # fuzzes for N seconds a target instead.
 # Last line: PROOF fuzz|inputs fuzzed|N|pass, or FAIL on any crash or hang (exit 1).
