@@ -218,7 +218,7 @@ private typealias F = PlannerFixture
                 == "archived: larger than the target's max file size (1.91 MiB > 977 KiB); referenced by 1 record (crm), so archived rather than dropped")
     }
 
-    /// Found by the layout fuzzer (fuzz/findings/FuzzLayout-hang-max-name-length-1.bin): with
+    /// Found by the layout fuzzer (its input is a seed in fuzz/corpus/FuzzLayout/): with
     /// `max_name_length: 1` a folder holds few one-character names; once they were taken, every
     /// " (n)" was cut back to a taken one and planning never ended. Now the number goes past the
     /// limits, flagged for review, and every file still gets its own path.
