@@ -14,7 +14,7 @@ INSTALL_BIN ?= .build/release/attache
 MAN_DIR := .build/man
 
 .PHONY: all deps test-deps build release test demo bench clean install install-files man uninstall \
-  check-report test-report-checker report-screenshot proof
+  check-report test-report-checker report-screenshot proof fuzz fuzz-seeds
 
 all: build
 
@@ -145,10 +145,21 @@ DEMO_REPORT = [ -f $(DEMO)/report.html ] || $(MAKE) --no-print-directory demo ||
 proof: build
 	@scripts/proof/proof.sh $(PARTS)
 
+# Fuzzing (libFuzzer; fuzz/, scripts/fuzz/): every target for FUZZ_SECONDS (default 60), one after
+# another, from the committed seeds. Builds fuzz/ in .build-fuzz (release, coverage-instrumented):
+# the first build takes several minutes. Not part of `make test`. Documentation/Testing.md "Fuzzing".
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz/run.sh $(FUZZ_TARGETS)
+
+# Rewrites the seed corpora (fuzz/corpus/) from scripts/fuzz/make_seeds.py.
+fuzz-seeds:
+	python3 scripts/fuzz/make_seeds.py
+
 bench: release
 	bash bench/scan.sh --skip-build --attache .build/release/attache
 	bash bench/refs.sh --skip-build --attache .build/release/attache
 	bash bench/plan.sh --skip-build --attache .build/release/attache
 
 clean:
-	rm -rf .build $(DEMO)
+	rm -rf .build .build-fuzz $(DEMO)

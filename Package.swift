@@ -20,6 +20,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "attache", targets: ["attache"]),
+        /// For fuzz/Package.swift only (the libFuzzer targets depend on this package by path and need a product to
+        /// import): the modules whose parsers are fuzzed. Nothing new is compiled for it; `swift build` is unchanged.
+        .library(
+            name: "AttacheFuzzSurface",
+            targets: ["AttacheModel", "AttacheConfig", "AttacheRecords", "AttacheReferences", "AttachePolicy", "AttacheRewrite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

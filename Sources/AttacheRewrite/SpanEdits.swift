@@ -63,6 +63,11 @@ public enum SpanEdits {
     /// Applies `edits` to `value`: in span order, each only where its span still holds its
     /// expected bytes and does not overlap one already made; every other byte is kept.
     public static func apply(_ edits: [SpanEdit], to value: [UInt8]) -> SpanEditOutcome {
+        edit(value, inOrder: edits.sorted { ($0.start, $0.end, $0.tag) < ($1.start, $1.end, $1.tag) })
+    }
+
+    /// Makes `edits`, already in span order, where they hold (see ``apply(_:to:)``).
+    private static func edit(_ value: [UInt8], inOrder edits: [SpanEdit]) -> SpanEditOutcome {
         var out: [UInt8] = []
         out.reserveCapacity(value.count)
         var made: [SpanEdit] = []
@@ -70,7 +75,7 @@ public enum SpanEdits {
         var copied = 0        // bytes of `value` already in `out`
         var lastEnd = 0
         var lastTag: Int64 = 0
-        for e in edits.sorted(by: { ($0.start, $0.end, $0.tag) < ($1.start, $1.end, $1.tag) }) {
+        for e in edits {
             guard e.start >= 0, e.start <= e.end, e.end <= value.count else {
                 refused.append((e, .outOfBounds(length: value.count)))
                 continue
@@ -99,7 +104,14 @@ public enum SpanEdits {
     /// Undoes edits that ``apply(_:to:)`` made: `made` as it returned them (spans in the
     /// rewritten value, `expected` the new text, `replacement` the original). Gives back the
     /// original bytes exactly, or refuses the spans that changed since.
+    ///
+    /// Spans are undone in span order and, where two are the same, in the order given (not by
+    /// tag): two spans side by side that were both replaced by nothing leave two empty spans at
+    /// the same place, and their old bytes go back in the order they stood (the fuzzer found it).
     public static func revert(_ value: [UInt8], made: [SpanEdit]) -> SpanEditOutcome {
-        apply(made, to: value)
+        let ordered = made.enumerated().sorted { a, b in
+            (a.element.start, a.element.end, a.offset) < (b.element.start, b.element.end, b.offset)
+        }
+        return edit(value, inOrder: ordered.map(\.element))
     }
 }

@@ -118,4 +118,15 @@ import Testing
         let e = ManifestError(YAMLDiagnostic(.syntax, at: YAMLLocation(file: "a.yaml", line: 3, column: 4), "bad"))
         #expect(e == ManifestError(kind: .syntax, file: "a.yaml", line: 3, column: 4, message: "bad"))
     }
+
+    /// Found by the manifest fuzzer: a YAML 1.1 sexagesimal int too large for Int crashed the
+    /// loader (Yams multiplies with trapping arithmetic). Now it is text, so the manifest gets
+    /// an ordinary error; one that fits is still the number it was.
+    @Test func aSexagesimalIntTooLargeIsTextNotACrash() throws {
+        #expect(throws: ManifestError.self) {
+            try ManifestLoader.parse(yaml: "version: 9999999999:59:59:59:59:59:59:59\nroots: []\n", file: "/m/attache.yaml")
+        }
+        #expect(NodeConversion.sexagesimal("1:30") == 90 && NodeConversion.sexagesimal("-1_0:00") == -600)
+        #expect(NodeConversion.sexagesimal("9999999999:59:59:59:59:59:59:59") == nil)
+    }
 }

@@ -232,4 +232,17 @@ private typealias F = PlannerFixture
         #expect(F.decision(dropping, 2).reason
                 == "archived: larger than the target's max file size (1.91 MiB > 977 KiB); referenced by 1 record (crm), so archived rather than dropped")
     }
+
+    /// Found by the layout fuzzer (its input is a seed in fuzz/corpus/FuzzLayout/): with
+    /// `max_name_length: 1` a folder holds few one-character names; once they were taken, every
+    /// " (n)" was cut back to a taken one and planning never ended. Now the number goes past the
+    /// limits, flagged for review, and every file still gets its own path.
+    @Test func aLimitWithNoRoomForANumberStillEndsWithDistinctPaths() {
+        let tiny = TargetLimits(maxPathLength: 1, maxNameLength: 1, caseInsensitive: true)
+        let files = (1...40).map { F.file(Int64($0), "f\($0).pdf") }
+        let plan = F.plan(files, F.keepAll(tiny))
+        let targets = files.map { F.target(plan, $0.id) }
+        #expect(Set(targets.map { $0.lowercased() }).count == files.count, "distinct paths: \(targets)")
+        #expect(plan.decisions.contains { $0.notes.contains { $0.hasPrefix("flagged: the target's name and path limits leave no room") } })
+    }
 }

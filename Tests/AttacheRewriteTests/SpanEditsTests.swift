@@ -87,4 +87,17 @@ import Testing
         #expect(insert.value == bytes("abc!") && insert.made.count == 1)
         #expect(SpanEdits.revert(insert.value, made: insert.made).value == bytes("abc"))
     }
+
+    /// Found by the fuzzer (fuzz/Sources/FuzzSpanEdits): two spans side by side both replaced by
+    /// nothing leave two empty spans at the same place in the new value. The revert puts their
+    /// old bytes back in the order they stood, whatever their tags say.
+    @Test func adjacentSpansReplacedByNothingRevertInTheirOrder() {
+        let out = SpanEdits.apply([
+            SpanEdit(start: 0, end: 1, expected: "a", replacement: "", tag: 2),
+            SpanEdit(start: 1, end: 2, expected: "b", replacement: "", tag: 1),
+        ], to: bytes("abc"))
+        #expect(out.value == bytes("c") && out.made.count == 2)
+        let back = SpanEdits.revert(out.value, made: out.made)
+        #expect(String(decoding: back.value, as: UTF8.self) == "abc" && back.refused.isEmpty, "in → rewrite → revert = in")
+    }
 }

@@ -65,11 +65,31 @@ struct NodeConversion {
         }
     }
 
+    /// `[-+]?d(:d)*` in base 60, `_` ignored; nil when it is not that or does not fit an Int.
+    static func sexagesimal(_ text: String) -> Int? {
+        var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+        let negative = digits.first == "-"
+        if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let n = Int(part), n >= 0 else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: 60)
+            let (sum, o2) = shifted.addingReportingOverflow(n)
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return negative ? -value : value
+    }
+
     private func kind(of node: Node) -> YAMLScalar.Kind {
         switch node.tag.rawValue {
         case Tag.Name.null.rawValue: return .null
         case Tag.Name.bool.rawValue: return node.bool.map { .bool($0) } ?? .string
-        case Tag.Name.int.rawValue: return node.int.map { .int($0) } ?? .string
+        case Tag.Name.int.rawValue:
+            // Yams reads a YAML 1.1 sexagesimal int (`1:30:00`) with trapping arithmetic: one too
+            // large for Int crashed the loader (found by fuzzing). Read here; too large is text.
+            if let text = node.string, text.contains(":") { return Self.sexagesimal(text).map { .int($0) } ?? .string }
+            return node.int.map { .int($0) } ?? .string
         case Tag.Name.float.rawValue: return node.float.map { .float($0) } ?? .string
         default: return .string
         }

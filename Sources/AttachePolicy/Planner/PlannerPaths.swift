@@ -195,6 +195,27 @@ extension Planner.Run {
         return result
     }
 
+    /// The first free numbered path for `base`, from number `start` on. Where the target's limits
+    /// leave no room for the number (every number gives the same name: `max_name_length: 1`),
+    /// ` (n)` is added to the name as it is, past the limits, instead of trying forever (the
+    /// layout fuzzer found the endless loop).
+    static func claimNumbered(_ base: [String], from start: Int, owner: Int, namer: Namer, reservation: inout Planner.Reservation)
+        -> (segments: [String], n: Int, overLimits: Bool) {
+        var n = start
+        var tried = Set<[String]>()
+        var within = true
+        while true {
+            var segs = namer.numbered(base, n)
+            if !within || !tried.insert(segs).inserted {
+                within = false
+                segs = base
+                if let last = base.last { segs[segs.count - 1] = last + " (\(n))" } else { segs = [" (\(n))"] }
+            }
+            if reservation.claim(segs.joined(separator: "/"), owner: owner) { return (segs, n, !within) }
+            n += 1
+        }
+    }
+
     /// Every folder any planned path needs is taken as a folder; then archives claim their
     /// paths, then kept files in path order; the losers are numbered.
     mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [[String]], namer: Namer) {
@@ -203,10 +224,8 @@ extension Planner.Run {
         for segs in bases { reservation.addFolders(of: segs) }
         for v in volumes {
             var segs = v.segments
-            var n = 2
-            while !reservation.claim(segs.joined(separator: "/"), owner: -1) {
-                segs = namer.numbered(v.segments, n)
-                n += 1
+            if !reservation.claim(segs.joined(separator: "/"), owner: -1) {
+                segs = Self.claimNumbered(v.segments, from: 2, owner: -1, namer: namer, reservation: &reservation).segments
             }
             for m in v.members { slots[m].archivePath = segs.joined(separator: "/") }
         }
@@ -220,13 +239,13 @@ extension Planner.Run {
             let base = bases[k]
             let basePath = base.joined(separator: "/")
             let baseKey = reservation.key(basePath)
-            var n = reservation.nextNumber[baseKey] ?? 2
-            var segs = namer.numbered(base, n)
-            while !reservation.claim(segs.joined(separator: "/"), owner: i) {
-                n += 1
-                segs = namer.numbered(base, n)
-            }
+            let (segs, n, overLimits) = Self.claimNumbered(base, from: reservation.nextNumber[baseKey] ?? 2, owner: i, namer: namer,
+                                                              reservation: &reservation)
             reservation.nextNumber[baseKey] = n + 1
+            if overLimits {
+                slots[i].notes.append("flagged: the target's name and path limits leave no room for a number; ' (\(n))' added "
+                                      + "past them — review it")
+            }
             if segs.count != base.count || segs.dropLast() != base.dropLast() { reservation.addFolders(of: segs) }
             let holder: String
             if let h = reservation.holder(basePath) {

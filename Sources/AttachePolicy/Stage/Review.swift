@@ -58,6 +58,13 @@ public enum Review {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, record: nil, message: "cannot read the file")
         }
+        return try importOverrides(data: data, file: path, plan: plan, known: known, pathOf: pathOf)
+    }
+
+    /// ``importOverrides(path:plan:known:pathOf:)`` on the sheet's bytes, already read (`file`
+    /// names it in errors). Also the entry point of the review-sheet fuzzer (fuzz/).
+    public static func importOverrides(data: Data, file path: String, plan: [Int64: DecisionRow], known: Set<Int64>,
+                                       pathOf: (Int64) -> String? = { _ in nil }) throws(ImportError) -> [Override] {
         let reader: CSVReader
         let content = text(of: data)
         do { reader = try CSVReader(string: content, hasHeaderRow: true, delimiter: delimiter(of: content)) } catch {
