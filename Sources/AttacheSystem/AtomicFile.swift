@@ -131,7 +131,7 @@ public final class AtomicWriter {
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let stem = Array(name.prefix(180))
         let prefix = Array(".".utf8) + stem + Array(".attache-tmp-".utf8)
-        AtomicWriter.removeStaleTemporaries(in: folder, prefix: prefix)
+        AtomicWriter.removeStaleTemporaries(in: folder)
         temporaryPath = folder.appending(RawPath(bytes: prefix + Array(tag.utf8)))
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW
         fd = Posix.withCString(temporaryPath.bytes) { Glibc.open($0, flags, mode) }
@@ -261,20 +261,35 @@ public final class AtomicWriter {
         return AtomicFileError(path: path.display, step: step, error: error)
     }
 
-    /// Removes what a writer of the same file left when its process was killed: temporaries
-    /// named `prefix` + `PID-N` whose process is gone (a live one may still be writing).
-    static func removeStaleTemporaries(in folder: RawPath, prefix: [UInt8]) {
+    /// Folders already swept by this process (a rewrite writes thousands of files into one).
+    private static let swept = SweptFolders()
+
+    /// Removes what writers killed in an earlier run left in `folder`: temporaries named
+    /// `.NAME.attache-tmp-PID-N` whose process is gone (a live one may still be writing).
+    /// Each folder is listed once per process, so writing many files there stays linear.
+    static func removeStaleTemporaries(in folder: RawPath) {
+        guard swept.firstVisit(folder.bytes) else { return }
         guard let dir = Posix.withCString(folder.bytes, { opendir($0) }) else { return }
         defer { closedir(dir) }
+        let marker = Array(".attache-tmp-".utf8)
         var stale: [[UInt8]] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            guard name.count > prefix.count, name.starts(with: prefix) else { continue }
-            let pid = name[prefix.count...].prefix { $0 != UInt8(ascii: "-") }
+            guard name.first == UInt8(ascii: "."), let at = lastIndex(of: marker, in: name) else { continue }
+            let pid = name[(at + marker.count)...].prefix { $0 != UInt8(ascii: "-") }
             guard let n = Int32(String(decoding: pid, as: UTF8.self)), n > 0, n != getpid() else { continue }
             if kill(n, 0) != 0 && attache_errno() == ESRCH { stale.append(name) }
         }
         for name in stale { _ = Posix.withCString(folder.appending(RawPath(bytes: name)).bytes) { unlink($0) } }
+    }
+
+    /// Where `marker` last starts in `name`.
+    private static func lastIndex(of marker: [UInt8], in name: [UInt8]) -> Int? {
+        guard name.count >= marker.count else { return nil }
+        for i in stride(from: name.count - marker.count, through: 0, by: -1) where name[i..<(i + marker.count)].elementsEqual(marker) {
+            return i
+        }
+        return nil
     }
 
     /// The folder (`.` for a bare name) and the last component of `path`.
@@ -283,5 +298,16 @@ public final class AtomicWriter {
         guard let slash = b.lastIndex(of: UInt8(ascii: "/")) else { return (RawPath("."), b) }
         let folder = slash == 0 ? [UInt8(ascii: "/")] : Array(b[..<slash])
         return (RawPath(bytes: folder), Array(b[(slash + 1)...]))
+    }
+}
+
+/// The folders a process has swept for stale temporaries.
+private final class SweptFolders: @unchecked Sendable {
+    private let lock = NSLock()
+    private var folders: Set<[UInt8]> = []
+    /// True the first time `folder` is asked about.
+    func firstVisit(_ folder: [UInt8]) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return folders.insert(folder).inserted
     }
 }
