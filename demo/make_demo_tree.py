@@ -13,6 +13,9 @@ import zipfile
 import zlib
 import struct
 
+if len(sys.argv) != 2 or sys.argv[1].startswith("-"):
+    sys.exit(__doc__.strip() if len(sys.argv) == 2 and sys.argv[1] in ("-h", "--help")
+             else "usage: make_demo_tree.py OUT_DIR (an option is not an output folder)")
 out = sys.argv[1]
 
 
