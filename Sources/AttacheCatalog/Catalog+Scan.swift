@@ -171,6 +171,8 @@ extension Catalog {
     public func priorFiles(rootID: Int64) throws(CatalogError) -> [RawPath: PriorFile] {
         try read { db in
             var out: [RawPath: PriorFile] = [:]
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE root_id = ?", arguments: [rootID]) ?? 0
+            out.reserveCapacity(count)
             let cursor = try Row.fetchCursor(
                 db,
                 sql: "SELECT id, path, kind, size, mtime_ns, ctime_ns, inode, device, mode, status, sha256 IS NOT NULL, uid, gid FROM files WHERE root_id = ?",

@@ -28,6 +28,14 @@ public struct ScanOptions: Sendable {
     public var batchSize: Int
     /// The version string recorded in `scan_runs`.
     public var version: String
+    /// Threads listing folders ahead of the walk (``Walker/scouts``). `ATTACHE_WALK_SCOUTS=N`
+    /// sets it for the benchmarks and the agreement checks (0: the walk lists alone).
+    public var walkScouts: Int = ScanOptions.defaultWalkScouts
+
+    static var defaultWalkScouts: Int {
+        if let v = ProcessInfo.processInfo.environment["ATTACHE_WALK_SCOUTS"], let n = Int(v), n >= 0 { return min(n, 8) }
+        return Walker.defaultScouts
+    }
 
     public init(roots: [ScanRoot], exclude: [PathGlob] = [], workers: Int = ProcessInfo.processInfo.activeProcessorCount,
                 faults: ReadFaults = ReadFaults(), batchSize: Int = 2000, version: String = "dev") {

@@ -64,19 +64,22 @@ public enum Scanner {
             var counts = ScanCounts()
             var work: [WorkItem] = []
             var status = RunStatus.completed
+            var clock = PhaseClock(variable: "ATTACHE_SCAN_TIMINGS", label: "scan-phase")
 
             for (index, root) in roots.enumerated() {
                 if cancel.isCancelled { status = .interrupted; break }
                 let rootID = rootIDs[index]
                 let seenBefore = counts.seen
-                let (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
+                var (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
                                                          cancel: cancel) { found in
                     progress(ScanProgress(phase: .walking, entriesFound: seenBefore + found, filesToRead: 0, bytesToRead: 0,
                                           filesRead: 0, bytesRead: 0, readingSeconds: 0))
                 }
                 // A walk stopped part-way must not be compared: what it did not reach is not gone.
                 if cancel.isCancelled { status = .interrupted; break }
-                let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
+                clock.lap("walk")
+                let diff = Differ.compare(visitor, prior: &priorFiles, rootID: rootID, rootPath: root.path)
+                clock.lap("compare")
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
                 // Files still to read count as new or changed once their result is written.
@@ -87,6 +90,7 @@ public enum Scanner {
                 try catalog.applyScanBatch(runID: runID, files: diff.updates, findings: visitor.findings, goneIDs: diff.goneIDs,
                                            owners: diff.owners)
                 work.append(contentsOf: diff.work)
+                clock.lap("store-walk")
             }
 
             if status == .completed {
@@ -97,6 +101,7 @@ public enum Scanner {
                 counts.changed += outcome.changedWritten
                 counts.bytesRead = outcome.bytesRead
                 if outcome.cancelled { status = .interrupted }
+                clock.lap("read")
             }
             progress(ScanProgress(phase: .finishing, entriesFound: counts.seen, filesToRead: work.count,
                                   bytesToRead: work.reduce(0) { $0 + $1.stat.size }, filesRead: counts.read,
@@ -105,6 +110,7 @@ public enum Scanner {
             let findings = try catalog.findingCounts(rootIDs: rootIDs)
             counts.problems = findings.filter { $0.key.severity >= .warning }.values.reduce(0, +)
             try catalog.finishScanRun(runID, rootIDs: rootIDs, status: status, counts: counts)
+            clock.lap("finish")
             return ScanResult(runID: runID, status: status, counts: counts, findings: findings,
                               bytesHashed: readers.reduce(0) { $0 + $1.bytesRead })
         } catch let e as CatalogError {
@@ -122,6 +128,7 @@ public enum Scanner {
         _ root: RawPath, rootID: Int64, catalog: Catalog, options: ScanOptions, cancel: Cancellation,
         progress: @escaping (Int) -> Void
     ) throws -> (Collector, [RawPath: PriorFile]) {
+        var clock = PhaseClock(variable: "ATTACHE_SCAN_TIMINGS", label: "scan-phase")
         var visitor = Collector(rootID: rootID, cancel: cancel)
         var lastReport = DispatchTime.now()
         visitor.onProgress = { found in
@@ -136,7 +143,7 @@ public enum Scanner {
             () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
         }
         do {
-            try Walker(root: root, exclude: options.exclude).walk(&visitor)
+            try Walker(root: root, exclude: options.exclude, scouts: options.walkScouts).walk(&visitor)
         } catch {
             // Wait for the loader before leaving: it uses the catalog.
             _ = try? prior.wait()
@@ -146,7 +153,10 @@ public enum Scanner {
             case .unreadable(let p, let e): throw ScanError.rootUnreadable(p, e.description)
             }
         }
-        return (visitor, try prior.wait())
+        clock.lap("walk-only")
+        let rows = try prior.wait()
+        clock.lap("wait-prior-rows")
+        return (visitor, rows)
     }
 
     /// Checks that every root is an existing folder that can be listed. Call it before

@@ -25,17 +25,3 @@ public struct FileIndex: Sendable {
     }
 }
 
-/// `ATTACHE_PLAN_TIMINGS=1` prints each phase's wall time to stderr (`plan-phase NAME SECONDS`),
-/// for bench/plan.sh; without it the clock does nothing.
-struct PhaseClock {
-    private let on = ProcessInfo.processInfo.environment["ATTACHE_PLAN_TIMINGS"] == "1"
-    private var last = DispatchTime.now().uptimeNanoseconds
-
-    mutating func lap(_ phase: String) {
-        guard on else { return }
-        let t = DispatchTime.now().uptimeNanoseconds
-        FileHandle.standardError.write(Data("plan-phase \(phase) \(String(format: "%.3f", Double(t - last) / 1e9))\n".utf8))
-        last = DispatchTime.now().uptimeNanoseconds
-    }
-}
-

@@ -48,7 +48,7 @@ public enum PlanStage {
     static func make(catalog: Catalog, policy: Policy, policyFile: PolicyFile, now: Timestamp, overrides newOverrides: [Override]?,
                      store: Bool, compare: Bool, cancel: Cancellation, afterEachStoredDecision: (() -> Void)?) throws -> Outcome {
         func check() throws(PlanError) { if cancel.isCancelled { throw .interrupted } }
-        var clock = PhaseClock()
+        var clock = PhaseClock(variable: "ATTACHE_PLAN_TIMINGS", label: "plan-phase")
         // The catalog keeps the newest plans only; the oldest go while this one is made.
         let keep = Catalog.plansKept - 1
         let forgetting = store
