@@ -1,6 +1,7 @@
 import AttacheModel
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A root as the catalog knows it.
 public struct RootRecord: Sendable, Hashable {
@@ -173,18 +174,32 @@ extension Catalog {
             var out: [RawPath: PriorFile] = [:]
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE root_id = ?", arguments: [rootID]) ?? 0
             out.reserveCapacity(count)
-            let cursor = try Row.fetchCursor(
-                db,
-                sql: "SELECT id, path, kind, size, mtime_ns, ctime_ns, inode, device, mode, status, sha256 IS NOT NULL, uid, gid FROM files WHERE root_id = ?",
-                arguments: [rootID])
-            while let r = try cursor.next() {
-                let path: Data = r[1]
-                var stat = try Catalog.fileStat(r, at: 2)
-                stat.uid = Catalog.owner(r[11])
-                stat.gid = Catalog.owner(r[12])
-                out[RawPath(bytes: [UInt8](path))] = PriorFile(
-                    id: r[0], stat: stat, status: try StoredValue.decode(r[9] as String, column: "files.status"), hasHash: r[10])
+            // Read through the C API (a re-scan of 100,000 files spent more here, in GRDB's row
+            // decoding and a Data copy per path, than in SQLite).
+            let st = try db.makeStatement(sql: """
+                SELECT id, path, kind, size, mtime_ns, ctime_ns, inode, device, mode, status, sha256 IS NOT NULL, uid, gid
+                FROM files WHERE root_id = ?
+                """)
+            let h = st.sqliteStatement
+            sqlite3_bind_int64(h, 1, rootID)
+            let c = RawColumns(statement: h)
+            while true {
+                let rc = sqlite3_step(h)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+                }
+                let stat = FileStat(
+                    kind: try StoredValue.decode(c.text(2) ?? "", column: "files.kind"), size: c.int(3) ?? 0,
+                    mtime: Timestamp(nanoseconds: c.int(4) ?? 0), ctime: Timestamp(nanoseconds: c.int(5) ?? 0),
+                    key: FileKey(device: UInt64(bitPattern: c.int(7) ?? 0), inode: UInt64(bitPattern: c.int(6) ?? 0)),
+                    mode: UInt32(truncatingIfNeeded: c.int(8) ?? 0),
+                    uid: Catalog.owner(c.int(11)), gid: Catalog.owner(c.int(12)))
+                out[RawPath(bytes: c.blob(1) ?? [])] = PriorFile(
+                    id: c.int(0) ?? 0, stat: stat, status: try StoredValue.decode(c.text(9) ?? "", column: "files.status"),
+                    hasHash: (c.int(10) ?? 0) != 0)
             }
+            sqlite3_reset(h)
             return out
         }
     }

@@ -30,7 +30,7 @@ public final class Catalog: @unchecked Sendable {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             // A bounded 64 MiB page cache: bulk writes of references keep their indexes in memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = \(-1024 * Catalog.defaultPageCacheMiB)")
         }
         do {
             dbQueue = try DatabaseQueue(path: path, configuration: config)
@@ -61,6 +61,15 @@ public final class Catalog: @unchecked Sendable {
     /// Runs SQLite's integrity check; returns "ok" when the file is sound.
     public func integrityCheck() throws(CatalogError) -> String {
         try read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// The connection's page cache: bulk writes of references keep their indexes in memory.
+    public static let defaultPageCacheMiB = 64
+
+    /// Sets the page cache of this catalog's connection (``defaultPageCacheMiB`` at open). The
+    /// scan, whose inserts arrive in walk order, keeps 16 MiB: as fast, 40 MB less at 100,000 files.
+    public func setPageCache(mebibytes: Int) throws(CatalogError) {
+        try write { db in try db.execute(sql: "PRAGMA cache_size = \(-1024 * max(1, mebibytes))") }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(CatalogError) -> T {

@@ -29,7 +29,7 @@ enum Differ {
                     if e.stat.ownerDiffers(from: b.stat) { r.owners.append(OwnerUpdate(id: b.id, uid: e.stat.uid, gid: e.stat.gid)) }
                     continue
                 }
-                r.work.append(WorkItem(rootID: rootID, path: e.path, absolute: rootPath.appending(e.path), stat: e.stat,
+                r.work.append(WorkItem(rootID: rootID, path: e.path, root: rootPath, stat: e.stat,
                                        nameProblem: nameProblem, isNew: isNew))
             } else {
                 // Symlinks, FIFOs, sockets, devices: listed, never opened.

@@ -34,6 +34,10 @@ public enum Scanner {
         } catch { throw .magic(error.description) }
 
         do {
+            // Inserts arrive in walk order: a small page cache writes as fast (measured at 100,000
+            // files) and holds 40 MB less.
+            try catalog.setPageCache(mebibytes: 16)
+            defer { try? catalog.setPageCache(mebibytes: Catalog.defaultPageCacheMiB) }
             var rootIDs: [Int64] = []
             for r in roots {
                 rootIDs.append(try catalog.registerRoot(path: r.path, aliases: r.spec.aliases, caseInsensitive: r.spec.caseInsensitive))

@@ -5,7 +5,10 @@ import AttacheSystem
 struct WorkItem: Sendable {
     var rootID: Int64
     var path: RawPath
-    var absolute: RawPath
+    /// The root's path: one buffer shared by every item of the root (not a copy per file).
+    var root: RawPath
+    /// Where the file is opened; made when it is read, not held for every file waiting.
+    var absolute: RawPath { root.appending(path) }
     var stat: FileStat
     /// The most serious walk-time problem of its name (kept on the row even when the read is fine).
     var nameProblem: (code: ProblemCode, detail: String)?

@@ -236,7 +236,7 @@ struct Fixture {
 @Suite struct ScheduleTests {
     @Test func veryLargeFilesGoFirstTheRestInWalkOrder() {
         func item(_ name: String, _ size: Int64) -> WorkItem {
-            WorkItem(rootID: 1, path: RawPath(name), absolute: RawPath("/r/" + name),
+            WorkItem(rootID: 1, path: RawPath(name), root: RawPath("/r"),
                      stat: FileStat(kind: .regular, size: size, mtime: Timestamp(nanoseconds: 0), ctime: Timestamp(nanoseconds: 0),
                                     key: FileKey(device: 1, inode: 1), mode: 0o100644), nameProblem: nil)
         }
