@@ -17,9 +17,18 @@ public struct RootRecord: Sendable, Hashable {
 /// the file must be read again.
 public struct PriorFile: Sendable {
     public var id: Int64
+    public var path: RawPath
     public var stat: FileStat
     public var status: FileStatus
     public var hasHash: Bool
+
+    public init(id: Int64, path: RawPath, stat: FileStat, status: FileStatus, hasHash: Bool) {
+        self.id = id
+        self.path = path
+        self.stat = stat
+        self.status = status
+        self.hasHash = hasHash
+    }
 }
 
 /// A file's owner, written for a file the scan did not need to read again.
@@ -168,10 +177,10 @@ extension Catalog {
         }
     }
 
-    /// What the catalog knows of every path under a root (gone files included), keyed by path.
-    public func priorFiles(rootID: Int64) throws(CatalogError) -> [RawPath: PriorFile] {
+    /// What the catalog knows of every path under a root (gone files included), in no order.
+    public func priorFiles(rootID: Int64) throws(CatalogError) -> [PriorFile] {
         try read { db in
-            var out: [RawPath: PriorFile] = [:]
+            var out: [PriorFile] = []
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM files WHERE root_id = ?", arguments: [rootID]) ?? 0
             out.reserveCapacity(count)
             // Read through the C API (a re-scan of 100,000 files spent more here, in GRDB's row
@@ -195,9 +204,9 @@ extension Catalog {
                     key: FileKey(device: UInt64(bitPattern: c.int(7) ?? 0), inode: UInt64(bitPattern: c.int(6) ?? 0)),
                     mode: UInt32(truncatingIfNeeded: c.int(8) ?? 0),
                     uid: Catalog.owner(c.int(11)), gid: Catalog.owner(c.int(12)))
-                out[RawPath(bytes: c.blob(1) ?? [])] = PriorFile(
-                    id: c.int(0) ?? 0, stat: stat, status: try StoredValue.decode(c.text(9) ?? "", column: "files.status"),
-                    hasHash: (c.int(10) ?? 0) != 0)
+                out.append(PriorFile(
+                    id: c.int(0) ?? 0, path: RawPath(bytes: c.blob(1) ?? []), stat: stat,
+                    status: try StoredValue.decode(c.text(9) ?? "", column: "files.status"), hasHash: (c.int(10) ?? 0) != 0))
             }
             sqlite3_reset(h)
             return out

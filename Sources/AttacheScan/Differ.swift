@@ -15,14 +15,17 @@ enum Differ {
         var newCount = 0, changedCount = 0, unchangedCount = 0
     }
 
-    /// Compares the walk with the catalog's rows of the root. `prior` is emptied of what the
-    /// walk found (in place: a copy of 100,000 rows cost more than the comparison).
-    static func compare(_ walk: Collector, prior remaining: inout [RawPath: PriorFile], rootID: Int64, rootPath: RawPath) -> Result {
+    /// Compares the walk with the catalog's rows of the root, `prior` sorted in the walk's
+    /// order (``Walker/walkOrderPrecedes(_:_:)``): one pass pairs them, with no table of paths.
+    static func compare(_ walk: Collector, prior: [PriorFile], rootID: Int64, rootPath: RawPath) -> Result {
         var r = Result()
-        for e in walk.entries {
-            let before = remaining.removeValue(forKey: e.path)
+        let matched = pair(walk.entries, prior)
+        var used = [Bool](repeating: false, count: prior.count)
+        for (i, e) in walk.entries.enumerated() {
+            let before: PriorFile?
+            if let j = matched[i] { before = prior[j]; used[j] = true } else { before = nil }
             let isNew = before == nil || before?.status == .gone
-            let nameProblem = walk.problemByPath[e.path]
+            let nameProblem = walk.problemByPath.isEmpty ? nil : walk.problemByPath[e.path]
             if e.stat.kind == .regular {
                 if let b = before, b.status == .ok, b.hasHash, !e.stat.differs(from: b.stat) {
                     r.unchangedCount += 1
@@ -44,7 +47,8 @@ enum Differ {
             }
         }
         // What was known and is not there any more is gone — unless its folder could not be listed.
-        for (path, b) in remaining where b.status != .gone {
+        for (j, b) in prior.enumerated() where !used[j] && b.status != .gone {
+            let path = b.path
             if let dir = walk.unlisted.first(where: { isInside(path, $0) }) {
                 r.updates.append(FileUpdate(rootID: rootID, path: path, stat: b.stat, status: .unreadable,
                                             problem: .permissionDenied,
@@ -55,6 +59,27 @@ enum Differ {
         }
         r.goneIDs.sort()
         return r
+    }
+
+    /// For each walk entry, the index of the prior row with its path. Both lists are in walk
+    /// order, so a merge finds the pairs; entries out of order (never seen: the walker sorts)
+    /// would fall back to a table, so a mistake costs time, never a wrong answer.
+    static func pair(_ entries: [WalkEntry], _ prior: [PriorFile]) -> [Int?] {
+        var matched = [Int?](repeating: nil, count: entries.count)
+        var j = 0
+        for (i, e) in entries.enumerated() {
+            if i > 0 && !Walker.walkOrderPrecedes(entries[i - 1].path.bytes, e.path.bytes) { return pairByTable(entries, prior) }
+            while j < prior.count && Walker.walkOrderPrecedes(prior[j].path.bytes, e.path.bytes) { j += 1 }
+            if j < prior.count && prior[j].path == e.path { matched[i] = j; j += 1 }
+        }
+        return matched
+    }
+
+    static func pairByTable(_ entries: [WalkEntry], _ prior: [PriorFile]) -> [Int?] {
+        var index: [RawPath: Int] = [:]
+        index.reserveCapacity(prior.count)
+        for (j, p) in prior.enumerated() { index[p.path] = j }
+        return entries.map { index[$0.path] }
     }
 
     static func isInside(_ path: RawPath, _ dir: RawPath) -> Bool {

@@ -74,7 +74,7 @@ public enum Scanner {
                 if cancel.isCancelled { status = .interrupted; break }
                 let rootID = rootIDs[index]
                 let seenBefore = counts.seen
-                var (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
+                let (visitor, priorFiles) = try walkRoot(root.path, rootID: rootID, catalog: catalog, options: options,
                                                          cancel: cancel) { found in
                     progress(ScanProgress(phase: .walking, entriesFound: seenBefore + found, filesToRead: 0, bytesToRead: 0,
                                           filesRead: 0, bytesRead: 0, readingSeconds: 0))
@@ -82,7 +82,7 @@ public enum Scanner {
                 // A walk stopped part-way must not be compared: what it did not reach is not gone.
                 if cancel.isCancelled { status = .interrupted; break }
                 clock.lap("walk")
-                let diff = Differ.compare(visitor, prior: &priorFiles, rootID: rootID, rootPath: root.path)
+                let diff = Differ.compare(visitor, prior: priorFiles, rootID: rootID, rootPath: root.path)
                 clock.lap("compare")
                 counts.seen += visitor.entries.count
                 counts.excluded += visitor.excludedCount
@@ -131,7 +131,7 @@ public enum Scanner {
     private static func walkRoot(
         _ root: RawPath, rootID: Int64, catalog: Catalog, options: ScanOptions, cancel: Cancellation,
         progress: @escaping (Int) -> Void
-    ) throws -> (Collector, [RawPath: PriorFile]) {
+    ) throws -> (Collector, [PriorFile]) {
         var clock = PhaseClock(variable: "ATTACHE_SCAN_TIMINGS", label: "scan-phase")
         var visitor = Collector(rootID: rootID, cancel: cancel)
         var lastReport = DispatchTime.now()
@@ -142,9 +142,11 @@ public enum Scanner {
                 progress(found)
             }
         }
-        // The catalog's rows load on another core while this one walks.
-        let prior = BackgroundJob<[RawPath: PriorFile], CatalogError>(name: "attache-prior-rows") {
-            () throws(CatalogError) in try catalog.priorFiles(rootID: rootID)
+        // The catalog's rows load, sorted in the walk's order, on another core while this one walks.
+        let prior = BackgroundJob<[PriorFile], CatalogError>(name: "attache-prior-rows") { () throws(CatalogError) in
+            var rows = try catalog.priorFiles(rootID: rootID)
+            rows.sort { Walker.walkOrderPrecedes($0.path.bytes, $1.path.bytes) }
+            return rows
         }
         do {
             try Walker(root: root, exclude: options.exclude, scouts: options.walkScouts).walk(&visitor)

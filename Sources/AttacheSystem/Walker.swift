@@ -11,6 +11,12 @@ public struct WalkEntry: Sendable {
     public var stat: FileStat
     /// For a symlink: where it points (raw bytes as readlink gives them).
     public var linkTarget: RawPath?
+
+    public init(path: RawPath, stat: FileStat, linkTarget: RawPath?) {
+        self.path = path
+        self.stat = stat
+        self.linkTarget = linkTarget
+    }
 }
 
 /// What the walk reports as it goes. Directories are not reported as entries.
@@ -238,5 +244,22 @@ public struct Walker {
             }
         }
         return true
+    }
+
+    /// Whether `a` comes before `b` in the walk's order: depth first, each folder's names in
+    /// byte order — which is byte order with `/` as the smallest byte (a folder's content comes
+    /// before a sibling named like the folder plus more). The scan compares the walk with the
+    /// catalog's rows sorted this way, in one pass.
+    public static func walkOrderPrecedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let n = min(pa.count, pb.count)
+                var i = 0
+                while i < n && pa[i] == pb[i] { i += 1 }
+                if i == n { return pa.count < pb.count }
+                let x = pa[i] == 0x2F ? 0 : pa[i], y = pb[i] == 0x2F ? 0 : pb[i]
+                return x < y
+            }
+        }
     }
 }

@@ -251,3 +251,28 @@ final class Counter: @unchecked Sendable {
     private var n = 0
     func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
 }
+
+@Suite struct PairingTests {
+    static func stat(_ n: Int64) -> FileStat {
+        FileStat(kind: .regular, size: n, mtime: Timestamp(nanoseconds: 0), ctime: Timestamp(nanoseconds: 0),
+                 key: FileKey(device: 1, inode: UInt64(n)), mode: 0o100644)
+    }
+
+    /// The merge of the walk with the catalog's rows finds the same pairs as a table would,
+    /// in walk order and out of it (the fallback), with rows missing on either side.
+    @Test func theMergeFindsWhatATableFinds() {
+        let walkPaths = ["a/x", "a/y/z", "a b/x", "a-b", "a.txt", "ab", "b/\u{444}.pdf", "c"]
+        let priorPaths = ["c", "a.txt", "gone/old", "a/x", "a b/x", "zz", "a/y/z"]
+        let entries = walkPaths.enumerated().map { WalkEntry(path: RawPath($1), stat: Self.stat(Int64($0)), linkTarget: nil) }
+        var prior = priorPaths.enumerated().map {
+            PriorFile(id: Int64($0), path: RawPath($1), stat: Self.stat(Int64($0)), status: .ok, hasHash: true)
+        }
+        prior.sort { Walker.walkOrderPrecedes($0.path.bytes, $1.path.bytes) }
+        let merged = Differ.pair(entries, prior)
+        #expect(merged == Differ.pairByTable(entries, prior))
+        #expect(merged.compactMap { $0 }.count == 5)
+        let shuffled = [entries[3], entries[0], entries[7], entries[1]]
+        #expect(Differ.pair(shuffled, prior) == Differ.pairByTable(shuffled, prior))
+        #expect(Differ.pair(shuffled, prior).compactMap { $0 }.count == 3)
+    }
+}

@@ -62,6 +62,21 @@ import Testing
         }
     }
 
+    /// The scan pairs the walk with the catalog's rows sorted by `walkOrderPrecedes`: the
+    /// walk's own order must be exactly that order.
+    @Test func theWalkOrderIsByteOrderWithTheSlashFirst() throws {
+        let s = Scratch("walk-order")
+        try Self.varied(s)
+        try Tree.make(at: s.path, [.text("a b/x", "1"), .text("a/x", "2"), .text("a.txt", "3"), .text("a-/y", "4"), .text("ab", "5")])
+        var r = Recorder()
+        try Walker(root: RawPath(s.path)).walk(&r)
+        let walked = r.entries.map(\.path.bytes)
+        #expect(walked.count > 100)
+        #expect(walked.sorted(by: Walker.walkOrderPrecedes) == walked)
+        #expect(Walker.walkOrderPrecedes(Array("a/x".utf8), Array("a b/x".utf8)))
+        #expect(!Walker.walkOrderPrecedes(Array("a.txt".utf8), Array("a/x".utf8)))
+    }
+
     @Test func aStoppedWalkWithScoutsReportsTheSamePrefix() throws {
         let s = Scratch("scout-stop")
         try Self.varied(s)
