@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/magic_agreement.sh — the types the scan decides from signatures (PDF, PNG, JPEG, GIF:
+# bench/magic_agreement.sh — the types the scan decides from signatures (PDF, PNG, JPEG, GIF, TIFF, RTF:
 # Sources/AttacheSystem/KnownSignatures.swift) against libmagic's own answers, file by file,
 # over the shared benchmark corpus, with the time and CPU of both scans.
 #
@@ -42,7 +42,7 @@ for r in csv.DictReader(sys.stdin): print(r["path"] + "\t" + r["mime"])' | sort 
 read -r FW FU FS < <(scan fast ATTACHE_BENCH=1)
 read -r LW LU LS < <(scan libmagic ATTACHE_MAGIC_ONLY=1)
 TOTAL=$(wc -l <"$TMP/fast.types")
-CLAIMED=$(grep -cE $'\t(application/pdf|image/png|image/jpeg|image/gif)$' "$TMP/fast.types" || true)
+CLAIMED=$(grep -cE $'\t(application/pdf|image/png|image/jpeg|image/gif|image/tiff|text/rtf)$' "$TMP/fast.types" || true)
 DIFF=$(diff "$TMP/libmagic.types" "$TMP/fast.types" | grep -c '^>' || true)
 echo "### Signatures decided without libmagic: $CORPUS ($TOTAL files)"
 echo
@@ -51,7 +51,7 @@ echo "|---|---:|---:|---:|"
 echo "| attache scan (signatures, then libmagic) | $FW | $FU | $FS |"
 echo "| attache scan, ATTACHE_MAGIC_ONLY=1 (libmagic for every file) | $LW | $LU | $LS |"
 echo
-echo "- files typed from their signature (PDF, PNG, JPEG, GIF): $CLAIMED of $TOTAL"
+echo "- files of the types decided from their signature (PDF, PNG, JPEG, GIF, TIFF, RTF): $CLAIMED of $TOTAL"
 echo "- files whose type differs from libmagic's: $DIFF"
 if ((DIFF > 0)); then
   diff "$TMP/libmagic.types" "$TMP/fast.types" | head -20
