@@ -122,9 +122,11 @@ public final class TargetFolder: Sendable {
         }
     }
 
-    /// Removes every temporary file attache left below the root (a name starting with
-    /// ``temporaryPrefix``), for a run resuming after a crash. Links are not followed; run it
-    /// before copying starts, since it would also remove a copy in progress.
+    /// Removes every temporary file attache left below the root, for a run resuming after a
+    /// crash: a regular file named exactly as attache names them (``temporaryPrefix``, the
+    /// writer's process id, `-`, a number) whose process is gone. A file that only starts like
+    /// one, or whose writer still runs, is left alone. Links are not followed; run it before
+    /// copying starts.
     /// - Returns: the removed files, relative to the root, sorted.
     public func removeStaleTemporaries() throws(TargetError) -> [RawPath] {
         let fd = openRootForListing()
@@ -167,7 +169,7 @@ public final class TargetFolder: Sendable {
             if kind == .directory {
                 let sub = Posix.withCString(name) { openat(fd, $0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
                 if sub >= 0 { try sweep(sub, prefix: relative, into: &removed) }
-            } else if kind == .regular && name.starts(with: TargetFolder.temporaryPrefix) {
+            } else if kind == .regular && TargetFolder.isStaleTemporary(name) {
                 guard Posix.withCString(name, { unlinkat(fd, $0, 0) }) == 0 else {
                     throw TargetError(path: RawPath(bytes: relative),
                                       reason: .system(step: "remove a stale temporary file", error: PosixError(code: attache_errno())))
@@ -175,5 +177,18 @@ public final class TargetFolder: Sendable {
                 removed.append(RawPath(bytes: relative))
             }
         }
+    }
+
+    /// Whether `name` is `.attache-tmp-PID-N` (digits) and no process `PID` runs any more.
+    static func isStaleTemporary(_ name: [UInt8]) -> Bool {
+        guard name.starts(with: temporaryPrefix) else { return false }
+        let rest = name[temporaryPrefix.count...]
+        guard let dash = rest.firstIndex(of: UInt8(ascii: "-")) else { return false }
+        let pid = rest[..<dash], number = rest[(dash + 1)...]
+        let isDigit = { (c: UInt8) in (0x30...0x39).contains(c) }
+        guard !pid.isEmpty, pid.count <= 10, pid.allSatisfy(isDigit), !number.isEmpty, number.allSatisfy(isDigit),
+              let n = Int32(String(decoding: pid, as: UTF8.self)), n > 0
+        else { return false }
+        return n == getpid() ? false : kill(n, 0) != 0 && attache_errno() == ESRCH
     }
 }

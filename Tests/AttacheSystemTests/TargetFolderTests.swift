@@ -71,22 +71,29 @@ import Testing
 
     @Test func staleTemporariesAreFoundAndRemovedWithoutFollowingLinks() throws {
         let s = Scratch("target")
+        // 999999999 is above any pid_max: no such process runs.
         try Tree.make(at: s.path, [
-            .text("target/.attache-tmp-1-2", "partial"), .text("target/deep/er/.attache-tmp-3-4", "partial"),
+            .text("target/.attache-tmp-999999999-2", "partial"), .text("target/deep/er/.attache-tmp-999999998-4", "partial"),
             .text("target/.attache-other", "kept"), .text("target/deep/kept.txt", "kept"),
-            .text("outside/.attache-tmp-9-9", "not ours to remove"),
+            .text("target/.attache-tmp-notes.txt", "a user's file that only starts like ours"),
+            .text("target/.attache-tmp-\(getpid())-7", "this process's own: still being written"),
+            .text("target/.attache-tmp-1-2", "pid 1 runs: its writer may be alive"),
+            .text("outside/.attache-tmp-999999997-9", "not ours to remove"),
             .symlink("target/linked", to: s.join("outside")),
-            .symlink("target/.attache-tmp-link", to: s.join("outside/.attache-tmp-9-9")),
+            .symlink("target/.attache-tmp-999999996-1", to: s.join("outside/.attache-tmp-999999997-9")),
         ])
         let target = try TargetFolder(root: RawPath(s.join("target")))
         let removed = try target.removeStaleTemporaries()
-        #expect(removed == [RawPath(".attache-tmp-1-2"), RawPath("deep/er/.attache-tmp-3-4")])
-        #expect(TargetHelpers.tree(s.join("target")) == [".attache-other", ".attache-tmp-link", "deep", "deep/er", "deep/kept.txt", "linked"])
-        #expect(TargetHelpers.tree(s.join("outside")) == [".attache-tmp-9-9"])
+        #expect(removed == [RawPath(".attache-tmp-999999999-2"), RawPath("deep/er/.attache-tmp-999999998-4")])
+        #expect(TargetHelpers.tree(s.join("target")) == [
+            ".attache-other", ".attache-tmp-1-2", ".attache-tmp-\(getpid())-7", ".attache-tmp-999999996-1", ".attache-tmp-notes.txt",
+            "deep", "deep/er", "deep/kept.txt", "linked",
+        ])
+        #expect(TargetHelpers.tree(s.join("outside")) == [".attache-tmp-999999997-9"])
         #expect(try target.removeStaleTemporaries().isEmpty)
         // A later crash's leftovers are found by the same TargetFolder (each sweep lists the root afresh).
-        try Tree.make(at: s.path, [.text("target/.attache-tmp-5-6", "partial")])
-        #expect(try target.removeStaleTemporaries() == [RawPath(".attache-tmp-5-6")])
+        try Tree.make(at: s.path, [.text("target/.attache-tmp-999999995-6", "partial")])
+        #expect(try target.removeStaleTemporaries() == [RawPath(".attache-tmp-999999995-6")])
     }
 
     @Test func aMissingRootIsAClearError() {
