@@ -96,7 +96,7 @@ struct ApplyCommand: ParsableCommand {
         }
         if !quiet {
             switch format {
-            case .text: print(ApplyRendering.text(result, seconds: Date().timeIntervalSince(started)))
+            case .text: print(VisibleText.escapingControls(ApplyRendering.text(result, seconds: Date().timeIntervalSince(started))))
             case .json: print(ApplyRendering.json(result))
             }
         }

@@ -9,8 +9,9 @@ enum Terminal {
 
     static func error(_ message: String) { write("attache: error: \(message)\n") }
     static func warning(_ message: String) { write("attache: warning: \(message)\n") }
-    /// Writes to standard error, erasing the progress line first when one is drawn.
-    static func write(_ s: String) { ProgressDisplay.shared.passThrough(Array(s.utf8), fd: 2) }
+    /// Writes to standard error, erasing the progress line first when one is drawn. Control
+    /// characters in it (a file name's ESC) are written out, never sent to the terminal.
+    static func write(_ s: String) { ProgressDisplay.shared.passThrough(Array(VisibleText.escapingControls(s).utf8), fd: 2) }
 }
 
 /// A one-line progress display on a terminal: redrawn in place, erased at the end.

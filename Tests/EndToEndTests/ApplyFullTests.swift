@@ -108,6 +108,24 @@ import Glibc
         #expect(RawTree.snapshot(m.target) == snapshot, "the target is not touched")
     }
 
+    /// A legacy name holding terminal control characters (ESC, carriage return) is shown with
+    /// them written out: apply's messages cannot clear or recolour the reader's screen.
+    @Test func namesWithControlCharactersAreShownWrittenOut() throws {
+        let evil = "Notes/evil\u{1B}[2J\u{1B}[31mred\rname.txt"
+        let m = try Migration("apply-controls", [("crm", [.file(RawPath(evil), Fixtures.text("x\n"), mtime: Self.recent)])])
+        try m.scan()
+        try m.plan("version: 1\nname: t\nlayout: '{root}/{relpath}'\ndefault: keep\n")
+        try FileManager.default.createDirectory(atPath: m.target, withIntermediateDirectories: false)
+        let text = try m.run(["apply", "--to", m.target, "--dry-run"])
+        #expect(text.exitCode == 0, "\(text)")
+        #expect(text.stdout.contains("First actions"), "\(text)")
+        #expect(!text.stdout.unicodeScalars.contains { $0.value == 0x1B || $0 == "\r" }, "\(text.stdout)")
+        #expect(!text.stderr.unicodeScalars.contains { $0.value == 0x1B }, "\(text.stderr)")
+        let missing = try m.run(["scan", "--catalog", m.catalog, m.root("nowhere\u{1B}[2J")])
+        #expect(missing.exitCode != 0 && missing.stderr.contains("nowhere\\x1B[2J"), "\(missing)")
+        #expect(!missing.stderr.unicodeScalars.contains { $0.value == 0x1B }, "\(missing.stderr)")
+    }
+
     @Test func aDryRunListsTheFirstActionsAndChangesNothing() throws {
         let m = try Self.realistic("apply-dry")
         try m.scan()
