@@ -107,7 +107,7 @@ extension Walker {
             if name == [46] || name == [46, 46] { continue }
             names.append(name)
         }
-        names.sort { $0.lexicographicallyPrecedes($1) }
+        names.sort(by: Walker.bytesPrecede)
         return names
     }
 

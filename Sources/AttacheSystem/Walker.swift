@@ -222,7 +222,21 @@ public struct Walker {
         }
     }
 
-    static func isASCII(_ name: [UInt8]) -> Bool { !name.contains(where: { $0 >= 0x80 }) }
+    /// No byte of the name has its high bit set (checked eight bytes at a time).
+    static func isASCII(_ name: [UInt8]) -> Bool {
+        name.withUnsafeBytes { b in
+            var i = 0
+            while i + 8 <= b.count {
+                if b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                i += 8
+            }
+            while i < b.count {
+                if b[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
+        }
+    }
 
     /// Whether a name is in NFC for sure: ASCII, or valid UTF-8 whose every character is NFC
     /// on its own and never combines with a neighbour (canonical combining class 0, NFC quick
@@ -254,12 +268,33 @@ public struct Walker {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 let n = min(pa.count, pb.count)
-                var i = 0
-                while i < n && pa[i] == pb[i] { i += 1 }
+                let i = firstDifference(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb), n)
                 if i == n { return pa.count < pb.count }
                 let x = pa[i] == 0x2F ? 0 : pa[i], y = pb[i] == 0x2F ? 0 : pb[i]
                 return x < y
             }
         }
+    }
+
+    /// Plain byte order (a folder's names), compared eight bytes at a time.
+    static func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                let n = min(pa.count, pb.count)
+                let i = firstDifference(UnsafeRawBufferPointer(pa), UnsafeRawBufferPointer(pb), n)
+                return i == n ? pa.count < pb.count : pa[i] < pb[i]
+            }
+        }
+    }
+
+    /// The first index below `n` where the two buffers differ, or `n`.
+    @inline(__always)
+    static func firstDifference(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, _ n: Int) -> Int {
+        var i = 0
+        while i + 8 <= n && a.loadUnaligned(fromByteOffset: i, as: UInt64.self) == b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            i += 8
+        }
+        while i < n && a[i] == b[i] { i += 1 }
+        return i
     }
 }

@@ -77,6 +77,26 @@ import Testing
         #expect(!Walker.walkOrderPrecedes(Array("a.txt".utf8), Array("a/x".utf8)))
     }
 
+    /// The word-at-a-time comparisons agree with the plain definitions on random names.
+    @Test func fastComparisonsAgreeWithTheirDefinitions() {
+        var rng = SplitMix64(seed: 11)
+        func name() -> [UInt8] {
+            let alphabet: [UInt8] = [0x20, 0x2D, 0x2E, 0x2F, 0x41, 0x61, 0x7A, 0xD0, 0xFF]
+            return (0..<Int(rng.next() % 24)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        }
+        func slashFirst(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+            a.map { $0 == 0x2F ? 0 : $0 }.lexicographicallyPrecedes(b.map { $0 == 0x2F ? 0 : $0 })
+        }
+        for _ in 0..<20000 {
+            let a = name()
+            var b = a
+            if rng.next() % 2 == 0 { b = name() } else if !b.isEmpty { b[Int(rng.next() % UInt64(b.count))] = name().first ?? 0x41 }
+            #expect(Walker.bytesPrecede(a, b) == a.lexicographicallyPrecedes(b), "\(a) \(b)")
+            #expect(Walker.walkOrderPrecedes(a, b) == slashFirst(a, b), "\(a) \(b)")
+            #expect(Walker.isASCII(a) == a.allSatisfy { $0 < 0x80 })
+        }
+    }
+
     @Test func aStoppedWalkWithScoutsReportsTheSamePrefix() throws {
         let s = Scratch("scout-stop")
         try Self.varied(s)
