@@ -83,6 +83,8 @@ public final class AtomicWriter {
     private let placement: TargetPlacement?
     /// Bytes written so far.
     public private(set) var bytesWritten: Int64 = 0
+    /// Writing straight into a device or FIFO that is already there (nothing to rename).
+    private var isStream = false
     /// Whether the writer places its file inside a ``TargetFolder``.
     var isInTarget: Bool { placement != nil }
 
@@ -122,10 +124,30 @@ public final class AtomicWriter {
     }
 
     /// Creates the temporary file (exclusive, `mode`) beside `path`.
+    ///
+    /// A destination that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a
+    /// terminal, a FIFO — is written to directly instead: renaming a file over it would
+    /// destroy it (as root, `--out /dev/null` would have replaced the system's null device). A
+    /// folder is refused (`EISDIR`).
     public init(path: RawPath, mode: mode_t = 0o644, faults: AtomicFileFaults = AtomicFileFaults()) throws(AtomicFileError) {
         self.path = path
         self.faults = faults
         placement = nil
+        var st = stat()
+        if Posix.withCString(path.bytes, { stat($0, &st) }) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                finished = true
+                throw AtomicFileError(path: path.display, step: "write a file in place of the folder", error: PosixError(code: EISDIR))
+            }
+            temporaryPath = path
+            isStream = true
+            fd = Posix.withCString(path.bytes) { Glibc.open($0, O_WRONLY | O_CLOEXEC | O_NOCTTY) }
+            if fd < 0 {
+                finished = true
+                throw AtomicFileError(path: path.display, step: "open it for writing", error: PosixError(code: attache_errno()))
+            }
+            return
+        }
         let (folder, name) = AtomicWriter.split(path)
         // Short enough for NAME_MAX whatever the destination's name; unique per process and call.
         let tag = "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -193,6 +215,11 @@ public final class AtomicWriter {
             }
             return
         }
+        if isStream {
+            finished = true
+            if close(fd) != 0 { throw AtomicFileError(path: path.display, step: "close it", error: PosixError(code: attache_errno())) }
+            return
+        }
         if fsync(fd) != 0 { throw fail("flush it to disk (fsync)", PosixError(code: attache_errno())) }
         if let injected = faults.beforeRename?(temporaryPath) { throw fail("rename it into place", PosixError(code: injected)) }
         let renamed = Posix.withCString(temporaryPath.bytes) { from in Posix.withCString(path.bytes) { to in rename(from, to) } }
@@ -216,6 +243,7 @@ public final class AtomicWriter {
         guard !finished else { return }
         finished = true
         close(fd)
+        if isStream { return }  // never remove what was there: the device or FIFO itself
         if let placement {
             _ = Posix.withCString(placement.temporaryName) { unlinkat(placement.folderFD, $0, 0) }
         } else {

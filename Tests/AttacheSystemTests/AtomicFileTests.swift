@@ -151,3 +151,48 @@ import Testing
 extension Array where Element == UInt8 {
     func write(to path: String) throws { try Data(self).write(to: URL(fileURLWithPath: path)) }
 }
+
+/// `--out /dev/null`, `--out /dev/stdout` and a FIFO: a destination that is not a regular
+/// file is written to, never replaced (as root, a rename over /dev/null destroys the device).
+@Suite struct AtomicStreamTests {
+    static func kind(_ path: String) -> mode_t {
+        var st = stat()
+        return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to make a device node"))
+    func aCharacterDeviceIsWrittenToNotReplaced() throws {
+        let s = Scratch("atomic-dev")
+        let dev = s.join("null")
+        #expect(mknod(dev, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)  // makedev(1, 3): the null device
+        let w = try AtomicWriter(path: RawPath(dev))
+        try w.write(Array("report".utf8))
+        try w.commit()
+        #expect(Self.kind(dev) == S_IFCHR)
+        let dropped = try AtomicWriter(path: RawPath(dev))
+        try dropped.write(Array("half".utf8))
+        dropped.discard()
+        #expect(Self.kind(dev) == S_IFCHR, "a discarded write must not remove the device")
+        #expect(AtomicFileTests.names(s.path) == ["null"])
+    }
+
+    @Test func aFIFOIsWrittenToNotReplaced() throws {
+        let s = Scratch("atomic-fifo")
+        let fifo = s.join("pipe")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = Thread { _ = AtomicFileTests.readAll(RawPath(fifo)) }
+        reader.start()
+        let w = try AtomicWriter(path: RawPath(fifo))
+        try w.write(Array("streamed".utf8))
+        try w.commit()
+        #expect(Self.kind(fifo) == S_IFIFO)
+        #expect(AtomicFileTests.names(s.path) == ["pipe"])
+    }
+
+    @Test func aFolderIsRefused() throws {
+        let s = Scratch("atomic-dir")
+        let error = #expect(throws: AtomicFileError.self) { _ = try AtomicWriter(path: RawPath(s.path)) }
+        #expect(error?.error.code == EISDIR)
+        #expect(AtomicFileTests.names(s.path).isEmpty)
+    }
+}
