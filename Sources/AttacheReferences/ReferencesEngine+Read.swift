@@ -30,9 +30,9 @@ extension ReferencesEngine {
             ) { writer in
                 try Pipeline.run(producers: 1, capacity: batchesWaiting, name: "attache-refs-reader", stackSize: 4 << 20,
                                  cancel: cancel,
-                                 produce: { (_, emit: Pipeline.Emitter<[ReferenceRow]>) throws in try reading.read(emit) },
+                                 produce: { (_, emit: Pipeline.Emitter<ReferenceBatch>) throws in try reading.read(emit) },
                                  consume: { batches in
-                                     for batch in batches { for row in batch { try writer.add(row) } }
+                                     for batch in batches { try writer.add(batch) }
                                  })
                 // Throwing here rolls the source's transaction back: half a source is never stored.
                 try cancel.check()
@@ -73,20 +73,21 @@ final class SourceReading: @unchecked Sendable {
 
     /// Extracts every record's rows and emits them in batches; stops early, without an
     /// error, when the run is cancelled or failing (the writer decides what that means).
-    func read(_ emit: Pipeline.Emitter<[ReferenceRow]>) throws {
-        var batch: [ReferenceRow] = []
-        batch.reserveCapacity(ReferencesEngine.batchSize)
+    func read(_ emit: Pipeline.Emitter<ReferenceBatch>) throws {
+        var batch = ReferenceBatch(reservingRows: ReferencesEngine.batchSize)
         do {
             try source.forEachRecord({ record in
                 // Checked before every record (one uncontended lock): a slow source stops at once.
                 if emit.shouldStop { throw Stop() }
                 records += 1
-                batch.append(contentsOf: ReferencesEngine.extract(record, plan: plan, base: base, textBase: textBase, resolver: resolver,
-                                                                  posixPrefixes: posixPrefixes))
+                for row in ReferencesEngine.extract(record, plan: plan, base: base, textBase: textBase, resolver: resolver,
+                                                    posixPrefixes: posixPrefixes) {
+                    batch.append(row)
+                }
                 afterEachRecord?()
                 if batch.count >= ReferencesEngine.batchSize {
                     guard emit(batch) else { throw Stop() }
-                    batch.removeAll(keepingCapacity: true)
+                    batch = ReferenceBatch(reservingRows: ReferencesEngine.batchSize)
                 }
             }, problem: { problems.append($0) })
             if !batch.isEmpty { emit(batch) }
