@@ -12,21 +12,22 @@ extension ReferencesEngine {
     static func extract(_ record: SourceRecord, plan: SourcePlan, base: PathSpelling?, textBase: PathSpelling?,
                         resolver: Resolver, posixPrefixes: [String]) -> [ReferenceRow] {
         var rows: [ReferenceRow] = []
+        let key = recordKey(record)
         if let t = plan.template {
             switch t.expand(record.fields) {
             case .success(let text):
                 if let spelling = PathGrammar.parse(text) {
-                    rows.append(row(for: resolver.resolve(spelling, base: base), record: record, column: "file", kind: .composed,
+                    rows.append(row(for: resolver.resolve(spelling, base: base), record: record, key: key, column: "file", kind: .composed,
                                     raw: text, pathText: text, span: nil, style: spelling.style))
                 } else {
-                    rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
+                    rows.append(ReferenceRow(recordKey: key, recordPosition: record.position,
                                              column: "file", kind: .composed, raw: text, pathText: text, spanStart: nil, spanEnd: nil,
                                              style: nil, status: .missing, match: nil,
                                              reason: "not a file path (a web link?)", rootID: nil, fileID: nil, candidates: 0,
                                              deleted: record.deleted, modified: record.modified))
                 }
             case .failure(let empty):
-                rows.append(ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position,
+                rows.append(ReferenceRow(recordKey: key, recordPosition: record.position,
                                          column: "file", kind: .composed, raw: "", pathText: "", spanStart: nil, spanEnd: nil,
                                          style: nil, status: .missing, match: nil,
                                          reason: "column '\(empty.column)' is empty", rootID: nil, fileID: nil, candidates: 0,
@@ -37,7 +38,7 @@ extension ReferencesEngine {
             guard let text = record.fields[column], !text.isEmpty else { continue }
             for candidate in PathGrammar.extract(from: text, posixPrefixes: posixPrefixes, relative: plan.relativeBase != nil) {
                 let (found, resolution) = choose(candidate, in: text, base: textBase, resolver: resolver)
-                rows.append(row(for: resolution, record: record, column: column, kind: .embedded,
+                rows.append(row(for: resolution, record: record, key: key, column: column, kind: .embedded,
                                 raw: found.raw, pathText: render(found.spelling), span: (found.start, found.end),
                                 style: found.spelling.style))
             }
@@ -86,9 +87,14 @@ extension ReferencesEngine {
                   locale: NSLocale.system as Locale) == .orderedAscending
     }
 
-    static func row(for r: Resolution, record: SourceRecord, column: String, kind: ReferenceKind, raw: String, pathText: String,
-                    span: (Int, Int)?, style: PathStyle?) -> ReferenceRow {
-        ReferenceRow(recordKey: record.key.joined(separator: " / "), recordPosition: record.position, column: column, kind: kind,
+    /// How the catalog stores a record's key: its key columns' values, joined with ' / '.
+    static func recordKey(_ record: SourceRecord) -> String {
+        record.key.count == 1 ? record.key[0] : record.key.joined(separator: " / ")
+    }
+
+    static func row(for r: Resolution, record: SourceRecord, key: String, column: String, kind: ReferenceKind, raw: String,
+                    pathText: String, span: (Int, Int)?, style: PathStyle?) -> ReferenceRow {
+        ReferenceRow(recordKey: key, recordPosition: record.position, column: column, kind: kind,
                      raw: raw, pathText: pathText, spanStart: span?.0, spanEnd: span?.1, style: style, status: r.status,
                      match: r.match, reason: r.reason, rootID: r.rootID, fileID: r.fileID, candidates: r.candidates,
                      deleted: record.deleted, modified: record.modified)

@@ -4,14 +4,17 @@ import AttacheRecords
 import AttacheSystem
 import Foundation
 
-/// Reading one source: a reader thread extracts and resolves records while the calling thread
-/// writes the rows, through the shared ``Pipeline`` (bounded, so memory stays flat however
+/// Reading one source: a reader thread reads the records, another extracts and resolves them,
+/// while the calling thread writes the rows, through the shared ``Pipeline`` (bounded, so memory stays flat however
 /// many records a source has).
 extension ReferencesEngine {
     /// Rows handed from the reader to the writer at once.
     static let batchSize = 4096
-    /// Batches that may wait for the writer before the reader blocks.
+    /// Batches that may wait for the writer before the reader blocks (and chunks of records
+    /// for the extracting thread).
     static let batchesWaiting = 8
+    /// Records handed from the source's thread to the extracting one at once.
+    static let recordChunk = 256
 
     /// Reads one source and replaces its references in one transaction.
     /// - Returns: the source's outcome, or nil when `cancel` stopped the reading: the
@@ -30,9 +33,9 @@ extension ReferencesEngine {
             ) { writer in
                 try Pipeline.run(producers: 1, capacity: batchesWaiting, name: "attache-refs-reader", stackSize: 4 << 20,
                                  cancel: cancel,
-                                 produce: { (_, emit: Pipeline.Emitter<[ReferenceRow]>) throws in try reading.read(emit) },
+                                 produce: { (_, emit: Pipeline.Emitter<ReferenceBatch>) throws in try reading.read(emit) },
                                  consume: { batches in
-                                     for batch in batches { for row in batch { try writer.add(row) } }
+                                     for batch in batches { try writer.add(batch) }
                                  })
                 // Throwing here rolls the source's transaction back: half a source is never stored.
                 try cancel.check()
@@ -73,23 +76,53 @@ final class SourceReading: @unchecked Sendable {
 
     /// Extracts every record's rows and emits them in batches; stops early, without an
     /// error, when the run is cancelled or failing (the writer decides what that means).
-    func read(_ emit: Pipeline.Emitter<[ReferenceRow]>) throws {
-        var batch: [ReferenceRow] = []
-        batch.reserveCapacity(ReferencesEngine.batchSize)
+    ///
+    /// The source is read on a thread of its own (decoding rows from SQLite or a server) while
+    /// this one extracts and resolves, the records handed over in bounded chunks: three stages
+    /// (read, extract, store), so no one thread does the work of two.
+    func read(_ emit: Pipeline.Emitter<ReferenceBatch>) throws {
+        var batch = ReferenceBatch(reservingRows: ReferencesEngine.batchSize)
+        do {
+            try Pipeline.run(producers: 1, capacity: ReferencesEngine.batchesWaiting, name: "attache-refs-source", stackSize: 4 << 20,
+                             cancel: emit.cancellation,
+                             produce: { (_, out: Pipeline.Emitter<[SourceRecord]>) throws in try self.readRecords(out) },
+                             consume: { chunks in
+                                 for chunk in chunks {
+                                     for record in chunk {
+                                         for row in ReferencesEngine.extract(record, plan: plan, base: base, textBase: textBase,
+                                                                             resolver: resolver, posixPrefixes: posixPrefixes) {
+                                             batch.append(row)
+                                         }
+                                     }
+                                     if batch.count >= ReferencesEngine.batchSize {
+                                         guard emit(batch) else { throw Stop() }
+                                         batch = ReferenceBatch(reservingRows: ReferencesEngine.batchSize)
+                                     }
+                                 }
+                             })
+            if !batch.isEmpty { emit(batch) }
+        } catch is Stop {
+        }
+    }
+
+    /// Reads the source's records and hands them to the extracting thread in chunks; stops
+    /// early, without an error, when the run is cancelled or failing.
+    private func readRecords(_ out: Pipeline.Emitter<[SourceRecord]>) throws {
+        var chunk: [SourceRecord] = []
+        chunk.reserveCapacity(ReferencesEngine.recordChunk)
         do {
             try source.forEachRecord({ record in
                 // Checked before every record (one uncontended lock): a slow source stops at once.
-                if emit.shouldStop { throw Stop() }
+                if out.shouldStop { throw Stop() }
                 records += 1
-                batch.append(contentsOf: ReferencesEngine.extract(record, plan: plan, base: base, textBase: textBase, resolver: resolver,
-                                                                  posixPrefixes: posixPrefixes))
+                chunk.append(record)
                 afterEachRecord?()
-                if batch.count >= ReferencesEngine.batchSize {
-                    guard emit(batch) else { throw Stop() }
-                    batch.removeAll(keepingCapacity: true)
+                if chunk.count >= ReferencesEngine.recordChunk {
+                    guard out(chunk) else { throw Stop() }
+                    chunk.removeAll(keepingCapacity: true)
                 }
             }, problem: { problems.append($0) })
-            if !batch.isEmpty { emit(batch) }
+            if !chunk.isEmpty { out(chunk) }
         } catch is Stop {
         }
     }

@@ -125,7 +125,7 @@ public enum ReferencesEngine {
         for ref in stale {
             guard let spelling = PathGrammar.parse(ref.pathText), let plan = plans[ref.sourceID] else { continue }
             let r = resolver.resolve(spelling, base: plan.base.flatMap(PathGrammar.parse))
-            updates.append((ref.id, row(for: r, record: SourceRecord(key: [], fields: [:], position: ""), column: "",
+            updates.append((ref.id, row(for: r, record: SourceRecord(key: [], fields: [:], position: ""), key: "", column: "",
                                         kind: .composed, raw: "", pathText: ref.pathText, span: nil, style: ref.style)))
         }
         try catalog.updateResolutions(updates, run: run)

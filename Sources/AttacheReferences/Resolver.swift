@@ -35,6 +35,14 @@ public struct Resolution: Sendable, Equatable {
     public var reason: String?
 }
 
+/// A path's bytes as a dictionary key, hashed in one call (an array of bytes is hashed a
+/// byte at a time).
+struct PathBytes: Hashable {
+    var bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+}
+
 /// Matches path spellings to catalogued files.
 ///
 /// 1. **Root**: the longest alias of any root that is a prefix of the spelling, by the
@@ -52,7 +60,7 @@ public final class Resolver: @unchecked Sendable {
     }
     private let roots: [Int64: ResolverRoot]
     private var aliases: [Alias] = []
-    private var exact: [Int64: [[UInt8]: IndexedFile]] = [:]
+    private var exact: [Int64: [PathBytes: IndexedFile]] = [:]
     private var byText: [Int64: [String: [IndexedFile]]] = [:]
     private var byFolded: [Int64: [String: [IndexedFile]]] = [:]
 
@@ -72,7 +80,7 @@ public final class Resolver: @unchecked Sendable {
         // Longest alias first, so `K:\CRM\` wins over `K:\`.
         aliases.sort { $0.spelling.components.count > $1.spelling.components.count }
         for f in files {
-            exact[f.rootID, default: [:]][f.path.bytes] = f
+            exact[f.rootID, default: [:]][PathBytes(f.path.bytes)] = f
             // Names that are not UTF-8 can only match exactly.
             guard let text = String(validating: f.path.bytes, as: UTF8.self) else { continue }
             byText[f.rootID, default: [:]][text, default: []].append(f)
@@ -130,7 +138,7 @@ public final class Resolver: @unchecked Sendable {
             Resolution(status: .ambiguous, match: nil, rootID: root.id, fileID: nil, candidates: n,
                        reason: "\(n) files match \(how), none exactly")
         }
-        if let f = exact[root.id]?[Array(relative.utf8)] { return found(f, .exact) }
+        if let f = exact[root.id]?[PathBytes(Array(relative.utf8))] { return found(f, .exact) }
         if root.caseInsensitive, let m = byFolded[root.id]?[Resolver.fold(relative)] {
             // Distinguish: same bytes once folded, or equal only with Unicode equivalence too.
             let foldedBytes = Array(Resolver.fold(relative).utf8)
