@@ -273,7 +273,7 @@ final class SourceSlots: @unchecked Sendable {
 final class AuditBuffer {
     let catalog: Catalog
     let run: Int64?
-    private var pending: [RewriteAuditEntry] = []
+    private var pending = RewriteAuditBatch()
     private var inFlight: BackgroundJob<Void, CatalogError>?
     private(set) var counts: [RewriteOutcome: Int] = [:]
 
@@ -282,7 +282,7 @@ final class AuditBuffer {
     func add(_ entries: [RewriteAuditEntry]) throws {
         for e in entries { counts[e.outcome, default: 0] += 1 }
         guard run != nil else { return }
-        pending += entries
+        for e in entries { pending.append(e) }
         if pending.count >= 4096 { try flush() }
     }
 
@@ -291,7 +291,7 @@ final class AuditBuffer {
         guard let run, !pending.isEmpty else { return }
         try inFlight?.wait()
         let batch = pending
-        pending.removeAll(keepingCapacity: true)
+        pending = RewriteAuditBatch()
         let catalog = self.catalog
         inFlight = BackgroundJob(name: "attache-audit") { () throws(CatalogError) in try catalog.addRewriteAudit(run: run, batch) }
     }
@@ -306,7 +306,7 @@ final class AuditBuffer {
     /// Drops what is pending and waits for the batch in flight (its error is the caller's
     /// to ignore: the source's audit is being removed).
     func discard() {
-        pending.removeAll()
+        pending = RewriteAuditBatch()
         counts = [:]
         _ = try? inFlight?.wait()
         inFlight = nil
