@@ -126,7 +126,7 @@ final class CSVRewriteRun {
                 return report(.unwritable, "the edit names column \(index), but the record has \(columns) "
                     + "(0 to \(columns - 1)); the record is copied unchanged")
             }
-            if !value.utf8.elementsEqual(values[index].utf8) { changes[index] = value }
+            if !CSVFieldSpelling.same(row.fields[index].value, value) { changes[index] = value }
         }
         if changes.isEmpty { return row.bytes }
         let spelling = CSVFieldSpelling(delimiter: rewriter.delimiterByte)
