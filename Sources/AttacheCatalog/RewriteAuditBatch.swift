@@ -20,6 +20,14 @@ public struct RewriteAuditBatch: Sendable {
 
     public init() {}
 
+    /// An empty batch with room for `rows` rows of about `bytesPerRow` bytes of text (a batch
+    /// filled again and again then grows no more).
+    public init(reservingRows rows: Int, bytesPerRow: Int = 256) {
+        bytes.reserveCapacity(rows * bytesPerRow)
+        texts.reserveCapacity(rows * Self.textParameters.count * 2)
+        ints.reserveCapacity(rows * Self.intParameters.count)
+    }
+
     public var isEmpty: Bool { count == 0 }
 
     /// Adds a row.
