@@ -171,34 +171,44 @@ extension Catalog {
         }
     }
 
-    /// Adds audit rows of a run, in one transaction. A rewrite of a million records adds a
-    /// million rows: values are bound with the SQLite C API on GRDB's prepared statement, as
-    /// `ReferenceWriter.add` does.
+    /// Adds audit rows of a run, in one transaction.
     public func addRewriteAudit(run: Int64, _ entries: [RewriteAuditEntry]) throws(CatalogError) {
-        guard !entries.isEmpty else { return }
+        var batch = RewriteAuditBatch()
+        for e in entries { batch.append(e) }
+        try addRewriteAudit(run: run, batch)
+    }
+
+    /// Adds packed audit rows of a run, in one transaction. A rewrite of a million records adds
+    /// a million rows: values are bound with the SQLite C API on GRDB's prepared statement, as
+    /// `ReferenceWriter.add` does, the texts straight from the batch's buffer (not copied).
+    public func addRewriteAudit(run: Int64, _ batch: RewriteAuditBatch) throws(CatalogError) {
+        guard !batch.isEmpty else { return }
         try write { db in
             let h = try db.cachedStatement(sql: """
                 INSERT INTO rewrite_edits (run_id, source, ref_id, record_key, record_position, record_id, column_name, outcome,
                                            span_start, span_end, before, after, file_id, location, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).sqliteStatement
-            func text(_ i: Int32, _ v: String?) {
-                if let v { sqlite3_bind_text(h, i, v, -1, sqliteTransient) } else { sqlite3_bind_null(h, i) }
-            }
-            func int(_ i: Int32, _ v: Int64?) {
-                if let v { sqlite3_bind_int64(h, i, v) } else { sqlite3_bind_null(h, i) }
-            }
-            for e in entries {
+            defer { sqlite3_reset(h); sqlite3_clear_bindings(h) }
+            try batch.withRows { row, text, int in
                 sqlite3_reset(h)
-                int(1, run); text(2, e.source); int(3, e.refID); text(4, e.recordKey); text(5, e.recordPosition); text(6, e.recordID)
-                text(7, e.column); text(8, e.outcome.rawValue); int(9, e.spanStart.map(Int64.init)); int(10, e.spanEnd.map(Int64.init))
-                text(11, e.before); text(12, e.after); int(13, e.fileID); text(14, e.location); text(15, e.detail)
+                sqlite3_bind_int64(h, 1, run)
+                for (field, parameter) in RewriteAuditBatch.textParameters.enumerated() {
+                    if let (pointer, count) = text(row, field) {
+                        // SQLITE_STATIC: the batch's buffer outlives the step.
+                        sqlite3_bind_text(h, parameter, pointer, count, nil)
+                    } else {
+                        sqlite3_bind_null(h, parameter)
+                    }
+                }
+                for (field, parameter) in RewriteAuditBatch.intParameters.enumerated() {
+                    if let v = int(row, field) { sqlite3_bind_int64(h, parameter, v) } else { sqlite3_bind_null(h, parameter) }
+                }
                 let rc = sqlite3_step(h)
                 guard rc == SQLITE_DONE else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
                 }
             }
-            sqlite3_reset(h)
         }
     }
 

@@ -42,26 +42,20 @@ extension Catalog {
     /// where its file is now in `target`. Paged by the caller, so memory stays flat.
     public func rewriteReferences(source: String, target: String, after: Int64, limit: Int = 4096)
         throws(CatalogError) -> [RewriteReference] {
-        try read { db in
-            // Up to a million rows a source: read with the SQLite C API on GRDB's statement.
+        let placements = self.placements ?? RewritePlacements()
+        return try read { db in
+            // Up to a million rows a source: read with the SQLite C API on GRDB's statement. Where
+            // each file is now is looked up once a file (``RewritePlacements``), not joined once a row.
             let h = try db.cachedStatement(sql: """
                 SELECT r.id, r.record_key, r.record_position, r.column_name, r.kind, r.raw, r.span_start, r.span_end, r.style,
-                       r.status, r.reason, r.file_id,
-                       CASE WHEN m.placement = 'dropped' THEN (SELECT f.display_path FROM files f WHERE f.id = r.file_id) END,
-                       CASE WHEN m.placement = 'duplicate' THEN c.placement ELSE m.placement END,
-                       COALESCE(c.target_path, m.target_path), COALESCE(c.archive_path, m.archive_path),
-                       COALESCE(c.member, m.member), m.rule,
-                       CASE WHEN m.placement = 'duplicate' THEN c.detail ELSE m.detail END
+                       r.status, r.reason, r.file_id
                 FROM refs r JOIN sources s ON s.id = r.source_id
-                LEFT JOIN mapping m ON m.file_id = r.file_id AND m.current = 1 AND m.target = ?1
-                LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1 AND c.target = m.target
-                WHERE s.name = ?2 AND r.id > ?3 ORDER BY r.id LIMIT ?4
+                WHERE s.name = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3
                 """).sqliteStatement
             sqlite3_reset(h)
-            sqlite3_bind_text(h, 1, target, -1, sqliteTransient)
-            sqlite3_bind_text(h, 2, source, -1, sqliteTransient)
-            sqlite3_bind_int64(h, 3, after)
-            sqlite3_bind_int64(h, 4, Int64(limit))
+            sqlite3_bind_text(h, 1, source, -1, sqliteTransient)
+            sqlite3_bind_int64(h, 2, after)
+            sqlite3_bind_int64(h, 3, Int64(limit))
             defer { sqlite3_reset(h) }
             var page: [RewriteReference] = []
             page.reserveCapacity(limit)
@@ -71,7 +65,17 @@ extension Catalog {
                 guard rc == SQLITE_ROW else {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
                 }
-                page.append(try Catalog.rewriteReference(RawColumns(statement: h)))
+                let ref = try Catalog.rewriteReference(RawColumns(statement: h))
+                guard let file = ref.fileID else { page.append(ref); continue }
+                let places = try placements.of(file: file, target: target, db: db)
+                if places.isEmpty { page.append(ref) }
+                for place in places {
+                    var placed = ref
+                    placed.filePath = place.filePath; placed.placement = place.placement; placed.targetPath = place.targetPath
+                    placed.archivePath = place.archivePath; placed.member = place.member; placed.rule = place.rule
+                    placed.pendingReason = place.pendingReason
+                    page.append(placed)
+                }
             }
             return page
         }
@@ -84,10 +88,7 @@ extension Catalog {
             spanStart: c.int(6).map(Int.init), spanEnd: c.int(7).map(Int.init),
             style: try StoredValue.style(c.text(8) ?? "", column: "refs.style"),
             status: try StoredValue.decode(c.text(9) ?? "", column: "refs.status"), reason: c.text(10), fileID: c.int(11),
-            filePath: c.text(12),
-            placement: try c.text(13).map { try StoredValue.decode($0, column: "mapping.placement") },
-            targetPath: c.text(14), archivePath: c.text(15), member: c.blob(16).map { RawPath(bytes: $0) },
-            rule: c.text(17), pendingReason: c.text(18))
+            filePath: nil, placement: nil, targetPath: nil, archivePath: nil, member: nil, rule: nil, pendingReason: nil)
     }
 
     /// The fingerprint `attache refs` stored for a source when it last read it, or nil when
@@ -127,5 +128,60 @@ struct RawColumns {
         let n = Int(sqlite3_column_bytes(statement, i))
         guard n > 0, let p = sqlite3_column_blob(statement, i) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+}
+
+/// Where each file is now in a target, as a rewrite reads it for every reference to the file: the
+/// current mapping row (for a duplicate, the kept copy's location), read once a file and kept
+/// (a migration's references name the same files again and again). Used inside the catalog's
+/// reads, which its connection runs one at a time.
+final class RewritePlacements: @unchecked Sendable {
+    struct Place {
+        var filePath: String?
+        var placement: PlacementKind?
+        var targetPath: String?
+        var archivePath: String?
+        var member: RawPath?
+        var rule: String?
+        var pendingReason: String?
+    }
+
+    private var target: String?
+    private var known: [Int64: [Place]] = [:]
+
+    /// The places of `file` in `target` (as many as current mapping rows: one, or none when the
+    /// file was never applied to it).
+    func of(file: Int64, target: String, db: Database) throws -> [Place] {
+        if target != self.target { known = [:]; self.target = target }
+        if let hit = known[file] { return hit }
+        let h = try db.cachedStatement(sql: """
+            SELECT CASE WHEN m.placement = 'dropped' THEN (SELECT f.display_path FROM files f WHERE f.id = m.file_id) END,
+                   CASE WHEN m.placement = 'duplicate' THEN c.placement ELSE m.placement END,
+                   COALESCE(c.target_path, m.target_path), COALESCE(c.archive_path, m.archive_path),
+                   COALESCE(c.member, m.member), m.rule,
+                   CASE WHEN m.placement = 'duplicate' THEN c.detail ELSE m.detail END
+            FROM mapping m
+            LEFT JOIN mapping c ON m.placement = 'duplicate' AND c.file_id = m.duplicate_of AND c.current = 1 AND c.target = m.target
+            WHERE m.file_id = ?1 AND m.current = 1 AND m.target = ?2
+            """).sqliteStatement
+        sqlite3_reset(h)
+        sqlite3_bind_int64(h, 1, file)
+        sqlite3_bind_text(h, 2, target, -1, sqliteTransient)
+        defer { sqlite3_reset(h) }
+        var places: [Place] = []
+        while true {
+            let rc = sqlite3_step(h)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(h))))
+            }
+            let c = RawColumns(statement: h)
+            places.append(Place(filePath: c.text(0), placement: try c.text(1).map { try StoredValue.decode($0, column: "mapping.placement") },
+                                targetPath: c.text(2), archivePath: c.text(3), member: c.blob(4).map { RawPath(bytes: $0) },
+                                rule: c.text(5), pendingReason: c.text(6)))
+        }
+        if known.count >= 100_000 { known.removeAll(keepingCapacity: true) }
+        known[file] = places
+        return places
     }
 }

@@ -11,6 +11,10 @@ public final class Catalog: @unchecked Sendable {
     /// The file this catalog lives in.
     public let path: String
     let dbQueue: DatabaseQueue
+    /// A read-only connection's memory of where files are now (``RewritePlacements``), kept
+    /// from page to page of a rewrite's references (the mapping does not change meanwhile); nil
+    /// for a catalog that writes, whose pages each look files up afresh.
+    let placements: RewritePlacements?
 
     /// Opens (and, unless `mustExist`, creates) the catalog and brings its schema up to date.
     /// - Throws: ``CatalogError/notFound(_:)`` when `mustExist` and there is no file;
@@ -21,6 +25,7 @@ public final class Catalog: @unchecked Sendable {
     ///   a step journaled as started is what lets the next run claim the file it left.
     public init(path: String, mustExist: Bool = false, durable: Bool = false) throws(CatalogError) {
         self.path = path
+        placements = nil
         if mustExist && !FileManager.default.fileExists(atPath: path) { throw .notFound(path) }
         var config = Configuration()
         config.label = "attache.catalog"
@@ -48,6 +53,31 @@ public final class Catalog: @unchecked Sendable {
             try migrator.migrate(dbQueue)
         } catch let e as CatalogError {
             throw e
+        } catch {
+            throw .cannotOpen(path: path, reason: Catalog.describe(error))
+        }
+    }
+
+    /// A second connection to this catalog that only reads (no migration, no write): in WAL
+    /// mode its reads run beside this connection's writes instead of queueing behind them. A
+    /// rewrite reads each source's references on one while the audit is written on this one;
+    /// open one for such a read, not for longer (it remembers where files are now).
+    public func readOnlyConnection() throws(CatalogError) -> Catalog {
+        try Catalog(readOnly: path)
+    }
+
+    private init(readOnly path: String) throws(CatalogError) {
+        self.path = path
+        var config = Configuration()
+        config.label = "attache.catalog.reader"
+        placements = RewritePlacements()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -16384")
+        }
+        do {
+            dbQueue = try DatabaseQueue(path: path, configuration: config)
         } catch {
             throw .cannotOpen(path: path, reason: Catalog.describe(error))
         }

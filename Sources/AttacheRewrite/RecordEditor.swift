@@ -191,7 +191,31 @@ struct RewriteReason: Error { let text: String; init(_ t: String) { text = t } }
 /// migration's references name the same files again and again.
 final class SpellingCache {
     /// A file's location is the same for all its references in a run: the file id stands for it.
-    private struct Key: Hashable { let file: Int64; let context: SpellingContext; let style: PathStyle? }
+    /// The context and style as a small number: hashing and comparing the enums would go through
+    /// their raw-value strings (a lookup a reference).
+    private struct Key: Hashable {
+        let file: Int64
+        let code: UInt8
+        init(file: Int64, context: SpellingContext, style: PathStyle?) {
+            self.file = file
+            let c: UInt8
+            switch context {
+            case .linkAttribute: c = 0
+            case .htmlText: c = 1
+            case .plain: c = 2
+            }
+            let s: UInt8
+            switch style {
+            case nil: s = 0
+            case .unc?: s = 1
+            case .drive?: s = 2
+            case .fileURL?: s = 3
+            case .posix?: s = 4
+            case .relative?: s = 5
+            }
+            code = c << 4 | s
+        }
+    }
     private var known: [Key: Result<SpellingOutcome, SpellingError>] = [:]
 
     func spell(_ location: NewLocation, file: Int64?, in context: SpellingContext, original style: PathStyle?,

@@ -24,7 +24,8 @@ final class ReferenceFeed {
     private(set) var gone: [RewriteReference] = []
 
     init(catalog: Catalog, source: String, target: String, groupedByPosition: Bool) throws {
-        self.catalog = catalog
+        // A connection of the feed's own: its pages are read while the audit is written.
+        self.catalog = try catalog.readOnlyConnection()
         self.source = source
         self.target = target
         if groupedByPosition {

@@ -273,7 +273,9 @@ final class SourceSlots: @unchecked Sendable {
 final class AuditBuffer {
     let catalog: Catalog
     let run: Int64?
-    private var pending: [RewriteAuditEntry] = []
+    private var pending = RewriteAuditBatch(reservingRows: AuditBuffer.batchRows)
+    /// Rows a batch: one transaction of the writer.
+    static let batchRows = 4096
     private var inFlight: BackgroundJob<Void, CatalogError>?
     private(set) var counts: [RewriteOutcome: Int] = [:]
 
@@ -282,8 +284,8 @@ final class AuditBuffer {
     func add(_ entries: [RewriteAuditEntry]) throws {
         for e in entries { counts[e.outcome, default: 0] += 1 }
         guard run != nil else { return }
-        pending += entries
-        if pending.count >= 4096 { try flush() }
+        for e in entries { pending.append(e) }
+        if pending.count >= Self.batchRows { try flush() }
     }
 
     /// Hands what is pending to the writer (after the batch before it is written).
@@ -291,7 +293,7 @@ final class AuditBuffer {
         guard let run, !pending.isEmpty else { return }
         try inFlight?.wait()
         let batch = pending
-        pending.removeAll(keepingCapacity: true)
+        pending = RewriteAuditBatch(reservingRows: Self.batchRows)
         let catalog = self.catalog
         inFlight = BackgroundJob(name: "attache-audit") { () throws(CatalogError) in try catalog.addRewriteAudit(run: run, batch) }
     }
@@ -306,7 +308,7 @@ final class AuditBuffer {
     /// Drops what is pending and waits for the batch in flight (its error is the caller's
     /// to ignore: the source's audit is being removed).
     func discard() {
-        pending.removeAll()
+        pending = RewriteAuditBatch()
         counts = [:]
         _ = try? inFlight?.wait()
         inFlight = nil

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// How a replaced CSV field is written: in the quoting it had, with quotes added only when
 /// the new value needs them.
 struct CSVFieldSpelling {
@@ -22,15 +28,34 @@ struct CSVFieldSpelling {
     /// the delimiter, a quote, CR or LF; else as it is.
     func spelled(_ value: String, quoted: Bool) -> [UInt8] {
         let quote = UInt8(ascii: "\"")
-        let needsQuotes = quoted || value.utf8.contains { $0 == delimiter || $0 == quote || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else { return Array(value.utf8) }
-        var out: [UInt8] = [quote]
-        for byte in value.utf8 {
-            out.append(byte)
-            if byte == quote { out.append(quote) }
+        var value = value
+        return value.withUTF8 { b in
+            let needsQuotes = quoted || b.contains { $0 == delimiter || $0 == quote || $0 == 0x0A || $0 == 0x0D }
+            guard needsQuotes else { return Array(b) }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count + 2)
+            out.append(quote)
+            // Runs between quotes at once; each quote doubled.
+            var start = 0
+            for i in 0..<b.count where b[i] == quote {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...i]))
+                out.append(quote)
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...]))
+            out.append(quote)
+            return out
         }
-        out.append(quote)
-        return out
+    }
+
+    /// Whether `bytes` are exactly `text`'s UTF-8 (byte for byte, not Unicode equivalence).
+    static func same(_ bytes: [UInt8], _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { t in
+            bytes.withUnsafeBufferPointer { b in
+                b.count == t.count && (b.count == 0 || memcmp(b.baseAddress!, t.baseAddress!, b.count) == 0)
+            }
+        }
     }
 
     /// Whether an edited record must be read back before it is written (``check(_:delimiter:columns:expected:changes:)``).
@@ -66,7 +91,7 @@ struct CSVFieldSpelling {
         }
         for (index, field) in row.fields.enumerated() {
             let want = changes[index] ?? expected[index]
-            if !field.value.elementsEqual(want.utf8) {
+            if !same(field.value, want) {
                 return "column \(index + 1) would not read back as the new value"
             }
         }

@@ -35,11 +35,7 @@ final class CSVRewriteRun {
         guard headerSeen else { return try header(row) }
         // Lines as CSVRecordSource counts them: the breaks in the values, plus one per row.
         var breaks = 0
-        for field in row.fields {
-            var counter = SourceLineCounter()
-            counter.feed(contentsOf: field.value)
-            breaks += counter.breaks
-        }
+        for field in row.fields { breaks += SourceLineCounter.breaks(inBytes: field.value) }
         defer { line += breaks + 1 }
         if row.isEmptyLine {
             if pending != nil { trailing += row.bytes } else { try write(row.bytes) }
@@ -130,7 +126,7 @@ final class CSVRewriteRun {
                 return report(.unwritable, "the edit names column \(index), but the record has \(columns) "
                     + "(0 to \(columns - 1)); the record is copied unchanged")
             }
-            if !value.utf8.elementsEqual(values[index].utf8) { changes[index] = value }
+            if !CSVFieldSpelling.same(row.fields[index].value, value) { changes[index] = value }
         }
         if changes.isEmpty { return row.bytes }
         let spelling = CSVFieldSpelling(delimiter: rewriter.delimiterByte)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Numbers lines the way every source reports them: LF, CRLF and a lone CR each end one line.
 struct SourceLineCounter {
     /// Line breaks seen so far.
@@ -28,6 +34,18 @@ struct SourceLineCounter {
     static func breaks(in text: String) -> Int {
         var counter = SourceLineCounter()
         counter.feed(contentsOf: text.utf8)
+        return counter.breaks
+    }
+
+    /// Line breaks inside `bytes` (a CRLF counts once); most values have none, found with memchr.
+    static func breaks(inBytes bytes: [UInt8]) -> Int {
+        let any = bytes.withUnsafeBufferPointer { b -> Bool in
+            guard let base = b.baseAddress else { return false }
+            return memchr(base, 0x0A, b.count) != nil || memchr(base, 0x0D, b.count) != nil
+        }
+        guard any else { return 0 }
+        var counter = SourceLineCounter()
+        counter.feed(contentsOf: bytes)
         return counter.breaks
     }
 

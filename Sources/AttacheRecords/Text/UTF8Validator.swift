@@ -38,6 +38,13 @@ struct UTF8Validator {
         return nil
     }
 
+    /// Counts `n` ASCII bytes passed without feeding them one by one (between sequences, where
+    /// an ASCII byte changes nothing but the offset).
+    mutating func passASCII(_ n: Int) {
+        precondition(needed == 0, "ASCII passed inside a multi-byte sequence")
+        offset += n
+    }
+
     /// At the end of the input: the offset of a sequence cut short, if any.
     func finish() -> Int? { needed > 0 ? sequenceStart : nil }
 
