@@ -73,3 +73,23 @@ import Glibc
         #expect(r.stderr.contains("0 crashes, 0 unexpected exit statuses"), "\(r)")
     }
 }
+
+/// The scale proof's fast part: `scripts/proof/make_scale_catalog.py` (what
+/// `scripts/proof/scale.sh` times at a million files and more) on 2,000 files makes a catalog
+/// and a source that refs resolves, plan plans and list lists — so the heavy proof cannot rot.
+@Suite(.timeLimit(.minutes(5))) struct ScaleProofTests {
+    @Test func theSyntheticCatalogGoesThroughRefsPlanAndList() throws {
+        let s = Scratch("scale")
+        let dir = s.join("m")
+        let made = try CLI.runTool(["/usr/bin/env", "python3", "-B", PromiseProofTests.proofScripts + "make_scale_catalog.py", dir,
+                                    "--files", "2000", "--attache", try AttacheBinary.path()], timeout: 120)
+        #expect(made.exitCode == 0, "\(made)")
+        let refs = try CLI.run(["refs"], cwd: dir, timeout: 120)
+        #expect(refs.exitCode == 3, "\(refs)")  // done, with the 1 % of references that lead nowhere
+        #expect(refs.stdout.contains("References: 4,000 — "), "2 references a file: \(refs.stdout)")
+        let plan = try CLI.run(["plan", "--policy", "policy.yaml"], cwd: dir, timeout: 120)
+        #expect([0, 3].contains(plan.exitCode), "\(plan)")
+        let list = try CLI.run(["list", "files", "--format", "csv"], cwd: dir, timeout: 120)
+        #expect(list.exitCode == 0 && list.stdoutBytes.filter { $0 == 0x0A }.count == 2001, "\(list.stdout.prefix(300))")
+    }
+}
