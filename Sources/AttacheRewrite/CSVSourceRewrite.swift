@@ -60,7 +60,8 @@ struct CSVSourceRewrite {
             try OutputPaths.makeFolders(for: destination, inside: engine.options.output)
             do {
                 _ = try OutputPaths.keepingMode(of: destination) {
-                    try rewriter.rewrite(toFile: destination, problem: { problems.append($0) }, edit: edit)
+                    try rewriter.rewrite(to: try OutputPaths.writer(destination, inside: engine.options.output),
+                                         problem: { problems.append($0) }, edit: edit)
                 }
             } catch let e as AtomicFileError {
                 throw RewriteError(.output, e.description)

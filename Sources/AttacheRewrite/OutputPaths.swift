@@ -21,9 +21,20 @@ enum OutputPaths {
     }
 
     /// Creates the folders a file at `path` needs. Below `root` (the output folder, when `path`
-    /// is inside it) no folder may be a symbolic link: see ``refuseLinks(in:below:)``.
+    /// is inside it) no folder may be a symbolic link: they are made through a
+    /// ``TargetFolder`` on the output folder, which opens each one without following a link
+    /// (see ``refuseLinks(in:below:)`` for the message a planted link gets).
     static func makeFolders(for path: String, inside root: String? = nil) throws(RewriteError) {
         try refuseLinks(in: path, below: root)
+        if let (base, relative) = split(path, below: root) {
+            try makeFolders(for: base + "/x")
+            let folders = relative.split(separator: "/", omittingEmptySubsequences: true).dropLast()
+            guard !folders.isEmpty else { return }
+            do { try TargetFolder(root: RawPath(base)).createFolders(RawPath(folders.joined(separator: "/"))) } catch {
+                throw contained(error, path: path, root: root)
+            }
+            return
+        }
         var folder = ""
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         for (i, part) in parts.enumerated() {
@@ -36,6 +47,26 @@ enum OutputPaths {
                 throw RewriteError(.output, "cannot create the folder \(folder): \(PosixError(code: e))")
             }
         }
+    }
+
+    /// `path` as the output folder `root` (without a trailing slash) and the path below it,
+    /// when `path` is inside `root`; nil otherwise (an in-place source, a `--sql` file).
+    static func split(_ path: String, below root: String?) -> (base: String, relative: String)? {
+        guard let root, !root.isEmpty else { return nil }
+        let base = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        guard path.hasPrefix(base + "/") else { return nil }
+        let relative = String(path.dropFirst(base.count + 1))
+        return relative.isEmpty ? nil : (base, relative)
+    }
+
+    /// A target error below the output folder as the rewrite reports it.
+    static func contained(_ error: TargetError, path: String, root: String?) -> RewriteError {
+        if case .notContained(let component) = error.reason {
+            return RewriteError(.output, "\(root ?? "")/\(component.display) is a symbolic link (or not a folder) inside the output folder "
+                                + "\(root ?? ""): rewrite writes only inside the output folder and never through a link there — "
+                                + "remove the link (or choose another --out)")
+        }
+        return RewriteError(.output, "cannot write \(path): \(error.description)")
     }
 
     /// Refuses a symbolic link as any folder of `path` below `root`. The output folder holds
@@ -60,9 +91,18 @@ enum OutputPaths {
         }
     }
 
-    /// A writer for the file at `path`, refused when a folder of it below `root` is a link.
+    /// A writer for the file at `path`. Below `root` it is a ``TargetFolder`` writer on the
+    /// output folder: its folder is opened without following a link and checked again when the
+    /// file is named, so a folder swapped for a link meanwhile is refused too.
     static func writer(_ path: String, inside root: String? = nil) throws(RewriteError) -> AtomicWriter {
         try refuseLinks(in: path, below: root)
+        if let (base, relative) = split(path, below: root) {
+            // What a killed earlier run left in this folder (each folder listed once a process).
+            AtomicWriter.removeStaleTemporaries(in: AtomicWriter.split(RawPath(path)).folder)
+            do { return try TargetFolder(root: RawPath(base)).fileWriter(at: RawPath(relative), existing: .overwrite) } catch {
+                throw contained(error, path: path, root: root)
+            }
+        }
         do { return try AtomicWriter(path: RawPath(path)) } catch {
             throw RewriteError(.output, error.description)
         }

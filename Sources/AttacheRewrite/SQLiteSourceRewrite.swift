@@ -33,8 +33,8 @@ struct SQLiteSourceRewrite {
             if !dry {
                 try OutputPaths.makeFolders(for: path, inside: engine.options.output)
                 copy = try OutputPaths.writer(path, inside: engine.options.output)
-                try SQLiteWritableDatabase.backup(database, to: copy!.temporaryPath.display, source: name)
-                writer = try SQLiteWritableDatabase(path: copy!.temporaryPath.display, source: name)
+                try SQLiteWritableDatabase.backup(database, to: copy!.temporaryFileSystemPath.display, source: name)
+                writer = try SQLiteWritableDatabase(path: copy!.temporaryFileSystemPath.display, source: name)
                 // A copy under a temporary name is thrown away on any failure: no journal, no
                 // syncs until it is complete (the copy is fsynced before it is named).
                 // (A WAL database stays one: its header says so, and the copy keeps it.)
@@ -47,7 +47,7 @@ struct SQLiteSourceRewrite {
                 let backup = OutputPaths.join(engine.options.output, "backups", "run-\(run)", name, fileName)
                 try OutputPaths.makeFolders(for: backup, inside: engine.options.output)
                 let b = try OutputPaths.writer(backup, inside: engine.options.output)
-                try SQLiteWritableDatabase.backup(database, to: b.temporaryPath.display, source: name)
+                try SQLiteWritableDatabase.backup(database, to: b.temporaryFileSystemPath.display, source: name)
                 try OutputPaths.commit(b)
                 try engine.catalog.addRewriteOutput(run: run, RewriteOutputRecord(source: name, kind: .backup, path: backup, original: database))
                 readFrom = backup

@@ -76,6 +76,9 @@ public final class AtomicWriter {
     public let path: RawPath
     /// The temporary file, in the destination's folder (a rename is atomic only within one file system).
     public let temporaryPath: RawPath
+    /// ``temporaryPath`` as a path the file system opens (for a writer inside a target, below
+    /// the target's root): for libraries that open files by name, such as SQLite.
+    public var temporaryFileSystemPath: RawPath { placement.map { $0.target.fileSystemPath(temporaryPath) } ?? temporaryPath }
     private var fd: Int32
     private let faults: AtomicFileFaults
     private var finished = false
@@ -293,9 +296,10 @@ public final class AtomicWriter {
     private static let swept = SweptFolders()
 
     /// Removes what writers killed in an earlier run left in `folder`: temporaries named
-    /// `.NAME.attache-tmp-PID-N` whose process is gone (a live one may still be writing).
+    /// `.NAME.attache-tmp-PID-N` (or, from a writer inside a ``TargetFolder``,
+    /// `.attache-tmp-PID-N`) whose process is gone (a live one may still be writing).
     /// Each folder is listed once per process, so writing many files there stays linear.
-    static func removeStaleTemporaries(in folder: RawPath) {
+    public static func removeStaleTemporaries(in folder: RawPath) {
         guard swept.firstVisit(folder.bytes) else { return }
         guard let dir = Posix.withCString(folder.bytes, { opendir($0) }) else { return }
         defer { closedir(dir) }
@@ -321,7 +325,7 @@ public final class AtomicWriter {
     }
 
     /// The folder (`.` for a bare name) and the last component of `path`.
-    static func split(_ path: RawPath) -> (folder: RawPath, name: [UInt8]) {
+    public static func split(_ path: RawPath) -> (folder: RawPath, name: [UInt8]) {
         let b = path.bytes
         guard let slash = b.lastIndex(of: UInt8(ascii: "/")) else { return (RawPath("."), b) }
         let folder = slash == 0 ? [UInt8(ascii: "/")] : Array(b[..<slash])

@@ -70,3 +70,32 @@ extension TargetFolder {
         return fd
     }
 }
+
+extension TargetFolder {
+    /// Starts an atomic write of the file at `path` below the root (see ``AtomicWriter``):
+    /// its folders are created or opened without following a link, the bytes go to a
+    /// temporary file in that folder (a name starting with ``temporaryPrefix``), and
+    /// ``AtomicWriter/commit()`` checks the folder is still inside the target before naming
+    /// it — a folder swapped for a link meanwhile is refused, nothing is written through it.
+    /// - Parameter existing: `.refuse` never replaces anything at `path`; `.overwrite`
+    ///   replaces a file there (never a folder).
+    public func fileWriter(at path: RawPath, existing: ExistingFilePolicy = .refuse) throws(TargetError) -> AtomicWriter {
+        try AtomicWriter(in: self, path: path, existing: existing)
+    }
+
+    /// Creates the folder at `path` below the root and every folder above it that is missing
+    /// (0755), never following a link: a link among them is refused with
+    /// ``TargetError/Reason/notContained(component:)``.
+    public func createFolders(_ path: RawPath) throws(TargetError) {
+        let parts = try TargetFolder.components(of: path)
+        close(try openFolder(parts[...], create: true, for: path))
+    }
+
+    /// The path of `relative` (below the root) as a file-system path, for libraries that open
+    /// files by name (SQLite). Only for a file this process has just created there.
+    public func fileSystemPath(_ relative: RawPath) -> RawPath {
+        var bytes = root.bytes
+        if bytes.last != UInt8(ascii: "/") { bytes.append(UInt8(ascii: "/")) }
+        return RawPath(bytes: bytes + relative.bytes)
+    }
+}

@@ -88,7 +88,12 @@ public struct CSVRewriter: Sendable {
     /// - Throws: a fatal ``SourceError``, or an `AtomicFileError` (nothing is left at `path` then).
     public func rewrite(toFile path: String, problem: (CSVRewriteProblem) -> Void,
                         edit: (CSVRecordAddress, [String]) -> [Int: String]) throws -> CSVRewriteSummary {
-        let writer = try AtomicWriter(path: RawPath(path))
+        try rewrite(to: try AtomicWriter(path: RawPath(path)), problem: problem, edit: edit)
+    }
+
+    /// Writes the copy through `writer` and commits it (or discards it on any error).
+    public func rewrite(to writer: AtomicWriter, problem: (CSVRewriteProblem) -> Void,
+                        edit: (CSVRecordAddress, [String]) -> [Int: String]) throws -> CSVRewriteSummary {
         do {
             let summary = try rewrite(into: { try writer.write($0) }, problem: problem, edit: edit)
             try writer.commit()
