@@ -60,15 +60,51 @@ public final class Resolver: @unchecked Sendable {
     }
     private let roots: [Int64: ResolverRoot]
     private var aliases: [Alias] = []
-    private var exact: [Int64: [PathBytes: IndexedFile]] = [:]
-    private var byText: [Int64: [String: [IndexedFile]]] = [:]
-    private var byFolded: [Int64: [String: [IndexedFile]]] = [:]
+    /// Every file, once; the tables below hold indices into it.
+    private let files: [IndexedFile]
+    private var exact: [Int64: [PathBytes: Int32]] = [:]
+    /// Files by the hash of their name as text (`String` hashing: canonically equivalent names
+    /// hash alike), and by the hash of the name letter-case folded. Only the hash is kept —
+    /// not a second and third copy of every name — so a lookup checks each candidate's name
+    /// again: a hash two different names share never makes a match.
+    private var byText: [Int64: [Int: Matches]] = [:]
+    private var byFolded: [Int64: [Int: Matches]] = [:]
+
+    /// The files under one hash: almost always one, so no array for it.
+    enum Matches {
+        case one(Int32)
+        case many([Int32])
+
+        func adding(_ i: Int32) -> Matches {
+            switch self {
+            case .one(let a): return .many([a, i])
+            case .many(let all): return .many(all + [i])
+            }
+        }
+
+        var indices: [Int32] {
+            switch self {
+            case .one(let a): return [a]
+            case .many(let all): return all
+            }
+        }
+    }
 
     /// - Parameters:
     ///   - roots: every scanned root.
     ///   - files: every file present in the catalog (gone files excluded).
     ///   - parse: parses an alias (the path grammar).
-    public init(roots: [ResolverRoot], files: [IndexedFile], parse: (String) -> PathSpelling?) {
+    public convenience init(roots: [ResolverRoot], files: [IndexedFile], parse: (String) -> PathSpelling?) {
+        self.init(roots: roots, files: files, parse: parse, key: { $0.hashValue })
+    }
+
+    /// The key a name is filed under in ``byText`` and ``byFolded``: canonically equivalent
+    /// names must get the same key. Tests give a key every name shares, to prove the
+    /// candidates are checked.
+    private let key: @Sendable (String) -> Int
+
+    init(roots: [ResolverRoot], files: [IndexedFile], parse: (String) -> PathSpelling?, key: @escaping @Sendable (String) -> Int) {
+        self.key = key
         var byID: [Int64: ResolverRoot] = [:]
         for r in roots {
             byID[r.id] = r
@@ -77,17 +113,35 @@ public final class Resolver: @unchecked Sendable {
             }
         }
         self.roots = byID
+        self.files = files
         // Longest alias first, so `K:\CRM\` wins over `K:\`.
         aliases.sort { $0.spelling.components.count > $1.spelling.components.count }
-        for f in files {
-            exact[f.rootID, default: [:]][PathBytes(f.path.bytes)] = f
+        var perRoot: [Int64: Int] = [:]
+        for f in files { perRoot[f.rootID, default: 0] += 1 }
+        for (root, n) in perRoot {
+            exact[root, default: [:]].reserveCapacity(n)
+            byText[root, default: [:]].reserveCapacity(n)
+            if byID[root]?.caseInsensitive == true { byFolded[root, default: [:]].reserveCapacity(n) }
+        }
+        func add(_ i: Int32, _ key: Int, _ table: inout [Int: Matches]) {
+            if let m = table[key] { table[key] = m.adding(i) } else { table[key] = .one(i) }
+        }
+        for (k, f) in files.enumerated() {
+            let i = Int32(truncatingIfNeeded: k)
+            exact[f.rootID, default: [:]][PathBytes(f.path.bytes)] = i
             // Names that are not UTF-8 can only match exactly.
             guard let text = String(validating: f.path.bytes, as: UTF8.self) else { continue }
-            byText[f.rootID, default: [:]][text, default: []].append(f)
+            add(i, key(text), &byText[f.rootID, default: [:]])
             if byID[f.rootID]?.caseInsensitive == true {
-                byFolded[f.rootID, default: [:]][Resolver.fold(text), default: []].append(f)
+                add(i, key(Resolver.fold(text)), &byFolded[f.rootID, default: [:]])
             }
         }
+    }
+
+    /// The files of `table[key]` whose name, as text, `keep` accepts, in catalog order.
+    private func candidates(_ table: [Int: Matches]?, _ name: String, _ keep: (String) -> Bool) -> [IndexedFile] {
+        guard let m = table?[self.key(name)] else { return [] }
+        return m.indices.map { files[Int($0)] }.filter { keep(String(decoding: $0.path.bytes, as: UTF8.self)) }
     }
 
     /// Resolves one spelling. `base` is the source's `base` (for relative spellings), already parsed.
@@ -138,21 +192,25 @@ public final class Resolver: @unchecked Sendable {
             Resolution(status: .ambiguous, match: nil, rootID: root.id, fileID: nil, candidates: n,
                        reason: "\(n) files match \(how), none exactly")
         }
-        if let f = exact[root.id]?[PathBytes(Array(relative.utf8))] { return found(f, .exact) }
-        if root.caseInsensitive, let m = byFolded[root.id]?[Resolver.fold(relative)] {
+        if let i = exact[root.id]?[PathBytes(Array(relative.utf8))] { return found(files[Int(i)], .exact) }
+        let folded = root.caseInsensitive ? Resolver.fold(relative) : ""
+        // Files whose folded name equals this one's folded (String equality: canonical too).
+        let foldedMatches = root.caseInsensitive ? candidates(byFolded[root.id], folded) { Resolver.fold($0) == folded } : []
+        if !foldedMatches.isEmpty {
             // Distinguish: same bytes once folded, or equal only with Unicode equivalence too.
-            let foldedBytes = Array(Resolver.fold(relative).utf8)
-            let caseOnly = m.filter { Array(Resolver.fold(String(decoding: $0.path.bytes, as: UTF8.self)).utf8) == foldedBytes }
+            let foldedBytes = Array(folded.utf8)
+            let caseOnly = foldedMatches.filter { Array(Resolver.fold(String(decoding: $0.path.bytes, as: UTF8.self)).utf8) == foldedBytes }
             if caseOnly.count == 1 { return found(caseOnly[0], .caseFolded) }
             if caseOnly.count > 1 { return several(caseOnly.count, "once letter case is ignored") }
         }
-        if let m = byText[root.id]?[relative] {
+        let m = candidates(byText[root.id], relative) { $0 == relative }
+        if !m.isEmpty {
             if m.count == 1 { return found(m[0], .unicode) }
             return several(m.count, "under Unicode equivalence (NFC/NFD)")
         }
-        if root.caseInsensitive, let m = byFolded[root.id]?[Resolver.fold(relative)] {
-            if m.count == 1 { return found(m[0], .caseAndUnicode) }
-            return several(m.count, "once case and Unicode form are ignored")
+        if !foldedMatches.isEmpty {
+            if foldedMatches.count == 1 { return found(foldedMatches[0], .caseAndUnicode) }
+            return several(foldedMatches.count, "once case and Unicode form are ignored")
         }
         return Resolution(status: .missing, match: nil, rootID: root.id, fileID: nil, candidates: 0,
                           reason: "no file \(relative) under \(root.path)")
