@@ -2,7 +2,8 @@
 # scripts/proof/scale.sh — attache on synthetic catalogs of N files and 2·N references (rows
 # generated directly by make_scale_catalog.py: no file contents), at every N in one run:
 # refs (extract and resolve the 2·N references) → plan (keep-one duplicates, a rule) → report
-# (JSON) → list files (CSV). Prints each stage's wall time and peak RSS, the growth from the
+# (JSON) → list files (CSV). Prints each stage's wall time, CPU time (user + system: steadier
+# than wall time on a shared machine) and peak RSS, the growth from the
 # smallest N to the largest, and the plan's peak RSS per file.
 #
 #   bash scripts/proof/scale.sh [--files "1000000 10000000"] [--data DIR] [--attache PATH]
@@ -35,14 +36,14 @@ mkdir -p "$data"
 # "done, look at the findings", is success; anything else stops the proof)
 stage() {
   local name=$1 dir=$2; shift 2
-  (cd "$dir" && /usr/bin/time -o "$dir/$name.time" -f '%e %M' "$@" >/dev/null 2>"$dir/$name.err")
+  (cd "$dir" && /usr/bin/time -o "$dir/$name.time" -f '%e %M %U %S' "$@" >/dev/null 2>"$dir/$name.err")
   local rc=$?
   if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then echo "$name"; return; fi
   echo "$name $(tail -1 "$dir/$name.time")"
 }
 
-declare -A secs=() rss=()
-printf '%-10s %-8s %10s %12s %14s\n' files stage seconds "peak MiB" "bytes a file" >&2
+declare -A secs=() rss=() cpu=()
+printf '%-10s %-8s %10s %10s %12s %14s\n' files stage seconds "CPU s" "peak MiB" "bytes a file" >&2
 for n in $sizes; do
   dir="$data/files-$n"
   if [ ! -f "$dir/made" ]; then
@@ -58,11 +59,12 @@ for n in $sizes; do
       report) line=$(stage report "$dir" "$attache" report --format json --out report.json) ;;
       list) line=$(stage list "$dir" "$attache" list files --format csv) ;;
     esac
-    read -r _ s k <<< "$line"
+    read -r _ s k u y <<< "$line"
+    c=$(awk -v u="${u:-0}" -v y="${y:-0}" 'BEGIN { printf "%.2f", u + y }')
     [ -n "${k:-}" ] || fail "$step at $n files failed: $(tail -3 "$dir/$step.err")"
-    secs[$n.$step]=$s; rss[$n.$step]=$k
-    printf '%-10s %-8s %10s %12s %14s\n' "$n" "$step" "$s" "$((k / 1024))" "$((k * 1024 / n))" >&2
-    echo "scale $n $step ${s}s $((k / 1024))MiB $((k * 1024 / n))B/file"
+    secs[$n.$step]=$s; rss[$n.$step]=$k; cpu[$n.$step]=$c
+    printf '%-10s %-8s %10s %10s %12s %14s\n' "$n" "$step" "$s" "$c" "$((k / 1024))" "$((k * 1024 / n))" >&2
+    echo "scale $n $step ${s}s ${c}s-cpu $((k / 1024))MiB $((k * 1024 / n))B/file"
   done
 done
 
@@ -70,6 +72,7 @@ first=${sizes%% *}; last=${sizes##* }
 if [ "$first" != "$last" ]; then
   for step in refs plan report list; do
     echo "scale growth $step: ×$(awk -v a="${secs[$last.$step]}" -v b="${secs[$first.$step]}" 'BEGIN { printf "%.1f", a / b }') time," \
+      "×$(awk -v a="${cpu[$last.$step]}" -v b="${cpu[$first.$step]}" 'BEGIN { printf "%.1f", a / b }') CPU," \
       "×$(awk -v a="${rss[$last.$step]}" -v b="${rss[$first.$step]}" 'BEGIN { printf "%.1f", a / b }') memory for" \
       "×$((last / first)) files"
   done
