@@ -42,6 +42,15 @@ struct AddressReader {
     /// Every place `text` (as written in a record, in `context`) can name; empty when it is not
     /// below the address.
     func read(_ text: String, context: SpellingContext) -> [Reading] {
+        let readings = readAsWritten(text, context: context)
+        // A path written with its backslashes escaped (``Escaping/backslashes(_:like:)``).
+        if readings.isEmpty && Escaping.writesBackslashesDoubled(text) {
+            return readAsWritten(text.replacingOccurrences(of: "\\\\", with: "\\"), context: context)
+        }
+        return readings
+    }
+
+    private func readAsWritten(_ text: String, context: SpellingContext) -> [Reading] {
         let plain = context == .plain ? text : Self.unescapeHTML(text)
         guard let prefix = prefixes.first(where: { plain.hasPrefix($0.text) }) else { return [] }
         let rest = String(plain.dropFirst(prefix.text.count))

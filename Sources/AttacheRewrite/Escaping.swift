@@ -1,5 +1,26 @@
 /// Percent-encoding (RFC 3986) and HTML escaping, the two layers a spelled location may need.
 public enum Escaping {
+    /// Whether `old` writes its backslashes escaped, doubled: JSON strings, C strings, a
+    /// `SELECT … INTO OUTFILE` export (`K:\\scans\\x.pdf`, `\\\\srv\\share\\x.pdf`). True when
+    /// every run of backslashes in it has an even length (a UNC path written plainly has runs
+    /// of one after its `\\`, so it never looks escaped).
+    public static func writesBackslashesDoubled(_ old: String) -> Bool {
+        var run = 0, runs = 0
+        for b in old.utf8 {
+            if b == UInt8(ascii: "\\") { run += 1; continue }
+            if run > 0 { if run % 2 == 1 { return false }; runs += 1; run = 0 }
+        }
+        if run > 0 { if run % 2 == 1 { return false }; runs += 1 }
+        return runs > 0
+    }
+
+    /// `new` written as `old` writes backslashes: doubled when `old` doubles them
+    /// (``writesBackslashesDoubled(_:)``), as it is otherwise.
+    public static func backslashes(_ new: String, like old: String) -> String {
+        guard new.utf8.contains(UInt8(ascii: "\\")), writesBackslashesDoubled(old) else { return new }
+        return new.replacingOccurrences(of: "\\", with: "\\\\")
+    }
+
     /// A name attache placed, as one URL path segment: every UTF-8 byte outside the
     /// unreserved set (`A–Z a–z 0–9 - . _ ~`) becomes `%XX` (upper-case hex). So a space is
     /// `%20`, `#` `%23`, `%` `%25`, `&` `%26`, `+` `%2B`, `?` `%3F`, `С` `%D0%A1` — one rule, no

@@ -74,7 +74,9 @@ struct RecordEditor {
             switch spelled {
             case .keep: note(.kept, "the file was dropped (rule \(ref.rule ?? "?")); the old text stays", location: locationText); continue
             case .flag: note(.flagged, "the file was dropped (rule \(ref.rule ?? "?")): fix this record by hand", location: locationText); continue
-            case .replace(let t): text = t
+            // A path whose backslashes the record escaped (JSON, an OUTFILE export) gets its
+            // new backslashes escaped too.
+            case .replace(let t): text = Escaping.backslashes(t, like: ref.kind == .composed ? value : ref.raw)
             }
             if let problem = encodingProblem?(text) { note(.failed, problem, location: locationText); continue }
             let edit: SpanEdit

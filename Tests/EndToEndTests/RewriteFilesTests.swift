@@ -13,6 +13,7 @@ import Testing
         + "2;Bolt;K:\\Договоры\\АО Вектор\\акт 3.pdf\r\n"
         + "3;short record\r\n"
         + "4;Cobalt;nothing here\r\n"
+        + #"5;Delta;"{""doc"": ""K:\\Scans\\scan 1.pdf""}""# + "\r\n"
 
     static func make(_ label: String, policy: String = RewriteMigration.policy) throws -> RewriteMigration {
         let m = try RewriteMigration(label, policy: policy, extraManifest: """
@@ -56,7 +57,9 @@ import Testing
             + "1;Acme;\"See \\\\NEWSRV\\crm\\share\\Scans\\scan 1.pdf; and \"\"more\"\"\r\nsecond line\"\r\n"
             + "2;Bolt;\\\\NEWSRV\\crm\\share\\Договоры\\АО Вектор\\акт 3.pdf\r\n"
             + "3;short record\r\n"
-            + "4;Cobalt;nothing here\r\n", "\(csvCopy)")
+            + "4;Cobalt;nothing here\r\n"
+            // JSON in a field escapes its backslashes: so does the new path.
+            + #"5;Delta;"{""doc"": ""\\\\NEWSRV\\crm\\share\\Scans\\scan 1.pdf""}""# + "\r\n", "\(csvCopy)")
         let memo = String(data: Data(try bytes(m.output + "/memos/memo.txt")), encoding: .windowsCP1251)
         #expect(memo == "Акт: \\\\NEWSRV\\crm\\share\\Договоры\\АО Вектор\\акт 3.pdf\r\nКитай: \\\\NEWSRV\\crm\\share\\Scans\\scan 1.pdf\r\n")
         let page = String(decoding: try bytes(m.output + "/pages/page.html"), as: UTF8.self)
