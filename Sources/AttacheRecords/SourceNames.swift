@@ -63,3 +63,12 @@ struct SourceRoleColumns {
         self.modified = try modified.map { name throws(SourceError) in try find(name, role: "modified") }
     }
 }
+
+extension SourceRoleColumns {
+    /// `wanted` with the role columns (key, `deleted`, `modified`) set: they are always read.
+    func marking(_ wanted: [Bool]) -> [Bool] {
+        var w = wanted
+        for i in key + [deleted, modified].compactMap({ $0 }) where i < w.count { w[i] = true }
+        return w
+    }
+}

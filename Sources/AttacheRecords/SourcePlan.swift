@@ -75,22 +75,34 @@ extension SourcePlan {
     /// set, else ``base`` (as before `relative_base` existed, for `./x` and `..\x`).
     public var textBase: String? { relativeBase ?? base }
 
+    /// The columns the references stage reads from each record, lower-cased: the key, the
+    /// `file` template's, the `text` columns, `deleted`, `modified` and the kept `fields`.
+    /// Other columns of a table are never decoded — a BLOB of file content, a column in
+    /// another charset — so they cost nothing and are no problem of the record's.
+    public var usedColumns: Set<String> {
+        Set((key + (template?.columns ?? []) + textColumns + [deleted, modified].compactMap { $0 } + fields).map { $0.lowercased() })
+    }
+
     /// Opens the source this plan reads (checking that it exists and can be read, and for a
     /// database that the query only reads).
     /// - Throws: a fatal ``SourceError``.
     public func open() throws(SourceError) -> any RecordSource {
         switch input {
         case .sqlite(let db, let table, let query):
-            return try SQLiteRecordSource(name: name, database: db, table: table, query: query, key: key,
-                                          deleted: deleted, modified: modified)
+            var source = try SQLiteRecordSource(name: name, database: db, table: table, query: query, key: key,
+                                                deleted: deleted, modified: modified)
+            source.onlyColumns = usedColumns
+            return source
         case .csv(let file, let delimiter, let encoding):
             return try CSVRecordSource(name: name, file: file, key: key, deleted: deleted, modified: modified,
                                        delimiter: delimiter, encoding: encoding)
         case .textFiles(let folder, let encoding):
             return try TextFilesSource(name: name, folder: folder, encoding: encoding)
         case .live(let database, let table, let query):
-            return try LiveRecordSource(name: name, database: database, table: table, query: query, key: key,
-                                        deleted: deleted, modified: modified)
+            let source = try LiveRecordSource(name: name, database: database, table: table, query: query, key: key,
+                                              deleted: deleted, modified: modified)
+            source.onlyColumns = usedColumns
+            return source
         }
     }
 

@@ -118,6 +118,29 @@ final class LiveMySQLTests: XCTestCase {
         XCTAssertEqual(blob, [0x00, 0xFF, 0x80, 0xC3, 0x28, 0x0A])
     }
 
+    /// A table source decodes only the columns its roles name: a BLOB of file content beside
+    /// the path is neither read into the record nor reported as undecodable.
+    func testATableSourceDecodesOnlyTheColumnsItsRolesName() throws {
+        try server.sql("""
+            CREATE TABLE docs(id INT PRIMARY KEY, path VARCHAR(50), content LONGBLOB, note TEXT);
+            INSERT INTO docs VALUES (1, 'K:\\\\a.pdf', X'00FF80C3280A', 'see K:\\\\b.pdf');
+            """, database: db)
+        let database = try LiveDatabase(engine: .mysql, url: server.url(database: db), passwordEnv: nil)
+        let source = try LiveRecordSource(name: "crm", database: database, table: "docs", query: nil, key: ["id"],
+                                          deleted: nil, modified: nil)
+        var problems: [SourceError] = []
+        source.onlyColumns = ["path", "note"]
+        var fields: [[String: String]] = []
+        try source.forEachRecord({ fields.append($0.fields) }, problem: { problems.append($0) })
+        XCTAssertEqual(fields, [["id": "1", "path": "K:\\a.pdf", "note": "see K:\\b.pdf"]])
+        XCTAssertEqual(problems.count, 0, "\(problems)")
+        // Asked for, the BLOB is read and reported: it is not text.
+        let all = try LiveRecordSource(name: "crm", database: database, table: "docs", query: nil, key: ["id"],
+                                       deleted: nil, modified: nil)
+        try all.forEachRecord({ _ in }, problem: { problems.append($0) })
+        XCTAssertEqual(problems.map(\.kind), [.undecodable])
+    }
+
     func testWrongPasswordIsAnAuthenticationError() throws {
         let user = "pw_\(getpid())"
         try server.createUser(user, password: "right", grants: ["SELECT ON `\(db!)`.*"])

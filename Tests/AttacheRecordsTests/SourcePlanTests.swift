@@ -26,6 +26,22 @@ final class SourcePlanTests {
         #expect(keys == [["a.txt"]])
     }
 
+    /// A table source reads the columns its roles name and passes over the rest: a BLOB of
+    /// file content beside the path is no problem of the record's.
+    @Test func aTableSourceReadsOnlyTheColumnsItsRolesName() throws {
+        SourceFixture.sqlite(dir + "/docs.db", """
+            CREATE TABLE docs(id INTEGER PRIMARY KEY, Path TEXT, content BLOB, note TEXT, owner TEXT);
+            INSERT INTO docs VALUES (1, 'K:\\a.pdf', x'ff00', 'see K:\\b.pdf', 'ann');
+            """)
+        var spec = SourceSpec(name: "crm", kind: .sqlite(database: dir + "/docs.db"), table: "docs", key: ["id"], file: "{Path}")
+        spec.text = ["note"]
+        let plan = try SourcePlan(spec)
+        #expect(plan.usedColumns == ["id", "path", "note"])
+        var fields: [[String: String]] = []
+        try plan.open().forEachRecord({ fields.append($0.fields) }, problem: { Issue.record("unexpected problem: \($0)") })
+        #expect(fields == [["id": "1", "Path": "K:\\a.pdf", "note": "see K:\\b.pdf"]])
+    }
+
     @Test func aPresetWithoutItsDatabaseIsAPresetError() {
         let spec = SourceSpec(name: "crm", kind: .preset(name: "odoo"), database: dir + "/absent.db", root: "/mnt/crm")
         #expect(throws: Presets.PresetError.self) { _ = try SourcePlan(spec) }

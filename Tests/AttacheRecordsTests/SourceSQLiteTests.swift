@@ -63,6 +63,22 @@ final class SourceSQLiteTests {
         #expect(problem.message.contains("offset 0"))
     }
 
+    /// Columns no role reads (a BLOB of file content, say) are never decoded: no problem for
+    /// them, nothing in `fields`; the key, `deleted` and `modified` are read whatever the set.
+    @Test func columnsNoRoleReadsAreNotDecoded() throws {
+        var source = try open(table: "notes", deleted: "deleted", modified: "modified")
+        source.onlyColumns = ["filename", "TITLE".lowercased()]
+        let reading = try SourceFixture.read(source)
+        #expect(reading.problems.isEmpty, "\(reading.problems)")
+        #expect(reading.records.count == 3)
+        #expect(reading.records[2].fields == ["id": "3", "title": "Третий", "filename": "c.pdf", "deleted": "0",
+                                              "modified": "2014-03-02"])
+        #expect(reading.records[1].deleted && reading.records[1].key == ["2"])
+        // The same column named by a role is read, and its problem reported.
+        source.onlyColumns = ["data"]
+        #expect(try SourceFixture.read(source).problems.map(\.position) == ["row 2, column 'data'"])
+    }
+
     @Test func invalidUTF8StoredAsTextIsReportedToo() throws {
         SourceFixture.sqlite(db, "CREATE TABLE bad(id, body TEXT); INSERT INTO bad VALUES (1, CAST(x'cff0e8e2e5f2' AS TEXT));")
         let reading = try SourceFixture.read(try open(table: "bad"))

@@ -16,6 +16,9 @@ public final class LiveRecordSource: RecordSource {
     public let name: String
     public let database: AttacheConfig.LiveDatabase
     public let columns: [String]
+    /// The columns (lower-cased names) to decode; the others are passed over — nil: all.
+    /// The key, `deleted` and `modified` columns are always read.
+    public var onlyColumns: Set<String>?
     /// The statement this source runs.
     public let statement: String
     /// The table read (nil for a query), as the server spells it.
@@ -101,12 +104,13 @@ public final class LiveRecordSource: RecordSource {
         var flag = roles.deleted.map { SourceDeletedFlag(column: columns[$0]) }
         var row = 0
         var values = [String?](repeating: nil, count: columns.count)
+        let wanted = roles.marking(columns.map { onlyColumns?.contains($0.lowercased()) ?? true })
         try connection.stream(statement, columns: { _ in }, row: { raw in
             row += 1
             let position = "row \(row)"
             var fields: [String: String] = [:]
             fields.reserveCapacity(columns.count)
-            for i in 0..<min(raw.count, columns.count) {
+            for i in 0..<min(raw.count, columns.count) where wanted[i] {
                 values[i] = raw[i].flatMap { text($0, column: i, position: position, problem: problem) }
                 if let v = values[i] { fields[columns[i]] = v }
             }

@@ -23,6 +23,9 @@ public struct SQLiteRecordSource: RecordSource {
     public let database: String
     /// The result columns, in order.
     public let columns: [String]
+    /// The columns (lower-cased names) to decode; the others are passed over — nil: all.
+    /// The key, `deleted` and `modified` columns are always read.
+    public var onlyColumns: Set<String>?
     /// The statement this source runs.
     public let statement: String
     /// Whether the database was opened with `immutable=1` (a WAL database with no pending log).
@@ -100,6 +103,7 @@ public struct SQLiteRecordSource: RecordSource {
         }
         defer { sqlite3_finalize(prepared) }
         let reader = SQLiteRowReader(statement: prepared, columns: columns, source: name, file: database)
+        let wanted = onlyColumns.map { only in roles.marking(columns.map { only.contains($0.lowercased()) }) }
         var flag = deletedColumn.map { SourceDeletedFlag(column: $0) }
         var row = 0
         while true {
@@ -112,7 +116,7 @@ public struct SQLiteRecordSource: RecordSource {
             row += 1
             if let only, !only(row) { continue }
             let position = "row \(row)"
-            let values = reader.values(position: position, problem: problem)
+            let values = reader.values(position: position, wanted: wanted, problem: problem)
             var fields: [String: String] = [:]
             fields.reserveCapacity(columns.count)
             for (i, value) in values.enumerated() {

@@ -8,10 +8,13 @@ struct SQLiteRowReader {
     let source: String
     let file: String
 
-    func values(position: String, problem: (SourceError) -> Void) -> [String?] {
+    /// Every column's value as text (nil for NULL, and for a column `wanted` leaves out: it
+    /// is not decoded at all).
+    func values(position: String, wanted: [Bool]? = nil, problem: (SourceError) -> Void) -> [String?] {
         var values: [String?] = []
         values.reserveCapacity(columns.count)
         for i in 0..<Int32(columns.count) {
+            if let wanted, !wanted[Int(i)] { values.append(nil); continue }
             values.append(value(i, position: position, problem: problem))
         }
         return values
