@@ -48,9 +48,10 @@ public enum ReadOutcome: Sendable {
 /// the access time of a legacy file is left as it was. If the size, mtime or ctime differ
 /// after the read, the file is read again (up to `attempts` times) and otherwise flagged.
 public final class ContentReader {
+    /// One chunk of the file, after room for the sample: the first chunk is read at offset 0,
+    /// every later one at ``MagicClassifier/sampleSize``, so the file's first bytes stay where
+    /// they were read for libmagic (no copy of the sample per file).
     private let buffer: UnsafeMutableRawBufferPointer
-    /// The file's first bytes, kept for libmagic until the hash tells whether it is needed.
-    private let sample: UnsafeMutableRawBufferPointer
     private let magic: MagicClassifier
     private let cache: MimeCache
     private let faults: ReadFaults
@@ -66,13 +67,13 @@ public final class ContentReader {
     public init(faults: ReadFaults = ReadFaults(), attempts: Int = 3, cache: MimeCache = MimeCache()) throws(MagicError) {
         magic = try MagicClassifier()
         self.cache = cache
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentReader.chunkSize, alignment: 4096)
-        sample = UnsafeMutableRawBufferPointer.allocate(byteCount: MagicClassifier.sampleSize, alignment: 16)
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MagicClassifier.sampleSize + ContentReader.chunkSize,
+                                                        alignment: 4096)
         self.faults = faults
         self.attempts = max(1, attempts)
     }
 
-    deinit { buffer.deallocate(); sample.deallocate() }
+    deinit { buffer.deallocate() }
 
     /// Reads the file at `path` (absolute raw bytes).
     /// - Parameter isCancelled: polled between chunks.
@@ -125,11 +126,14 @@ public final class ContentReader {
         var total: Int64 = 0
         while true {
             if isCancelled() { return .cancelled(bytes: total) }
-            // Fill the buffer (a short read is not the end of the file).
+            // Fill one chunk (a short read is not the end of the file); after the first, past
+            // the sample, which stays in place for libmagic.
+            let start = total == 0 ? 0 : MagicClassifier.sampleSize
+            let base = buffer.baseAddress! + start
             var filled = 0
             var eof = false
-            while filled < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+            while filled < ContentReader.chunkSize {
+                let n = Glibc.read(fd, base + filled, ContentReader.chunkSize - filled)
                 if n < 0 {
                     let e = attache_errno()
                     if e == EINTR { continue }
@@ -140,11 +144,8 @@ public final class ContentReader {
                 if n == 0 { eof = true; break }
                 filled += n
             }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
-            if total == 0 && filled > 0 {
-                sampled = min(filled, MagicClassifier.sampleSize)
-                sample.baseAddress!.copyMemory(from: chunk.baseAddress!, byteCount: sampled)
-            }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[start..<start + filled])
+            if total == 0 { sampled = min(filled, MagicClassifier.sampleSize) }
             if filled > 0 { hasher.update(bufferPointer: chunk) }
             total += Int64(filled)
             bytesRead += Int64(filled)
@@ -165,7 +166,7 @@ public final class ContentReader {
         if sampled == 0 { return "inode/x-empty" }
         if let known = cache.mime(for: hash) { return known }
         classifications += 1
-        let mime = magic.mimeType(of: UnsafeRawBufferPointer(rebasing: sample[0..<sampled]))
+        let mime = magic.mimeType(of: UnsafeRawBufferPointer(rebasing: buffer[0..<sampled]))
         cache.store(mime, for: hash)
         return mime
     }
