@@ -49,6 +49,37 @@ public enum Planner {
         return run.execute()
     }
 
+    /// The plan without its decisions in memory: the totals and warnings, and the decisions
+    /// as ``PlannedDecisions``, made chunk by chunk from the planner's compact per-file state
+    /// when they are stored or exported. Equal to ``plan(files:policy:overrides:now:compression:)``,
+    /// decision for decision (tests compare them).
+    public static func draft(files: [PlanFile], policy: Policy, overrides: [Override] = [], now: Timestamp,
+                             compression: [Category: Double] = [:]) -> Draft {
+        draft(files: files, policy: policy, overrides: overrides, now: now, compression: compression, minimumChunk: defaultMinimumChunk)
+    }
+
+    static func draft(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp, compression: [Category: Double],
+                      minimumChunk: Int) -> Draft {
+        var run = Run(files: files, policy: policy, overrides: overrides, now: now, compression: compression)
+        run.minimumChunk = minimumChunk
+        run.decide()
+        let (summary, warnings) = run.settle()
+        return Draft(summary: summary, warnings: warnings, decisions: PlannedDecisions(run: run))
+    }
+
+    /// A plan whose decisions are made when asked (``draft(files:policy:overrides:now:compression:)``).
+    public struct Draft: Sendable {
+        public var summary: PlanSummary
+        public var warnings: [String]
+        public var decisions: PlannedDecisions
+    }
+
+    /// How many decisions are made (and stored) at a time from ``PlannedDecisions``.
+    static let decisionChunk = 32_768
+
+    /// How many files a parallel chunk copies for itself at a time (rules, kept paths).
+    static let copyWindow = 4_096
+
     static let defaultMinimumChunk = 20_000
 
     /// What one archive member costs besides its compressed content: its tar header and pax
@@ -97,8 +128,8 @@ extension Planner {
         let now: Timestamp
         let rules: [CompiledRule]
         /// File indices in path order (root bytes, path bytes, id), and each file's place in it.
-        let byPath: [Int]
-        let pathRank: [Int32]
+        var byPath: [Int]
+        var pathRank: [Int32]
         /// Per file: its content group (files with the same hash, non-empty files only), or -1;
         /// and per group, how many files it holds.
         var contentGroup: [Int32] = []
@@ -150,6 +181,12 @@ extension Planner {
         /// The steps in order; each lives in the file named after it (PlannerRules,
         /// PlannerFitting, PlannerPaths, PlannerFinish).
         mutating func execute() -> Plan {
+            decide()
+            return finish()
+        }
+
+        /// Every step but the last: each file's slot is settled.
+        mutating func decide() {
             countCopies()
             decideByRules()
             applyOverrides()
@@ -157,7 +194,9 @@ extension Planner {
             applySizeLimit()
             applyOverflow()
             assignPaths()
-            return finish()
+            // The path order is only needed until the paths are assigned.
+            byPath = []
+            pathRank = []
         }
 
         /// The compression ratio for file `i`'s category.
@@ -183,16 +222,16 @@ extension Planner {
             // rare prefix shared by different contents falls back to a full-hash table.
             var groupOf: [UInt64: Int32] = [:]
             groupOf.reserveCapacity(files.count)
-            var fallback: [ContentHash: Int32] = [:]
+            var fallback: [Digest256: Int32] = [:]
             var group = [Int32](repeating: -1, count: files.count)
             var sizes: [Int32] = []
             var firstOf: [Int] = []
             for i in files.indices where files[i].size > 0 {
-                guard let h = files[i].sha256 else { continue }
-                let key = Planner.prefix64(h)
+                guard let h = files[i].digest else { continue }
+                let key = h.a
                 var g: Int32
                 if let existing = groupOf[key] {
-                    if files[firstOf[Int(existing)]].sha256 == h {
+                    if files[firstOf[Int(existing)]].digest == h {
                         g = existing
                     } else if let other = fallback[h] {
                         g = other

@@ -141,12 +141,21 @@ extension Planner.Run {
                                 + " left as text")
         }
         // Each kept file's path is rendered and sanitised on its own, so the work is shared
-        // among the cores; each chunk has its own copies of its files and its own folder cache.
+        // among the cores; each chunk has its own copies of its files (a window at a time) and
+        // its own folder cache.
         let files = self.files, run = self
         let rendered = Planner.parallelChunks(kept.count, minimumChunk: minimumChunk) { lo, hi -> [KeptBase] in
-            let local = kept[lo..<hi].map { files[$0] }
             var cache: FolderCache = [:]
-            return local.indices.map { run.keptBase(local, $0, layout: layout, namer: namer, cache: &cache) }
+            var out: [KeptBase] = []
+            out.reserveCapacity(hi - lo)
+            var start = lo
+            while start < hi {
+                let end = Swift.min(hi, start + Planner.copyWindow)
+                let local = kept[start..<end].map { files[$0] }
+                for k in local.indices { out.append(run.keptBase(local, k, layout: layout, namer: namer, cache: &cache)) }
+                start = end
+            }
+            return out
         }
         var bases: [[String]] = []
         bases.reserveCapacity(kept.count)
