@@ -32,6 +32,16 @@ extension Planner {
             }
         }
 
+        /// ``addFolders(of:)`` of a joined path (its segments never hold a '/': the namer
+        /// replaces it in every name), deepest folder first.
+        mutating func addFolders(ofPath path: String) {
+            var end = path.utf8.endIndex
+            while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                if !folders.insert(key(String(path[..<slash]))).inserted { break }
+                end = slash
+            }
+        }
+
         /// Takes the path for `owner` when it is free.
         mutating func claim(_ path: String, owner: Int) -> Bool {
             let k = key(path)
@@ -133,8 +143,9 @@ extension Planner.Run {
     }
 
     /// Each kept file's path before collisions: the layout rendered and sanitised, with the
-    /// notes and warnings that says about it.
-    mutating func keptBases(_ kept: [Int], namer: Namer) -> [[String]] {
+    /// notes and warnings that says about it. Joined (one text a file, which becomes its
+    /// target path when nothing else claims it), not as an array of segments.
+    mutating func keptBases(_ kept: [Int], namer: Namer) -> [String] {
         let layout = Template(policy.layout)
         if !layout.unknown.isEmpty {
             pathWarnings.append("layout '\(policy.layout)': unknown placeholder " + layout.unknown.map { "{\($0)}" }.joined(separator: ", ")
@@ -157,7 +168,7 @@ extension Planner.Run {
             }
             return out
         }
-        var bases: [[String]] = []
+        var bases: [String] = []
         bases.reserveCapacity(kept.count)
         var flagged = 0
         for (k, i) in kept.enumerated() {
@@ -165,7 +176,7 @@ extension Planner.Run {
             if !r.notes.isEmpty { slots[i].notes.append(contentsOf: r.notes) }
             if let w = r.warning { pathWarnings.append(w) }
             if r.refused { flagged += 1 }
-            bases.append(r.segments)
+            bases.append(r.path)
         }
         if flagged > 0 {
             pathWarnings.append("\(Phrase.count(flagged, "kept file has", "kept files have")) a name or path the target refuses; "
@@ -201,6 +212,8 @@ extension Planner.Run {
             }
             result.refused = issues.refused
         }
+        result.path = result.segments.joined(separator: "/")
+        result.segments = []
         return result
     }
 
@@ -227,10 +240,10 @@ extension Planner.Run {
 
     /// Every folder any planned path needs is taken as a folder; then archives claim their
     /// paths, then kept files in path order; the losers are numbered.
-    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [[String]], namer: Namer) {
+    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [String], namer: Namer) {
         var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
         for v in volumes { reservation.addFolders(of: v.segments) }
-        for segs in bases { reservation.addFolders(of: segs) }
+        for p in bases { reservation.addFolders(ofPath: p) }
         for v in volumes {
             var segs = v.segments
             if !reservation.claim(segs.joined(separator: "/"), owner: -1) {
@@ -240,13 +253,13 @@ extension Planner.Run {
         }
         var losers: [Int] = []
         for (k, i) in keptIndices.enumerated() {
-            let p = bases[k].joined(separator: "/")
+            let p = bases[k]
             if reservation.claim(p, owner: i) { slots[i].targetPath = p } else { losers.append(k) }
         }
         for k in losers {
             let i = keptIndices[k]
-            let base = bases[k]
-            let basePath = base.joined(separator: "/")
+            let basePath = bases[k]
+            let base = basePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             let baseKey = reservation.key(basePath)
             let (segs, n, overLimits) = Self.claimNumbered(base, from: reservation.nextNumber[baseKey] ?? 2, owner: i, namer: namer,
                                                               reservation: &reservation)
@@ -278,7 +291,9 @@ extension Planner {
 
 /// One kept file's path as rendered and sanitised, before collisions are settled.
 struct KeptBase: Sendable {
+    /// The segments while the path is made; `path` joins them when it is done.
     var segments: [String]
+    var path = ""
     var notes: [String] = []
     var warning: String?
     var refused = false
