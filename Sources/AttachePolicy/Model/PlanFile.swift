@@ -14,21 +14,54 @@ public struct PlanFile: Sendable, Equatable {
     /// The root's display path and short name, shared by every file of the root.
     var place: PlanRoot
     public var mime: String?
-    var digest: Digest256?
+    /// The SHA-256's words (meaningful when `hashed`).
+    var hash: Digest256
     /// Names of the sources whose records reference it, sorted.
     public var sources: [String]
     /// Values of the record columns a policy names (`{record.COLUMN}`), from the records that
     /// reference the file; a column no record gives a value is absent.
     public var record: [String: String] = [:]
-    /// The newest `modified` time among referencing records (nil: none known).
-    public var newestRecordActivity: Timestamp?
-    /// Resolved references from live records, and from soft-deleted ones.
-    public var liveReferences: Int
-    public var deletedReferences: Int
+    /// The newest referencing record's `modified` time (meaningful when `active`).
+    var activity: Int64
+    var live: Int32
+    var deleted: Int32
     public var category: Category?
     public var status: FileStatus
     public var problem: ProblemCode?
     public var extensionMismatch: Bool
+    var hashed: Bool
+    var active: Bool
+
+    /// The SHA-256 as 32 bytes (nil: not hashed).
+    var digest: Digest256? {
+        get { hashed ? hash : nil }
+        set { hash = newValue ?? Digest256(); hashed = newValue != nil }
+    }
+
+    /// The newest `modified` time among referencing records (nil: none known).
+    public var newestRecordActivity: Timestamp? {
+        get { active ? Timestamp(nanoseconds: activity) : nil }
+        set { activity = newValue?.nanoseconds ?? 0; active = newValue != nil }
+    }
+
+    /// Resolved references from live records, and from soft-deleted ones (held in 32 bits:
+    /// a count past 2,147,483,647 references to one file reads as that many).
+    public var liveReferences: Int {
+        get { Int(live) }
+        set { live = Int32(clamping: newValue) }
+    }
+
+    public var deletedReferences: Int {
+        get { Int(deleted) }
+        set { deleted = Int32(clamping: newValue) }
+    }
+
+    public static func == (a: PlanFile, b: PlanFile) -> Bool {
+        a.id == b.id && a.size == b.size && a.mtime == b.mtime && a.path == b.path && a.place == b.place && a.mime == b.mime
+            && a.digest == b.digest && a.sources == b.sources && a.record == b.record && a.newestRecordActivity == b.newestRecordActivity
+            && a.live == b.live && a.deleted == b.deleted && a.category == b.category && a.status == b.status && a.problem == b.problem
+            && a.extensionMismatch == b.extensionMismatch
+    }
 
     /// The root's display path.
     public var root: String {
@@ -61,9 +94,11 @@ public struct PlanFile: Sendable, Equatable {
          digest: Digest256?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool, liveReferences: Int,
          deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String], record: [String: String]) {
         self.id = id; self.place = place; self.path = path; self.size = size; self.mtime = mtime
-        self.category = category; self.mime = mime; self.digest = digest; self.status = status; self.problem = problem
-        self.extensionMismatch = extensionMismatch; self.liveReferences = liveReferences; self.deletedReferences = deletedReferences
-        self.newestRecordActivity = newestRecordActivity; self.sources = sources; self.record = record
+        self.category = category; self.mime = mime; self.status = status; self.problem = problem
+        self.hash = digest ?? Digest256(); self.hashed = digest != nil
+        self.activity = newestRecordActivity?.nanoseconds ?? 0; self.active = newestRecordActivity != nil
+        self.extensionMismatch = extensionMismatch; self.live = Int32(clamping: liveReferences)
+        self.deleted = Int32(clamping: deletedReferences); self.sources = sources; self.record = record
     }
 }
 
@@ -77,7 +112,9 @@ final class PlanRoot: Sendable, Equatable {
 
 /// A SHA-256 as its 32 bytes, in four big-endian words (`a` holds the first 16 hex digits).
 struct Digest256: Hashable, Sendable, Comparable {
-    var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+
+    init() {}
 
     /// The order of the hex digits (``ContentHash``'s): word by word.
     static func < (x: Digest256, y: Digest256) -> Bool {

@@ -97,22 +97,54 @@ extension Planner {
         case rule(Int), defaultAction, unmovable, override, duplicates, limits, overflow
     }
 
-    /// One file's decision while the plan is being made.
+    /// One file's decision while the plan is being made (one per file: its rare parts, the
+    /// notes and a review's note, live in a shared box that a write copies first).
     struct Slot: Sendable {
-        var action: DecisionAction
+        var targetPath: String?
+        var archivePath: String?
+        private var extra: SlotExtra?
+        var duplicateOf: Int?
         var stage: Stage
         /// What the rules (or the default) said, before any later step.
         var ruleStage: Stage
+        var action: DecisionAction
         var ruleAction: DecisionAction
         /// An override keep: overflow and duplicates never move it.
         var mustKeep = false
         /// A drop turned into an archive because live records reference the file.
         var protected = false
-        var overrideNote: String?
-        var duplicateOf: Int?
+
+        init(action: DecisionAction, stage: Stage, ruleStage: Stage, ruleAction: DecisionAction) {
+            self.action = action; self.stage = stage; self.ruleStage = ruleStage; self.ruleAction = ruleAction
+        }
+
+        var overrideNote: String? {
+            get { extra?.overrideNote }
+            set { changeExtra { $0.overrideNote = newValue } }
+        }
+
+        var notes: [String] {
+            get { extra?.notes ?? [] }
+            set { changeExtra { $0.notes = newValue } }
+        }
+
+        private mutating func changeExtra(_ change: (SlotExtra) -> Void) {
+            if extra == nil {
+                extra = SlotExtra()
+            } else if !isKnownUniquelyReferenced(&extra!) {
+                extra = SlotExtra(copying: extra!)
+            }
+            change(extra!)
+        }
+    }
+
+    /// A slot's notes and review note (most files have neither). Written only through
+    /// `Slot`, on the planner's own thread, and copied first when shared.
+    final class SlotExtra: @unchecked Sendable {
         var notes: [String] = []
-        var targetPath: String?
-        var archivePath: String?
+        var overrideNote: String?
+        init() {}
+        init(copying other: SlotExtra) { notes = other.notes; overrideNote = other.overrideNote }
     }
 
     struct CompiledRule: Sendable {

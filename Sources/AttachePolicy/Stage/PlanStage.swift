@@ -60,6 +60,10 @@ public enum PlanStage {
             ? catalog.inBackground(name: "attache-forget-plans") { other throws(CatalogError) in try other.forgetOldPlans(keeping: keep) }
             : nil
         defer { _ = try? forgetting?.wait() }
+        // The catalog is read once, front to back, and the decisions are appended in file order:
+        // a large page cache buys nothing there, and would sit beside the planner's memory.
+        try catalog.setPageCache(mebibytes: pageCacheMiB)
+        defer { try? catalog.setPageCache(mebibytes: Catalog.defaultPageCacheMiB) }
         let input = try plannerInput(catalog: catalog, policy: policy)
         clock.lap("read catalog")
         try check()
@@ -117,6 +121,9 @@ public enum PlanStage {
         }
         return outcome(id, diff)
     }
+
+    /// The page cache while a plan is made (``Catalog/defaultPageCacheMiB`` otherwise).
+    static let pageCacheMiB = 8
 
     /// The planner's view of each file, made row by row as the catalog reads them (the rows
     /// themselves are not kept): its facts, its root's short name (`{root}`), the record
