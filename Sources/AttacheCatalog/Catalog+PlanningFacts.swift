@@ -33,8 +33,12 @@ extension Catalog {
             var sourceNames: [Int64: String] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT id, name FROM sources") { sourceNames[r[0]] = r[1] }
             var refs: [Int64: ReferenceFacts] = [:]
+            // NOT INDEXED: one pass over the table. Through `refs_by_file` (which `file_id IS NOT
+            // NULL` invites) each row is a random read of the table: 10 s instead of 1.8 s for
+            // 2,000,000 references once the table outgrows the cache. What is gathered per file
+            // does not depend on the order (counts; source names and times are sorted after).
             let rc = try db.makeStatement(sql: """
-                SELECT r.file_id, r.deleted, r.modified, r.source_id FROM refs r JOIN sources s ON s.id = r.source_id
+                SELECT r.file_id, r.deleted, r.modified, r.source_id FROM refs r NOT INDEXED JOIN sources s ON s.id = r.source_id
                 WHERE r.status = '\(ReferenceStatus.resolved.rawValue)' AND r.file_id IS NOT NULL
                 """)
             let rh = rc.sqliteStatement
