@@ -57,6 +57,12 @@ private typealias F = PlannerFixture
         }
     }
 
+    /// What the planner holds per file stays small (a million files: each byte here is a MB).
+    @Test func thePerFileStateStaysCompact() {
+        #expect(MemoryLayout<PlanFile>.stride <= 128)
+        #expect(MemoryLayout<Planner.Slot>.stride <= 88)
+    }
+
     @Test func theDigestOrdersAndComparesAsTheHexDigits() {
         var rng = PlannerRandom(seed: 99)
         let hashes = Self.hashes(&rng, count: 400)
