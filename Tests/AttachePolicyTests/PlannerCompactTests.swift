@@ -60,7 +60,20 @@ private typealias F = PlannerFixture
     /// What the planner holds per file stays small (a million files: each byte here is a MB).
     @Test func thePerFileStateStaysCompact() {
         #expect(MemoryLayout<PlanFile>.stride <= 128)
-        #expect(MemoryLayout<Planner.Slot>.stride <= 88)
+        #expect(MemoryLayout<Planner.Slot>.stride <= 56)
+    }
+
+    @Test func aSlotKeepsItsStagesAndItsDuplicate() {
+        let stages: [Planner.Stage] = [.rule(0), .rule(7), .rule(Int(Int32.max)), .defaultAction, .unmovable, .override, .duplicates,
+                                       .limits, .overflow]
+        for (k, st) in stages.enumerated() {
+            var slot = Planner.Slot(action: .keep, stage: st, ruleStage: stages[(k + 1) % stages.count], ruleAction: .drop)
+            #expect(slot.stage == st && slot.ruleStage == stages[(k + 1) % stages.count] && slot.duplicateOf == nil)
+            slot.duplicateOf = k * 1_000_003
+            #expect(slot.duplicateOf == k * 1_000_003)
+            slot.duplicateOf = nil
+            #expect(slot.duplicateOf == nil && Planner.Stage(code: st.code) == st)
+        }
     }
 
     @Test func theDigestOrdersAndComparesAsTheHexDigits() {

@@ -95,6 +95,31 @@ extension Planner {
     /// Who decided a file's action.
     enum Stage: Equatable {
         case rule(Int), defaultAction, unmovable, override, duplicates, limits, overflow
+
+        /// The stage in 32 bits, as a slot holds it: a rule's index, or a negative code.
+        var code: Int32 {
+            switch self {
+            case .rule(let i): return Int32(i)
+            case .defaultAction: return -1
+            case .unmovable: return -2
+            case .override: return -3
+            case .duplicates: return -4
+            case .limits: return -5
+            case .overflow: return -6
+            }
+        }
+
+        init(code: Int32) {
+            switch code {
+            case -1: self = .defaultAction
+            case -2: self = .unmovable
+            case -3: self = .override
+            case -4: self = .duplicates
+            case -5: self = .limits
+            case -6: self = .overflow
+            default: self = .rule(Int(code))
+            }
+        }
     }
 
     /// One file's decision while the plan is being made (one per file: its rare parts, the
@@ -103,10 +128,11 @@ extension Planner {
         var targetPath: String?
         var archivePath: String?
         private var extra: SlotExtra?
-        var duplicateOf: Int?
-        var stage: Stage
-        /// What the rules (or the default) said, before any later step.
-        var ruleStage: Stage
+        /// `duplicateOf` (-1: none) and the stages, in 32 bits each (a plan has fewer than 2³¹
+        /// files and rules).
+        private var duplicate: Int32 = -1
+        private var stageCode: Int32
+        private var ruleStageCode: Int32
         var action: DecisionAction
         var ruleAction: DecisionAction
         /// An override keep: overflow and duplicates never move it.
@@ -115,7 +141,25 @@ extension Planner {
         var protected = false
 
         init(action: DecisionAction, stage: Stage, ruleStage: Stage, ruleAction: DecisionAction) {
-            self.action = action; self.stage = stage; self.ruleStage = ruleStage; self.ruleAction = ruleAction
+            self.action = action; self.stageCode = stage.code; self.ruleStageCode = ruleStage.code; self.ruleAction = ruleAction
+        }
+
+        /// Who decided the file's action.
+        var stage: Stage {
+            get { Stage(code: stageCode) }
+            set { stageCode = newValue.code }
+        }
+
+        /// What the rules (or the default) said, before any later step.
+        var ruleStage: Stage {
+            get { Stage(code: ruleStageCode) }
+            set { ruleStageCode = newValue.code }
+        }
+
+        /// drop by duplicates: the index of the file kept instead.
+        var duplicateOf: Int? {
+            get { duplicate < 0 ? nil : Int(duplicate) }
+            set { duplicate = newValue.map { Int32($0) } ?? -1 }
         }
 
         var overrideNote: String? {
