@@ -87,6 +87,16 @@ extension Catalog {
     }
 }
 
+extension Catalog {
+    /// ``setPageCache(mebibytes:)`` inside a read, not a write: no write lock is taken, so it
+    /// never waits for another connection's writer (the plan stage forgets old plans through
+    /// one while it reads the catalog; a write here waited for that delete, and past the busy
+    /// timeout failed with "database is locked").
+    public func setPageCacheWhileReading(mebibytes: Int) throws(CatalogError) {
+        try read { db in try db.execute(sql: "PRAGMA cache_size = \(-1024 * max(1, mebibytes))") }
+    }
+}
+
 // MARK: - Reading and writing a million rows
 
 extension Catalog {

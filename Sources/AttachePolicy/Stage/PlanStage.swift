@@ -62,8 +62,8 @@ public enum PlanStage {
         defer { _ = try? forgetting?.wait() }
         // The catalog is read once, front to back, and the decisions are appended in file order:
         // a large page cache buys nothing there, and would sit beside the planner's memory.
-        try catalog.setPageCache(mebibytes: pageCacheMiB)
-        defer { try? catalog.setPageCache(mebibytes: Catalog.defaultPageCacheMiB) }
+        try catalog.setPageCacheWhileReading(mebibytes: pageCacheMiB)
+        defer { try? catalog.setPageCacheWhileReading(mebibytes: Catalog.defaultPageCacheMiB) }
         let input = try plannerInput(catalog: catalog, policy: policy)
         clock.lap("read catalog")
         try check()
