@@ -316,7 +316,7 @@ fi
 growth replan "re-plan"
 if [[ -n ${PHASE[L-first/planner]-} && -n ${PHASE[S-first/planner]-} ]]; then
   pl=$(stats "${PHASE[L-first/planner]}" | cut -d' ' -f1); ps=$(stats "${PHASE[S-first/planner]}" | cut -d' ' -f1)
-  target "the planner alone (Planner.plan, in process): $ps s → $pl s, ×$(ratio "$pl" "$ps") for ×$(ratio "$L_N" "$S_N") files"
+  target "the planner alone (Planner.draft, in process: the decisions are made while stored): $ps s → $pl s, ×$(ratio "$pl" "$ps") for ×$(ratio "$L_N" "$S_N") files"
 fi
 growth sort "peer sqlite3 | sort"
 growth store "peer sqlite3 store"

@@ -47,6 +47,16 @@ extension Catalog {
     public func storePlan(policyFile: String, policyPath: String?, policyName: String?, summary: PlanSummary, warnings: [String],
                           decisions: [Decision], cancel: Cancellation? = nil,
                           afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64? {
+        try storePlan(policyFile: policyFile, policyPath: policyPath, policyName: policyName, summary: summary, warnings: warnings,
+                      count: decisions.count, chunk: { Array(decisions[$0]) }, cancel: cancel, afterEachRow: afterEachRow)
+    }
+
+    /// ``storePlan(policyFile:policyPath:policyName:summary:warnings:decisions:cancel:afterEachRow:)``
+    /// with the `count` decisions asked a chunk at a time (`chunk(range)` gives them in order),
+    /// so the caller makes each chunk only when it is written and never holds them all.
+    public func storePlan(policyFile: String, policyPath: String?, policyName: String?, summary: PlanSummary, warnings: [String],
+                          count: Int, chunk: (Range<Int>) -> [Decision], chunkSize: Int = 32_768, cancel: Cancellation? = nil,
+                          afterEachRow: (() -> Void)? = nil) throws(CatalogError) -> Int64? {
         let warningsJSON = JSONWriter.text { $0.value(array: warnings.map(FieldValue.text)) }
         // Set when the stop came from `cancel`, so the rollback is not reported as an error.
         var stopped = false
@@ -72,7 +82,7 @@ extension Catalog {
                     if let v { v.withCString { _ = sqlite3_bind_text(h, i, $0, -1, sqliteTransient) } } else { sqlite3_bind_null(h, i) }
                 }
                 var stored = 0
-                for d in decisions {
+                func store(_ d: Decision) throws {
                     sqlite3_reset(h)
                     sqlite3_bind_int64(h, 1, plan)
                     sqlite3_bind_int64(h, 2, d.fileID)
@@ -92,6 +102,12 @@ extension Catalog {
                         throw Stopped()
                     }
                 }
+                var lo = 0
+                while lo < count {
+                    let hi = Swift.min(count, lo + Swift.max(1, chunkSize))
+                    for d in chunk(lo..<hi) { try store(d) }
+                    lo = hi
+                }
                 sqlite3_reset(h)
                 return plan
             }
@@ -108,9 +124,20 @@ extension Catalog {
     /// bytes — callers that compare texts as Swift strings check these again.
     public func decisionChanges(plan: Int64, against new: [Decision])
         throws(CatalogError) -> (added: [Int64], vanished: [Int64], changed: [(DecisionRow, DecisionRow)]) {
-        var order = Array(new.indices)
-        if !zip(new, new.dropFirst()).allSatisfy({ $0.fileID < $1.fileID }) {
-            order.sort { new[$0].fileID < new[$1].fileID }
+        try decisionChanges(plan: plan, count: new.count, movement: { new[$0] }, decision: { new[$0] })
+    }
+
+    /// ``decisionChanges(plan:against:)`` with the `count` new decisions asked one at a time:
+    /// `movement(i)` needs only the file id, action and paths right (it is asked for every
+    /// decision); `decision(i)`, the whole decision, is asked only for those that changed.
+    public func decisionChanges(plan: Int64, count: Int, movement: (Int) -> Decision, decision: (Int) -> Decision)
+        throws(CatalogError) -> (added: [Int64], vanished: [Int64], changed: [(DecisionRow, DecisionRow)]) {
+        var ids: [Int64] = []
+        ids.reserveCapacity(count)
+        for i in 0..<count { ids.append(movement(i).fileID) }
+        var order = Array(ids.indices)
+        if !zip(ids, ids.dropFirst()).allSatisfy({ $0 < $1 }) {
+            order.sort { ids[$0] < ids[$1] }
         }
         return try read { db in
             var added: [Int64] = [], vanished: [Int64] = [], changed: [(DecisionRow, DecisionRow)] = []
@@ -123,9 +150,10 @@ extension Catalog {
             var next = 0
             while try Catalog.step(h) {
                 let id = sqlite3_column_int64(h, 0)
-                while next < order.count && new[order[next]].fileID < id { added.append(new[order[next]].fileID); next += 1 }
-                guard next < order.count, new[order[next]].fileID == id else { vanished.append(id); continue }
-                let n = new[order[next]]
+                while next < order.count && ids[order[next]] < id { added.append(ids[order[next]]); next += 1 }
+                guard next < order.count, ids[order[next]] == id else { vanished.append(id); continue }
+                let k = order[next]
+                let n = movement(k)
                 next += 1
                 if Catalog.same(h, 1, n.action.rawValue) && Catalog.same(h, 2, n.targetPath) && Catalog.same(h, 3, n.archivePath) { continue }
                 let old = DecisionRow(fileID: id, action: try Catalog.decoded(Catalog.text(h, 1), column: "decisions.action"),
@@ -133,9 +161,9 @@ extension Catalog {
                                       targetPath: Catalog.optionalText(h, 2), archivePath: Catalog.optionalText(h, 3),
                                       duplicateOf: sqlite3_column_type(h, 6) == SQLITE_NULL ? nil : sqlite3_column_int64(h, 6),
                                       notes: Catalog.text(h, 7))
-                changed.append((old, DecisionRow(n)))
+                changed.append((old, DecisionRow(decision(k))))
             }
-            while next < order.count { added.append(new[order[next]].fileID); next += 1 }
+            while next < order.count { added.append(ids[order[next]]); next += 1 }
             return (added, vanished, changed)
         }
     }

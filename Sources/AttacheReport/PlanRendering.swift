@@ -7,10 +7,18 @@ import AttacheModel
 /// the catalogued files, then the vanished ones a diff names), so this formatter needs no
 /// stage's types.
 public enum PlanRendering {
+    /// A file as a plan's output names it: its root and its path.
+    public typealias FileName = (root: String, path: RawPath)
+
     /// The summary: totals by action, rule and category, the quota, the warnings.
     public static func summary(_ plan: Plan, policyFile: String) -> String {
-        let s = plan.summary
-        var out = "Plan for \(policyFile): \(groupedDigits(Int64(plan.decisions.count))) files, \(ByteCount(s.totalBytes))\n"
+        summary(plan.summary, files: plan.decisions.count, warnings: plan.warnings, policyFile: policyFile)
+    }
+
+    /// ``summary(_:policyFile:)`` of a plan whose decisions are not held: its totals, its
+    /// number of files and its warnings.
+    public static func summary(_ s: PlanSummary, files: Int, warnings: [String], policyFile: String) -> String {
+        var out = "Plan for \(policyFile): \(groupedDigits(Int64(files))) files, \(ByteCount(s.totalBytes))\n"
         func line(_ label: String, _ t: PlanSummary.Tally) -> String {
             "  " + label.padding(toLength: 28, withPad: " ", startingAt: 0) + leftPad(groupedDigits(Int64(t.files)), 10)
                 + leftPad(ByteCount(t.bytes).description, 12)
@@ -22,10 +30,10 @@ public enum PlanRendering {
         out += "\nBy category\n"
         for c in s.byCategory.keys.sorted() { out += line(c, s.byCategory[c]!) + "\n" }
         out += "\nQuota\n" + quota(s)
-        if !plan.warnings.isEmpty {
+        if !warnings.isEmpty {
             out += "\nWarnings\n"
             // Wrapped for a terminal (a warning names a file by its absolute path); JSON keeps them whole.
-            for w in plan.warnings {
+            for w in warnings {
                 for l in TextWidth.wrap("  " + w, width: InventoryReport.width, indent: "    ") { out += l + "\n" }
             }
         }
@@ -68,9 +76,9 @@ public enum PlanRendering {
     }
 
     /// The changes since the previous plan, for people: at most `limit` lines of each kind.
-    public static func changes(_ diff: PlanDiff?, file: (Int64) -> FileRecord?, limit: Int = 100) -> String {
+    public static func changes(_ diff: PlanDiff?, file: (Int64) -> FileName?, limit: Int = 100) -> String {
         guard let d = diff else { return "\nNo previous plan to compare with.\n" }
-        func name(_ id: Int64) -> String { file(id).map { $0.rootPath + "/" + $0.path.display } ?? "file \(id)" }
+        func name(_ id: Int64) -> String { file(id).map { $0.root + "/" + $0.path.display } ?? "file \(id)" }
         func more(_ n: Int) -> String { n > limit ? "  … and \(n - limit) more (attache plan --diff --format json lists them all)\n" : "" }
         var out = "\nSince the previous plan: \(d.newFiles.count) new, \(d.vanishedFiles.count) vanished, "
             + "\(d.changed.count) changed decisions\n"
@@ -91,15 +99,22 @@ public enum PlanRendering {
     /// `{"version":1,"plan":id,"policy":…,"files":n,"summary":{…},"warnings":[…],"diff":{…}}`;
     /// `diff` is present only when `withDiff` (null for the first plan). Documentation/Policy.md.
     public static func json(planID: Int64, plan: Plan, policyFile: String, withDiff: Bool, diff: PlanDiff?,
-                            file: (Int64) -> FileRecord?) -> String {
+                            file: (Int64) -> FileName?) -> String {
+        json(planID: planID, summary: plan.summary, files: plan.decisions.count, warnings: plan.warnings, policyFile: policyFile,
+             withDiff: withDiff, diff: diff, file: file)
+    }
+
+    /// ``json(planID:plan:policyFile:withDiff:diff:file:)`` of a plan whose decisions are not held.
+    public static func json(planID: Int64, summary: PlanSummary, files: Int, warnings: [String], policyFile: String, withDiff: Bool,
+                            diff: PlanDiff?, file: (Int64) -> FileName?) -> String {
         JSONWriter.text { w in
             w.beginObject()
             w.field("version", 1)
             w.field("plan", .integer(planID))
             w.field("policy", .text(policyFile))
-            w.field("files", .int(plan.decisions.count))
-            plan.summary.write(to: &w, key: "summary")
-            w.field("warnings", array: plan.warnings.map(FieldValue.text))
+            w.field("files", .int(files))
+            summary.write(to: &w, key: "summary")
+            w.field("warnings", array: warnings.map(FieldValue.text))
             if withDiff {
                 if let d = diff { write(d, to: &w, file: file) } else { w.field("diff", .null) }
             }
@@ -108,7 +123,7 @@ public enum PlanRendering {
     }
 
     /// The `diff` field: new and vanished files, and the changed ones with both decisions.
-    static func write<S: TextSink>(_ d: PlanDiff, to w: inout JSONWriter<S>, file: (Int64) -> FileRecord?) {
+    static func write<S: TextSink>(_ d: PlanDiff, to w: inout JSONWriter<S>, file: (Int64) -> FileName?) {
         w.beginObject("diff")
         for (key, ids) in [("new", d.newFiles), ("vanished", d.vanishedFiles)] {
             w.beginArray(key)
@@ -132,10 +147,10 @@ public enum PlanRendering {
     }
 
     /// A file's fields in the open object: its id, and its root and path when it is known.
-    static func writeFile<S: TextSink>(_ id: Int64, _ file: (Int64) -> FileRecord?, to w: inout JSONWriter<S>) {
+    static func writeFile<S: TextSink>(_ id: Int64, _ file: (Int64) -> FileName?, to w: inout JSONWriter<S>) {
         w.field("file_id", .integer(id))
         guard let f = file(id) else { return }
-        w.field("root", .text(f.rootPath))
+        w.field("root", .text(f.root))
         w.field("path", .text(f.path.display))
     }
 

@@ -80,16 +80,18 @@ struct PlanCommand: ParsableCommand {
         }
         let o = result.outcome
         if format == .json {
-            print(PlanRendering.json(planID: o.planID, plan: o.plan, policyFile: result.policyFile, withDiff: diff, diff: o.diff,
+            print(PlanRendering.json(planID: o.planID, summary: o.summary, files: o.decisions.count, warnings: o.warnings,
+                                     policyFile: result.policyFile, withDiff: diff, diff: o.diff,
                                      file: result.file))
         } else if !quiet {
-            print(PlanRendering.summary(o.plan, policyFile: result.policyFile), terminator: "")
+            print(PlanRendering.summary(o.summary, files: o.decisions.count, warnings: o.warnings, policyFile: result.policyFile),
+                  terminator: "")
             if let n = result.appliedOverrides, let overrides { print("\nApplied \(plural(n, "reviewed decision")) from \(overrides).") }
             if let export { print("\nReview spreadsheet: \(export) (change the 'action' column, then: attache plan --overrides \(export))") }
             if diff { print(PlanRendering.changes(o.diff, file: result.file), terminator: "") }
         }
         KeptUntilExit.keep(result)
-        if !o.plan.summary.feasible { throw ExitStatus(.quotaExceeded) }
+        if !o.summary.feasible { throw ExitStatus(.quotaExceeded) }
     }
 
     /// Test seam (Documentation/Architecture.md): `ATTACHE_FAULT_PLAN_STORE_DELAY_MS=N` sleeps

@@ -24,7 +24,7 @@ import Testing
 
     func json(_ plan: Plan, withDiff: Bool, _ diff: PlanDiff?) -> String {
         PlanRendering.json(planID: 7, plan: plan, policyFile: "pol/icy.yaml", withDiff: withDiff, diff: diff,
-                           file: { Self.files[Int($0)] })
+                           file: { Self.files[Int($0)].map { ($0.rootPath, $0.path) } })
     }
 
     static let head = """

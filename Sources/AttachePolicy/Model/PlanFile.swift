@@ -1,40 +1,149 @@
 import AttacheModel
 
 /// One catalogued file as the planner sees it (assembled from the catalog by the plan stage).
+///
+/// Compact, because the planner holds one per file (a million for a large share): the root's
+/// two texts are one shared ``PlanRoot`` per root, the SHA-256 is 32 bytes in place (not 64
+/// hex digits on the heap), and the stage gives files with the same source names one shared
+/// array. The public properties read and write as before.
 public struct PlanFile: Sendable, Equatable {
     public var id: Int64
-    /// The root's display path, and a short name for layouts (its last component).
-    public var root: String
-    public var rootName: String
-    public var path: RawPath
     public var size: Int64
     public var mtime: Timestamp
-    public var category: Category?
+    public var path: RawPath
+    /// The root's display path and short name, shared by every file of the root.
+    var place: PlanRoot
     public var mime: String?
-    public var sha256: ContentHash?
-    public var status: FileStatus
-    public var problem: ProblemCode?
-    public var extensionMismatch: Bool
-    /// Resolved references from live records, and from soft-deleted ones.
-    public var liveReferences: Int
-    public var deletedReferences: Int
-    /// The newest `modified` time among referencing records (nil: none known).
-    public var newestRecordActivity: Timestamp?
+    /// The SHA-256's words (meaningful when `hashed`).
+    var hash: Digest256
     /// Names of the sources whose records reference it, sorted.
     public var sources: [String]
     /// Values of the record columns a policy names (`{record.COLUMN}`), from the records that
     /// reference the file; a column no record gives a value is absent.
     public var record: [String: String] = [:]
+    /// The newest referencing record's `modified` time (meaningful when `active`).
+    var activity: Int64
+    var live: Int32
+    var deleted: Int32
+    public var category: Category?
+    public var status: FileStatus
+    public var problem: ProblemCode?
+    public var extensionMismatch: Bool
+    var hashed: Bool
+    var active: Bool
+
+    /// The SHA-256 as 32 bytes (nil: not hashed).
+    var digest: Digest256? {
+        get { hashed ? hash : nil }
+        set { hash = newValue ?? Digest256(); hashed = newValue != nil }
+    }
+
+    /// The newest `modified` time among referencing records (nil: none known).
+    public var newestRecordActivity: Timestamp? {
+        get { active ? Timestamp(nanoseconds: activity) : nil }
+        set { activity = newValue?.nanoseconds ?? 0; active = newValue != nil }
+    }
+
+    /// Resolved references from live records, and from soft-deleted ones (held in 32 bits:
+    /// a count past 2,147,483,647 references to one file reads as that many).
+    public var liveReferences: Int {
+        get { Int(live) }
+        set { live = Int32(clamping: newValue) }
+    }
+
+    public var deletedReferences: Int {
+        get { Int(deleted) }
+        set { deleted = Int32(clamping: newValue) }
+    }
+
+    public static func == (a: PlanFile, b: PlanFile) -> Bool {
+        a.id == b.id && a.size == b.size && a.mtime == b.mtime && a.path == b.path && a.place == b.place && a.mime == b.mime
+            && a.digest == b.digest && a.sources == b.sources && a.record == b.record && a.newestRecordActivity == b.newestRecordActivity
+            && a.live == b.live && a.deleted == b.deleted && a.category == b.category && a.status == b.status && a.problem == b.problem
+            && a.extensionMismatch == b.extensionMismatch
+    }
+
+    /// The root's display path.
+    public var root: String {
+        get { place.root }
+        set { place = PlanRoot(root: newValue, name: place.name) }
+    }
+
+    /// A short name for layouts (`{root}`: the root's last component).
+    public var rootName: String {
+        get { place.name }
+        set { place = PlanRoot(root: place.root, name: newValue) }
+    }
+
+    public var sha256: ContentHash? {
+        get { digest.map { $0.contentHash } }
+        set { digest = newValue.map(Digest256.init) }
+    }
 
     public init(id: Int64, root: String, rootName: String, path: RawPath, size: Int64, mtime: Timestamp, category: Category?,
                 mime: String?, sha256: ContentHash?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool,
                 liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String],
                 record: [String: String] = [:]) {
-        self.record = record
-        self.id = id; self.root = root; self.rootName = rootName; self.path = path; self.size = size; self.mtime = mtime
-        self.category = category; self.mime = mime; self.sha256 = sha256; self.status = status; self.problem = problem
-        self.extensionMismatch = extensionMismatch; self.liveReferences = liveReferences; self.deletedReferences = deletedReferences
-        self.newestRecordActivity = newestRecordActivity; self.sources = sources
+        self.init(id: id, place: PlanRoot(root: root, name: rootName), path: path, size: size, mtime: mtime, category: category,
+                  mime: mime, digest: sha256.map(Digest256.init), status: status, problem: problem,
+                  extensionMismatch: extensionMismatch, liveReferences: liveReferences, deletedReferences: deletedReferences,
+                  newestRecordActivity: newestRecordActivity, sources: sources, record: record)
+    }
+
+    init(id: Int64, place: PlanRoot, path: RawPath, size: Int64, mtime: Timestamp, category: Category?, mime: String?,
+         digest: Digest256?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool, liveReferences: Int,
+         deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String], record: [String: String]) {
+        self.id = id; self.place = place; self.path = path; self.size = size; self.mtime = mtime
+        self.category = category; self.mime = mime; self.status = status; self.problem = problem
+        self.hash = digest ?? Digest256(); self.hashed = digest != nil
+        self.activity = newestRecordActivity?.nanoseconds ?? 0; self.active = newestRecordActivity != nil
+        self.extensionMismatch = extensionMismatch; self.live = Int32(clamping: liveReferences)
+        self.deleted = Int32(clamping: deletedReferences); self.sources = sources; self.record = record
     }
 }
 
+/// A root as its files share it: its display path and its short name, made once per root.
+final class PlanRoot: Sendable, Equatable {
+    let root: String
+    let name: String
+    init(root: String, name: String) { self.root = root; self.name = name }
+    static func == (a: PlanRoot, b: PlanRoot) -> Bool { a === b || (a.root == b.root && a.name == b.name) }
+}
+
+/// A SHA-256 as its 32 bytes, in four big-endian words (`a` holds the first 16 hex digits).
+struct Digest256: Hashable, Sendable, Comparable {
+    var a: UInt64 = 0, b: UInt64 = 0, c: UInt64 = 0, d: UInt64 = 0
+
+    init() {}
+
+    /// The order of the hex digits (``ContentHash``'s): word by word.
+    static func < (x: Digest256, y: Digest256) -> Bool {
+        if x.a != y.a { return x.a < y.a }
+        if x.b != y.b { return x.b < y.b }
+        if x.c != y.c { return x.c < y.c }
+        return x.d < y.d
+    }
+
+    /// From a hash's hex digits (a ``ContentHash`` always holds 64 lower-case ones).
+    init(_ h: ContentHash) {
+        var w: [UInt64] = [0, 0, 0, 0]
+        var n = 0
+        for ch in h.hex.utf8 {
+            let v: UInt8 = ch <= 57 ? ch &- 48 : ch &- 87
+            w[n >> 4] = w[n >> 4] << 4 | UInt64(v & 0xF)
+            n += 1
+            if n == 64 { break }
+        }
+        a = w[0]; b = w[1]; c = w[2]; d = w[3]
+    }
+
+    /// The hash as ``ContentHash`` (its 64 lower-case hex digits again).
+    var contentHash: ContentHash {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for word in [a, b, c, d] {
+            for k in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(k))) }
+        }
+        return ContentHash(bytes: bytes)
+    }
+}

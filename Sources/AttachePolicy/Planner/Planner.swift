@@ -49,6 +49,37 @@ public enum Planner {
         return run.execute()
     }
 
+    /// The plan without its decisions in memory: the totals and warnings, and the decisions
+    /// as ``PlannedDecisions``, made chunk by chunk from the planner's compact per-file state
+    /// when they are stored or exported. Equal to ``plan(files:policy:overrides:now:compression:)``,
+    /// decision for decision (tests compare them).
+    public static func draft(files: [PlanFile], policy: Policy, overrides: [Override] = [], now: Timestamp,
+                             compression: [Category: Double] = [:]) -> Draft {
+        draft(files: files, policy: policy, overrides: overrides, now: now, compression: compression, minimumChunk: defaultMinimumChunk)
+    }
+
+    static func draft(files: [PlanFile], policy: Policy, overrides: [Override], now: Timestamp, compression: [Category: Double],
+                      minimumChunk: Int) -> Draft {
+        var run = Run(files: files, policy: policy, overrides: overrides, now: now, compression: compression)
+        run.minimumChunk = minimumChunk
+        run.decide()
+        let (summary, warnings) = run.settle()
+        return Draft(summary: summary, warnings: warnings, decisions: PlannedDecisions(run: run))
+    }
+
+    /// A plan whose decisions are made when asked (``draft(files:policy:overrides:now:compression:)``).
+    public struct Draft: Sendable {
+        public var summary: PlanSummary
+        public var warnings: [String]
+        public var decisions: PlannedDecisions
+    }
+
+    /// How many decisions are made (and stored) at a time from ``PlannedDecisions``.
+    static let decisionChunk = 32_768
+
+    /// How many files a parallel chunk copies for itself at a time (rules, kept paths).
+    static let copyWindow = 4_096
+
     static let defaultMinimumChunk = 20_000
 
     /// What one archive member costs besides its compressed content: its tar header and pax
@@ -64,24 +95,100 @@ extension Planner {
     /// Who decided a file's action.
     enum Stage: Equatable {
         case rule(Int), defaultAction, unmovable, override, duplicates, limits, overflow
+
+        /// The stage in 32 bits, as a slot holds it: a rule's index, or a negative code.
+        var code: Int32 {
+            switch self {
+            case .rule(let i): return Int32(i)
+            case .defaultAction: return -1
+            case .unmovable: return -2
+            case .override: return -3
+            case .duplicates: return -4
+            case .limits: return -5
+            case .overflow: return -6
+            }
+        }
+
+        init(code: Int32) {
+            switch code {
+            case -1: self = .defaultAction
+            case -2: self = .unmovable
+            case -3: self = .override
+            case -4: self = .duplicates
+            case -5: self = .limits
+            case -6: self = .overflow
+            default: self = .rule(Int(code))
+            }
+        }
     }
 
-    /// One file's decision while the plan is being made.
+    /// One file's decision while the plan is being made (one per file: its rare parts, the
+    /// notes and a review's note, live in a shared box that a write copies first).
     struct Slot: Sendable {
+        var targetPath: String?
+        var archivePath: String?
+        private var extra: SlotExtra?
+        /// `duplicateOf` (-1: none) and the stages, in 32 bits each (a plan has fewer than 2³¹
+        /// files and rules).
+        private var duplicate: Int32 = -1
+        private var stageCode: Int32
+        private var ruleStageCode: Int32
         var action: DecisionAction
-        var stage: Stage
-        /// What the rules (or the default) said, before any later step.
-        var ruleStage: Stage
         var ruleAction: DecisionAction
         /// An override keep: overflow and duplicates never move it.
         var mustKeep = false
         /// A drop turned into an archive because live records reference the file.
         var protected = false
-        var overrideNote: String?
-        var duplicateOf: Int?
+
+        init(action: DecisionAction, stage: Stage, ruleStage: Stage, ruleAction: DecisionAction) {
+            self.action = action; self.stageCode = stage.code; self.ruleStageCode = ruleStage.code; self.ruleAction = ruleAction
+        }
+
+        /// Who decided the file's action.
+        var stage: Stage {
+            get { Stage(code: stageCode) }
+            set { stageCode = newValue.code }
+        }
+
+        /// What the rules (or the default) said, before any later step.
+        var ruleStage: Stage {
+            get { Stage(code: ruleStageCode) }
+            set { ruleStageCode = newValue.code }
+        }
+
+        /// drop by duplicates: the index of the file kept instead.
+        var duplicateOf: Int? {
+            get { duplicate < 0 ? nil : Int(duplicate) }
+            set { duplicate = newValue.map { Int32($0) } ?? -1 }
+        }
+
+        var overrideNote: String? {
+            get { extra?.overrideNote }
+            set { changeExtra { $0.overrideNote = newValue } }
+        }
+
+        var notes: [String] {
+            get { extra?.notes ?? [] }
+            set { changeExtra { $0.notes = newValue } }
+        }
+
+        private mutating func changeExtra(_ change: (SlotExtra) -> Void) {
+            if extra == nil {
+                extra = SlotExtra()
+            } else if !isKnownUniquelyReferenced(&extra!) {
+                extra = SlotExtra(copying: extra!)
+            }
+            change(extra!)
+        }
+    }
+
+    /// A slot's notes and review note (most files have neither). Written only through
+    /// `Slot`, on the planner's own thread, and copied first when shared.
+    final class SlotExtra: @unchecked Sendable {
         var notes: [String] = []
-        var targetPath: String?
-        var archivePath: String?
+        var overrideNote: String?
+        init() {}
+        init(copying other: SlotExtra) { notes = other.notes; overrideNote = other.overrideNote }
     }
 
     struct CompiledRule: Sendable {
@@ -97,8 +204,8 @@ extension Planner {
         let now: Timestamp
         let rules: [CompiledRule]
         /// File indices in path order (root bytes, path bytes, id), and each file's place in it.
-        let byPath: [Int]
-        let pathRank: [Int32]
+        var byPath: [Int]
+        var pathRank: [Int32]
         /// Per file: its content group (files with the same hash, non-empty files only), or -1;
         /// and per group, how many files it holds.
         var contentGroup: [Int32] = []
@@ -150,6 +257,12 @@ extension Planner {
         /// The steps in order; each lives in the file named after it (PlannerRules,
         /// PlannerFitting, PlannerPaths, PlannerFinish).
         mutating func execute() -> Plan {
+            decide()
+            return finish()
+        }
+
+        /// Every step but the last: each file's slot is settled.
+        mutating func decide() {
             countCopies()
             decideByRules()
             applyOverrides()
@@ -157,7 +270,9 @@ extension Planner {
             applySizeLimit()
             applyOverflow()
             assignPaths()
-            return finish()
+            // The path order is only needed until the paths are assigned.
+            byPath = []
+            pathRank = []
         }
 
         /// The compression ratio for file `i`'s category.
@@ -183,16 +298,16 @@ extension Planner {
             // rare prefix shared by different contents falls back to a full-hash table.
             var groupOf: [UInt64: Int32] = [:]
             groupOf.reserveCapacity(files.count)
-            var fallback: [ContentHash: Int32] = [:]
+            var fallback: [Digest256: Int32] = [:]
             var group = [Int32](repeating: -1, count: files.count)
             var sizes: [Int32] = []
             var firstOf: [Int] = []
             for i in files.indices where files[i].size > 0 {
-                guard let h = files[i].sha256 else { continue }
-                let key = Planner.prefix64(h)
+                guard let h = files[i].digest else { continue }
+                let key = h.a
                 var g: Int32
                 if let existing = groupOf[key] {
-                    if files[firstOf[Int(existing)]].sha256 == h {
+                    if files[firstOf[Int(existing)]].digest == h {
                         g = existing
                     } else if let other = fallback[h] {
                         g = other

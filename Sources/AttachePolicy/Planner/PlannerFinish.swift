@@ -47,9 +47,33 @@ extension Planner.Run {
         }
     }
 
-    mutating func finish() -> Plan {
-        var decisions: [Decision] = []
-        decisions.reserveCapacity(files.count)
+    /// File `i`'s decision; `reason` false leaves the reason empty (for comparing where files go).
+    func decision(_ i: Int, reason withReason: Bool = true) -> Decision {
+        let s = slots[i]
+        var notes = s.notes
+        // A duplicate whose kept copy did not stay kept says where that copy went.
+        if s.stage == .duplicates, let d = s.duplicateOf, slots[d].action != .keep {
+            notes.append("the copy it points to is \(Phrase.verb(slots[d].action)) (\(ruleName(slots[d].stage)))")
+        }
+        return Decision(
+            fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: withReason ? reason(i) : "",
+            targetPath: s.action == .keep ? s.targetPath : nil,
+            archivePath: s.action == .archive ? s.archivePath : nil,
+            duplicateOf: s.duplicateOf.map { files[$0].id }, notes: notes)
+    }
+
+    /// The decisions of files `range`, in file order. Reasons are the costly part (words for
+    /// every file) and independent: shared among the cores, each in its file's place.
+    func decisions(_ range: Range<Int>) -> [Decision] {
+        let run = self
+        return Planner.parallelMap(range.count, minimumChunk: Swift.min(minimumChunk, Planner.decisionChunk / 4)) {
+            run.decision(range.lowerBound + $0)
+        }
+    }
+
+    /// The plan's totals and warnings: everything but the decisions, which are made from the
+    /// slots when they are stored (``decisions(_:)``), never all held at once.
+    mutating func settle() -> (summary: PlanSummary, warnings: [String]) {
         var summary = PlanSummary()
         summary.quota = policy.target.quota
         // Tallies by stage and category index (no string hashing per file), named at the end.
@@ -59,21 +83,9 @@ extension Planner.Run {
         let categoryIndex = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
         let actionIndex = Dictionary(uniqueKeysWithValues: DecisionAction.allCases.enumerated().map { ($1, $0) })
         var unmovable: [String] = []
-        // Reasons are the costly part (words for every file) and independent: shared among the cores.
-        let run = self
-        let reasons = Planner.parallelMap(files.count, minimumChunk: minimumChunk) { run.reason($0) }
         for i in files.indices {
-            var s = slots[i]
-            // A duplicate whose kept copy did not stay kept says where that copy went.
-            if s.stage == .duplicates, let d = s.duplicateOf, slots[d].action != .keep {
-                s.notes.append("the copy it points to is \(Phrase.verb(slots[d].action)) (\(ruleName(slots[d].stage)))")
-            }
+            let s = slots[i]
             let size = files[i].size
-            decisions.append(Decision(
-                fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: reasons[i],
-                targetPath: s.action == .keep ? s.targetPath : nil,
-                archivePath: s.action == .archive ? s.archivePath : nil,
-                duplicateOf: s.duplicateOf.map { files[$0].id }, notes: s.notes))
             Planner.count(&byAction[actionIndex[s.action]!], size)
             Planner.count(&byStage[stageIndex(s.stage)], size)
             Planner.count(&byCategory[categoryIndex[files[i].category ?? .unknown]!], size)
@@ -101,7 +113,12 @@ extension Planner.Run {
         }
         settleQuota(&summary)
         let warnings = ruleWarnings + overrideWarnings + unmovable + pathWarnings + quotaWarnings
-        return Plan(decisions: decisions, summary: summary, warnings: warnings)
+        return (summary, warnings)
+    }
+
+    mutating func finish() -> Plan {
+        let (summary, warnings) = settle()
+        return Plan(decisions: decisions(files.indices), summary: summary, warnings: warnings)
     }
 }
 

@@ -61,19 +61,6 @@ extension Planner {
         return true
     }
 
-    /// The first 16 hex digits of a hash as a number.
-    static func prefix64(_ h: ContentHash) -> UInt64 {
-        var v: UInt64 = 0
-        var n = 0
-        for c in h.hex.utf8 {
-            let d: UInt8 = c <= 57 ? c &- 48 : c &- 87
-            v = v << 4 | UInt64(d & 0xF)
-            n += 1
-            if n == 16 { break }
-        }
-        return v
-    }
-
     /// Indices of `files` in path order (root bytes, path bytes, then file order).
     ///
     /// An MSD sort on 8-byte chunks: every file's key (root rank, next 8 path bytes, index)

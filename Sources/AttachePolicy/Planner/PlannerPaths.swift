@@ -32,6 +32,16 @@ extension Planner {
             }
         }
 
+        /// ``addFolders(of:)`` of a joined path (its segments never hold a '/': the namer
+        /// replaces it in every name), deepest folder first.
+        mutating func addFolders(ofPath path: String) {
+            var end = path.utf8.endIndex
+            while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                if !folders.insert(key(String(path[..<slash]))).inserted { break }
+                end = slash
+            }
+        }
+
         /// Takes the path for `owner` when it is free.
         mutating func claim(_ path: String, owner: Int) -> Bool {
             let k = key(path)
@@ -133,22 +143,32 @@ extension Planner.Run {
     }
 
     /// Each kept file's path before collisions: the layout rendered and sanitised, with the
-    /// notes and warnings that says about it.
-    mutating func keptBases(_ kept: [Int], namer: Namer) -> [[String]] {
+    /// notes and warnings that says about it. Joined (one text a file, which becomes its
+    /// target path when nothing else claims it), not as an array of segments.
+    mutating func keptBases(_ kept: [Int], namer: Namer) -> [String] {
         let layout = Template(policy.layout)
         if !layout.unknown.isEmpty {
             pathWarnings.append("layout '\(policy.layout)': unknown placeholder " + layout.unknown.map { "{\($0)}" }.joined(separator: ", ")
                                 + " left as text")
         }
         // Each kept file's path is rendered and sanitised on its own, so the work is shared
-        // among the cores; each chunk has its own copies of its files and its own folder cache.
+        // among the cores; each chunk has its own copies of its files (a window at a time) and
+        // its own folder cache.
         let files = self.files, run = self
         let rendered = Planner.parallelChunks(kept.count, minimumChunk: minimumChunk) { lo, hi -> [KeptBase] in
-            let local = kept[lo..<hi].map { files[$0] }
             var cache: FolderCache = [:]
-            return local.indices.map { run.keptBase(local, $0, layout: layout, namer: namer, cache: &cache) }
+            var out: [KeptBase] = []
+            out.reserveCapacity(hi - lo)
+            var start = lo
+            while start < hi {
+                let end = Swift.min(hi, start + Planner.copyWindow)
+                let local = kept[start..<end].map { files[$0] }
+                for k in local.indices { out.append(run.keptBase(local, k, layout: layout, namer: namer, cache: &cache)) }
+                start = end
+            }
+            return out
         }
-        var bases: [[String]] = []
+        var bases: [String] = []
         bases.reserveCapacity(kept.count)
         var flagged = 0
         for (k, i) in kept.enumerated() {
@@ -156,7 +176,7 @@ extension Planner.Run {
             if !r.notes.isEmpty { slots[i].notes.append(contentsOf: r.notes) }
             if let w = r.warning { pathWarnings.append(w) }
             if r.refused { flagged += 1 }
-            bases.append(r.segments)
+            bases.append(r.path)
         }
         if flagged > 0 {
             pathWarnings.append("\(Phrase.count(flagged, "kept file has", "kept files have")) a name or path the target refuses; "
@@ -192,6 +212,8 @@ extension Planner.Run {
             }
             result.refused = issues.refused
         }
+        result.path = result.segments.joined(separator: "/")
+        result.segments = []
         return result
     }
 
@@ -218,10 +240,10 @@ extension Planner.Run {
 
     /// Every folder any planned path needs is taken as a folder; then archives claim their
     /// paths, then kept files in path order; the losers are numbered.
-    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [[String]], namer: Namer) {
+    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [String], namer: Namer) {
         var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
         for v in volumes { reservation.addFolders(of: v.segments) }
-        for segs in bases { reservation.addFolders(of: segs) }
+        for p in bases { reservation.addFolders(ofPath: p) }
         for v in volumes {
             var segs = v.segments
             if !reservation.claim(segs.joined(separator: "/"), owner: -1) {
@@ -231,13 +253,13 @@ extension Planner.Run {
         }
         var losers: [Int] = []
         for (k, i) in keptIndices.enumerated() {
-            let p = bases[k].joined(separator: "/")
+            let p = bases[k]
             if reservation.claim(p, owner: i) { slots[i].targetPath = p } else { losers.append(k) }
         }
         for k in losers {
             let i = keptIndices[k]
-            let base = bases[k]
-            let basePath = base.joined(separator: "/")
+            let basePath = bases[k]
+            let base = basePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             let baseKey = reservation.key(basePath)
             let (segs, n, overLimits) = Self.claimNumbered(base, from: reservation.nextNumber[baseKey] ?? 2, owner: i, namer: namer,
                                                               reservation: &reservation)
@@ -269,7 +291,9 @@ extension Planner {
 
 /// One kept file's path as rendered and sanitised, before collisions are settled.
 struct KeptBase: Sendable {
+    /// The segments while the path is made; `path` joins them when it is done.
     var segments: [String]
+    var path = ""
     var notes: [String] = []
     var warning: String?
     var refused = false

@@ -7,26 +7,32 @@ extension Planner.Run {
 
     /// The first rule that matches each file (-1: none). Files are independent, so the work
     /// is shared among the cores, each file's answer in its own place. Each chunk works on
-    /// its own copy of its files and of the compiled rules: threads that shared them would
-    /// fight over their reference counts on every file.
+    /// its own copy of its files, a window at a time, and of the compiled rules: threads that
+    /// shared them would fight over their reference counts on every file (and a copy of a
+    /// whole chunk would double the files' memory).
     func firstMatchingRules() -> [Int32] {
         let files = self.files, rules = policy.rules, now = self.now
         let duplicate = files.indices.map { isDuplicate($0) }
         return Planner.parallelChunks(files.count, minimumChunk: minimumChunk) { lo, hi -> [Int32] in
-            let local = Array(files[lo..<hi])
             var problems: [String] = []
             let tests = rules.map { r in r.when.map { Planner.Test.compile($0, now: now, problems: &problems) } }
             var out: [Int32] = []
             out.reserveCapacity(hi - lo)
-            for k in local.indices {
-                var subject = Planner.Subject(files: local, index: k, isDuplicate: duplicate[lo + k])
-                var first: Int32 = -1
-                for (i, t) in tests.enumerated() {
-                    if let t, !t.evaluate(&subject) { continue }
-                    first = Int32(i)
-                    break
+            var start = lo
+            while start < hi {
+                let end = Swift.min(hi, start + Planner.copyWindow)
+                let local = Array(files[start..<end])
+                for k in local.indices {
+                    var subject = Planner.Subject(files: local, index: k, isDuplicate: duplicate[start + k])
+                    var first: Int32 = -1
+                    for (i, t) in tests.enumerated() {
+                        if let t, !t.evaluate(&subject) { continue }
+                        first = Int32(i)
+                        break
+                    }
+                    out.append(first)
                 }
-                out.append(first)
+                start = end
             }
             return out
         }

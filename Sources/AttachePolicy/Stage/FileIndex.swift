@@ -1,27 +1,24 @@
-import AttacheCatalog
 import AttacheModel
-import Foundation
 
-/// The catalogued files of a plan, looked up by id. The catalog gives them in id order, so a
-/// binary search finds one — no table of a million entries to build.
+/// The files of a plan, looked up by id: the planner's own files (no second copy), in id
+/// order, so a binary search finds one.
 public struct FileIndex: Sendable {
-    private let facts: [PlanningFacts]
+    private let files: [PlanFile]
 
-    init(_ facts: [PlanningFacts]) {
+    init(_ files: [PlanFile]) {
         var sorted = true
-        for k in facts.indices.dropFirst() where facts[k - 1].file.id >= facts[k].file.id { sorted = false; break }
-        self.facts = sorted ? facts : facts.sorted { $0.file.id < $1.file.id }
+        for k in files.indices.dropFirst() where files[k - 1].id >= files[k].id { sorted = false; break }
+        self.files = sorted ? files : files.sorted { $0.id < $1.id }
     }
 
-    public subscript(id: Int64) -> FileRecord? {
-        var lo = 0, hi = facts.count
+    public subscript(id: Int64) -> PlanFile? {
+        var lo = 0, hi = files.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let m = facts[mid].file.id
-            if m == id { return facts[mid].file }
+            let m = files[mid].id
+            if m == id { return files[mid] }
             if m < id { lo = mid + 1 } else { hi = mid }
         }
         return nil
     }
 }
-

@@ -25,16 +25,15 @@ enum PlanSampling {
     /// files every time), up to the limits above.
     static func choose(_ files: [PlanFile]) -> [Category: [PlanFile]] {
         // The smallest hashes per category, kept sorted: a bounded insertion per file, no full sort.
-        var chosen: [Category: [(key: UInt64, hash: ContentHash, index: Int)]] = [:]
+        var chosen: [Category: [(hash: Digest256, index: Int)]] = [:]
         for (i, f) in files.enumerated() where f.status == .ok && f.size > 0 {
-            guard let h = f.sha256 else { continue }
+            guard let h = f.digest else { continue }
             let c = f.category ?? .unknown
             var list = chosen[c, default: []]
-            let key = Planner.prefix64(h)
-            if list.count == filesPerCategory, let last = list.last, !before(key, h, last.key, last.hash) { continue }
+            if list.count == filesPerCategory, let last = list.last, !(h < last.hash) { continue }
             if list.contains(where: { $0.hash == h }) { continue }
-            let at = list.firstIndex { before(key, h, $0.key, $0.hash) } ?? list.count
-            list.insert((key, h, i), at: at)
+            let at = list.firstIndex { h < $0.hash } ?? list.count
+            list.insert((h, i), at: at)
             if list.count > filesPerCategory { list.removeLast() }
             chosen[c] = list
         }
@@ -50,11 +49,6 @@ enum PlanSampling {
             out[c] = picked
         }
         return out
-    }
-
-    /// Content-hash order: the 64-bit prefix first (cheap), the whole hash on a tie.
-    private static func before(_ k1: UInt64, _ h1: ContentHash, _ k2: UInt64, _ h2: ContentHash) -> Bool {
-        k1 != k2 ? k1 < k2 : h1 < h2
     }
 
     /// Each sampled category's ratio (output / input, clamped to ``Planner/compressionRange``,

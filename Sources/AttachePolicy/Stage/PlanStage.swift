@@ -6,7 +6,12 @@ import Foundation
 public enum PlanStage {
     public struct Outcome: Sendable {
         public var planID: Int64
-        public var plan: Plan
+        public var summary: PlanSummary
+        /// Warnings for people (a rule that matched nothing, stale references).
+        public var warnings: [String]
+        /// The decisions, made from the planner's state when asked (the stage stores them a
+        /// chunk at a time; a million ``Decision`` values are never held at once).
+        public var decisions: PlannedDecisions
         /// The file each decision is about (root, path, size, category), by id.
         public var files: FileIndex
         /// Differences with the previous plan (asked with `compare`; nil for the first plan).
@@ -55,11 +60,12 @@ public enum PlanStage {
             ? catalog.inBackground(name: "attache-forget-plans") { other throws(CatalogError) in try other.forgetOldPlans(keeping: keep) }
             : nil
         defer { _ = try? forgetting?.wait() }
-        let facts = try catalog.planningFacts()
+        // The catalog is read once, front to back, and the decisions are appended in file order:
+        // a large page cache buys nothing there, and would sit beside the planner's memory.
+        try catalog.setPageCacheWhileReading(mebibytes: pageCacheMiB)
+        defer { try? catalog.setPageCacheWhileReading(mebibytes: Catalog.defaultPageCacheMiB) }
+        let input = try plannerInput(catalog: catalog, policy: policy)
         clock.lap("read catalog")
-        try check()
-        let input = try plannerInput(facts, catalog: catalog, policy: policy)
-        clock.lap("planner input")
         try check()
         let overrides: [Override]
         if let newOverrides { overrides = newOverrides } else { overrides = try catalog.overrides() }
@@ -69,29 +75,35 @@ public enum PlanStage {
             ? PlanSampling.ratios(input, format: policy.archive.format) : [:]
         clock.lap("compression sample")
         try check()
-        var plan = Planner.plan(files: input, policy: policy, overrides: overrides, now: now, compression: compression)
-        plan.warnings.insert(contentsOf: try freshnessWarnings(catalog), at: 0)
+        let draft = Planner.draft(files: input, policy: policy, overrides: overrides, now: now, compression: compression)
+        var warnings = draft.warnings
+        warnings.insert(contentsOf: try freshnessWarnings(catalog), at: 0)
         clock.lap("planner")
         try check()
-        let files = FileIndex(facts)
-        guard store else { return Outcome(planID: 0, plan: plan, files: files, diff: nil) }
+        let decisions = draft.decisions
+        let files = FileIndex(decisions.files)
+        func outcome(_ id: Int64, _ diff: PlanDiff?) -> Outcome {
+            Outcome(planID: id, summary: draft.summary, warnings: warnings, decisions: decisions, files: files, diff: diff)
+        }
+        guard store else { return outcome(0, nil) }
         let previous = compare ? try catalog.plans(limit: 1).first : nil
         do { _ = try forgetting?.wait() } catch {
-            plan.warnings.append("older plans could not be removed from the catalog (\(error)); they take room, nothing else")
+            warnings.append("older plans could not be removed from the catalog (\(error)); they take room, nothing else")
         }
         // The comparison with the previous plan reads it through a second connection while
-        // this one stores the new plan.
-        let decisions = plan.decisions
+        // this one stores the new plan; both make the decisions they need from the planner's state.
         let comparing = previous.map { p in
             catalog.inBackground(name: "attache-plan-diff") { other throws(CatalogError) in
-                try other.decisionChanges(plan: p.id, against: decisions)
+                try other.decisionChanges(plan: p.id, count: decisions.count, movement: { decisions.decision($0, reason: false) },
+                                          decision: { decisions.decision($0) })
             }
         }
         defer { _ = try? comparing?.wait() }
         clock.lap("forget old plans (wait)")
         try check()
         let stored = try catalog.storePlan(policyFile: policyFile.given, policyPath: policyFile.absolute, policyName: policy.name,
-                                           summary: plan.summary, warnings: plan.warnings, decisions: plan.decisions,
+                                           summary: draft.summary, warnings: warnings, count: decisions.count,
+                                           chunk: { decisions.decisions($0) }, chunkSize: Planner.decisionChunk,
                                            cancel: cancel, afterEachRow: afterEachStoredDecision)
         guard let id = stored else { throw PlanError.interrupted }
         clock.lap("store plan")
@@ -107,30 +119,46 @@ public enum PlanStage {
             diff = d
             clock.lap("diff with previous plan")
         }
-        return Outcome(planID: id, plan: plan, files: files, diff: diff)
+        return outcome(id, diff)
     }
 
-    /// The planner's view of each file: its facts, its root's short name (`{root}`) and the
-    /// record columns the policy names.
-    static func plannerInput(_ facts: [PlanningFacts], catalog: Catalog, policy: Policy) throws(CatalogError) -> [PlanFile] {
+    /// The page cache while a plan is made (``Catalog/defaultPageCacheMiB`` otherwise).
+    static let pageCacheMiB = 8
+
+    /// The planner's view of each file, made row by row as the catalog reads them (the rows
+    /// themselves are not kept): its facts, its root's short name (`{root}`), the record
+    /// columns the policy names. A root's texts are made once (``PlanRoot``), and files
+    /// referenced from the same sources share one array of their names.
+    static func plannerInput(catalog: Catalog, policy: Policy) throws(CatalogError) -> [PlanFile] {
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
-        // A root's short name, worked out when the root changes (files come by id, mostly
-        // root by root; the catalog gives all files of a root the same text).
-        var lastRoot: String? = nil
-        var lastName = "root"
-        return facts.map { f -> PlanFile in
-            if f.file.rootPath != lastRoot {
-                lastRoot = f.file.rootPath
-                lastName = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+        var out: [PlanFile] = []
+        var places: [String: PlanRoot] = [:]
+        var last: PlanRoot? = nil
+        var sourceLists: [[String]: [String]] = [:]
+        try catalog.forEachPlanningFact(expecting: { out.reserveCapacity($0) }) { f in
+            let place: PlanRoot
+            if let last, last.root == f.file.rootPath {
+                place = last
+            } else if let known = places[f.file.rootPath] {
+                place = known
+            } else {
+                let name = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+                place = PlanRoot(root: f.file.rootPath, name: name)
+                places[f.file.rootPath] = place
             }
-            return PlanFile(id: f.file.id, root: f.file.rootPath, rootName: lastName, path: f.file.path,
-                            size: f.file.stat.size, mtime: f.file.stat.mtime, category: f.file.category, mime: f.file.mime,
-                            sha256: f.file.sha256, status: f.file.status, problem: f.file.problem,
-                            extensionMismatch: f.file.extensionMismatch, liveReferences: f.liveReferences,
-                            deletedReferences: f.deletedReferences,
-                            newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(), sources: f.sources,
-                            record: recordValues.isEmpty ? [:] : recordValues[f.file.id] ?? [:])
+            last = place
+            var sources = f.sources
+            if !sources.isEmpty {
+                if let shared = sourceLists[sources] { sources = shared } else { sourceLists[sources] = sources }
+            }
+            out.append(PlanFile(
+                id: f.file.id, place: place, path: f.file.path, size: f.file.stat.size, mtime: f.file.stat.mtime,
+                category: f.file.category, mime: f.file.mime, digest: f.file.sha256.map(Digest256.init), status: f.file.status,
+                problem: f.file.problem, extensionMismatch: f.file.extensionMismatch, liveReferences: f.liveReferences,
+                deletedReferences: f.deletedReferences, newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(),
+                sources: sources, record: recordValues.isEmpty ? [:] : recordValues[f.file.id] ?? [:]))
         }
+        return out
     }
 
     /// A warning when the references are missing or older than the latest scan: rules about

@@ -46,8 +46,11 @@ public struct PlanResult {
     /// Files an earlier plan decided that are gone now (a diff names them).
     public var vanished: [Int64: FileRecord]
 
-    /// A file the plan or its diff speaks of.
-    public func file(_ id: Int64) -> FileRecord? { outcome.files[id] ?? vanished[id] }
+    /// A file the plan or its diff speaks of: its root and path.
+    public func file(_ id: Int64) -> (root: String, path: RawPath)? {
+        if let f = outcome.files[id] { return (f.root, f.path) }
+        return vanished[id].map { ($0.rootPath, $0.path) }
+    }
 }
 
 /// Why `attache plan` could not make (or keep) a plan. Each case is a sentence for the user;
@@ -164,7 +167,7 @@ public enum PlanWorkflow {
             // Reviewed decisions that would break the quota are refused, not stored.
             let trial = try PlanStage.run(catalog: catalog, policy: policy, policyFile: file, now: r.now, overrides: overrides, store: false,
                                           cancel: r.cancel)
-            let t = trial.plan.summary
+            let t = trial.summary
             if !t.feasible {
                 throw PlanError.reviewOverQuota(file: csv, mustKeep: t.mustKeepBytes, mustArchive: t.mustArchiveEstimateBytes,
                                                 landing: t.landingBytes, quota: t.quota)

@@ -21,14 +21,16 @@ public enum Review {
         var csv = CSVWriter(byteOrderMark: true)
         var out = StringSink()
         csv.header(columns, to: &out)
-        for d in outcome.plan.decisions {
-            guard let f = outcome.files[d.fileID] else { continue }
-            let refs = references[d.fileID] ?? FileReferences()
-            csv.row([
-                .int(d.fileID), .text(f.rootPath), .text(f.path.display), .int(f.stat.size), .text(f.stat.mtime.iso8601),
-                .text(f.category?.rawValue ?? ""), .int(Int64(refs.count)), .text(refs.records.joined(separator: "; ")), .text(d.action.rawValue),
-                .text(d.rule), .text(d.reason), .text(d.targetPath ?? ""), .text(d.archivePath ?? ""), "",
-            ], to: &out)
+        outcome.decisions.forEachChunk { chunk in
+            for d in chunk {
+                guard let f = outcome.files[d.fileID] else { continue }
+                let refs = references[d.fileID] ?? FileReferences()
+                csv.row([
+                    .int(d.fileID), .text(f.root), .text(f.path.display), .int(f.size), .text(f.mtime.iso8601),
+                    .text(f.category?.rawValue ?? ""), .int(Int64(refs.count)), .text(refs.records.joined(separator: "; ")),
+                    .text(d.action.rawValue), .text(d.rule), .text(d.reason), .text(d.targetPath ?? ""), .text(d.archivePath ?? ""), "",
+                ], to: &out)
+            }
         }
         return out.text
     }
