@@ -106,11 +106,7 @@ private typealias F = PlannerFixture
     func decisionsMadeChunkByChunkAreThePlansDecisions(batch: Int) {
         for k in 0..<25 {
             let seed = UInt64(batch * 25 + k) &* 0x9E37_79B9_7F4A_7C15 &+ 3
-            var rng = PlannerRandom(seed: seed)
-            let files = RandomCatalog.files(&rng)
-            let policy = RandomCatalog.policy(&rng, files: files)
-            let overrides = RandomCatalog.overrides(&rng, files: files)
-            let compression = RandomCatalog.compression(&rng)
+            let (files, policy, overrides, compression) = RandomCatalog.draw(seed: seed)
             let plan = F.plan(files, policy, overrides: overrides, compression: compression)
             let draft = Planner.draft(files: files, policy: policy, overrides: overrides, now: F.now, compression: compression,
                                       minimumChunk: 3)

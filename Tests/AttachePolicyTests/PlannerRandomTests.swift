@@ -19,11 +19,7 @@ private typealias F = PlannerFixture
 
     /// Plans one random catalog under one random policy and returns every broken promise.
     static func check(seed: UInt64) -> [String] {
-        var rng = PlannerRandom(seed: seed)
-        let files = RandomCatalog.files(&rng)
-        let policy = RandomCatalog.policy(&rng, files: files)
-        let overrides = RandomCatalog.overrides(&rng, files: files)
-        let compression = RandomCatalog.compression(&rng)
+        let (files, policy, overrides, compression) = RandomCatalog.draw(seed: seed)
         let plan = F.plan(files, policy, overrides: overrides, compression: compression)
         var failures: [String] = []
         func expect(_ ok: Bool, _ message: @autoclosure () -> String) { if !ok { failures.append(message()) } }
@@ -189,6 +185,15 @@ private typealias F = PlannerFixture
 /// refused names, long names, Unicode in both normal forms, bytes that are not UTF-8, names
 /// that differ only in case; duplicates, references, unreadable files.
 enum RandomCatalog {
+    /// One random planning case: files, a policy for them, the business's overrides and
+    /// compression ratios, all drawn from `seed`.
+    static func draw(seed: UInt64) -> (files: [PlanFile], policy: Policy, overrides: [Override], compression: [Category: Double]) {
+        var rng = PlannerRandom(seed: seed)
+        let files = files(&rng)
+        let policy = policy(&rng, files: files)
+        return (files, policy, overrides(&rng, files: files), compression(&rng))
+    }
+
     static let folders = ["Clients", "clients", "Acme & Co", "Q3: review?", "CON", "aux", "old.", "trailing ", "Счета", "报告",
                           "e\u{301}cole", "\u{e9}cole", "Backup", "_vti_cnf", "a", "b", "..", "📁 files",
                           String(repeating: "Very long folder name ", count: 5), "Projects", "2014"]
