@@ -57,10 +57,29 @@ private typealias F = PlannerFixture
         }
     }
 
-    /// What the planner holds per file stays small (a million files: each byte here is a MB).
+    /// What the planner holds per file stays small (ten million files: each byte here is 10 MB).
     @Test func thePerFileStateStaysCompact() {
-        #expect(MemoryLayout<PlanFile>.stride <= 128)
-        #expect(MemoryLayout<Planner.Slot>.stride <= 56)
+        #expect(MemoryLayout<PlanFile>.stride <= 104)
+        #expect(MemoryLayout<Planner.Slot>.stride <= 32)
+    }
+
+    /// Files with the same root, MIME type and sources share one facets object; changing one
+    /// file's facets changes that file only.
+    @Test func filesShareTheirFacetsAndChangeThemAlone() {
+        let shared = PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"])
+        var a = PlanFile(id: 1, facets: shared, path: RawPath(bytes: [0x61]), size: 1, mtime: Timestamp(nanoseconds: 0), category: nil,
+                         digest: nil, status: .ok, problem: nil, extensionMismatch: false, liveReferences: 0, deletedReferences: 0,
+                         newestRecordActivity: nil, record: [:])
+        var b = a
+        b.id = 2
+        #expect(a.facets === b.facets)
+        b.mime = "text/plain"
+        b.sources = ["crm", "mail"]
+        #expect(a.mime == "application/pdf" && a.sources == ["crm"] && b.mime == "text/plain" && b.sources == ["crm", "mail"])
+        #expect(b.root == "/mnt/a" && b.rootName == "a" && a.facets === shared)
+        a.mime = nil
+        #expect(a.mime == nil && shared.mime == "application/pdf")
+        #expect(PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"]) == shared)
     }
 
     @Test func aSlotKeepsItsStagesAndItsDuplicate() {

@@ -2,22 +2,21 @@ import AttacheModel
 
 /// One catalogued file as the planner sees it (assembled from the catalog by the plan stage).
 ///
-/// Compact, because the planner holds one per file (a million for a large share): the root's
-/// two texts are one shared ``PlanRoot`` per root, the SHA-256 is 32 bytes in place (not 64
-/// hex digits on the heap), and the stage gives files with the same source names one shared
-/// array. The public properties read and write as before.
+/// Compact, because the planner holds one per file (ten million for a large share: 104 bytes
+/// each, and its path): what many files share — the root's two texts, the MIME type, the
+/// names of the referencing sources — is one ``PlanFacets`` object per combination, which the
+/// plan stage makes once; the SHA-256 is 32 bytes in place (not 64 hex digits on the heap).
+/// The public properties read and write as before.
 public struct PlanFile: Sendable, Equatable {
     public var id: Int64
     public var size: Int64
     public var mtime: Timestamp
     public var path: RawPath
-    /// The root's display path and short name, shared by every file of the root.
-    var place: PlanRoot
-    public var mime: String?
+    /// The root's display path and short name, the MIME type and the source names, shared by
+    /// every file that has the same.
+    var facets: PlanFacets
     /// The SHA-256's words (meaningful when `hashed`).
     var hash: Digest256
-    /// Names of the sources whose records reference it, sorted.
-    public var sources: [String]
     /// Values of the record columns a policy names (`{record.COLUMN}`), from the records that
     /// reference the file; a column no record gives a value is absent.
     public var record: [String: String] = [:]
@@ -57,22 +56,33 @@ public struct PlanFile: Sendable, Equatable {
     }
 
     public static func == (a: PlanFile, b: PlanFile) -> Bool {
-        a.id == b.id && a.size == b.size && a.mtime == b.mtime && a.path == b.path && a.place == b.place && a.mime == b.mime
-            && a.digest == b.digest && a.sources == b.sources && a.record == b.record && a.newestRecordActivity == b.newestRecordActivity
+        a.id == b.id && a.size == b.size && a.mtime == b.mtime && a.path == b.path && a.facets == b.facets
+            && a.digest == b.digest && a.record == b.record && a.newestRecordActivity == b.newestRecordActivity
             && a.live == b.live && a.deleted == b.deleted && a.category == b.category && a.status == b.status && a.problem == b.problem
             && a.extensionMismatch == b.extensionMismatch
     }
 
     /// The root's display path.
     public var root: String {
-        get { place.root }
-        set { place = PlanRoot(root: newValue, name: place.name) }
+        get { facets.root }
+        set { facets = facets.with { $0.root = newValue } }
     }
 
     /// A short name for layouts (`{root}`: the root's last component).
     public var rootName: String {
-        get { place.name }
-        set { place = PlanRoot(root: place.root, name: newValue) }
+        get { facets.name }
+        set { facets = facets.with { $0.name = newValue } }
+    }
+
+    public var mime: String? {
+        get { facets.mime }
+        set { facets = facets.with { $0.mime = newValue } }
+    }
+
+    /// Names of the sources whose records reference it, sorted.
+    public var sources: [String] {
+        get { facets.sources }
+        set { facets = facets.with { $0.sources = newValue } }
     }
 
     public var sha256: ContentHash? {
@@ -84,30 +94,55 @@ public struct PlanFile: Sendable, Equatable {
                 mime: String?, sha256: ContentHash?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool,
                 liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String],
                 record: [String: String] = [:]) {
-        self.init(id: id, place: PlanRoot(root: root, name: rootName), path: path, size: size, mtime: mtime, category: category,
-                  mime: mime, digest: sha256.map(Digest256.init), status: status, problem: problem,
+        self.init(id: id, facets: PlanFacets(root: root, name: rootName, mime: mime, sources: sources), path: path, size: size,
+                  mtime: mtime, category: category, digest: sha256.map(Digest256.init), status: status, problem: problem,
                   extensionMismatch: extensionMismatch, liveReferences: liveReferences, deletedReferences: deletedReferences,
-                  newestRecordActivity: newestRecordActivity, sources: sources, record: record)
+                  newestRecordActivity: newestRecordActivity, record: record)
     }
 
-    init(id: Int64, place: PlanRoot, path: RawPath, size: Int64, mtime: Timestamp, category: Category?, mime: String?,
+    init(id: Int64, facets: PlanFacets, path: RawPath, size: Int64, mtime: Timestamp, category: Category?,
          digest: Digest256?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool, liveReferences: Int,
-         deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String], record: [String: String]) {
-        self.id = id; self.place = place; self.path = path; self.size = size; self.mtime = mtime
-        self.category = category; self.mime = mime; self.status = status; self.problem = problem
+         deletedReferences: Int, newestRecordActivity: Timestamp?, record: [String: String]) {
+        self.id = id; self.facets = facets; self.path = path; self.size = size; self.mtime = mtime
+        self.category = category; self.status = status; self.problem = problem
         self.hash = digest ?? Digest256(); self.hashed = digest != nil
         self.activity = newestRecordActivity?.nanoseconds ?? 0; self.active = newestRecordActivity != nil
         self.extensionMismatch = extensionMismatch; self.live = Int32(clamping: liveReferences)
-        self.deleted = Int32(clamping: deletedReferences); self.sources = sources; self.record = record
+        self.deleted = Int32(clamping: deletedReferences); self.record = record
     }
 }
 
-/// A root as its files share it: its display path and its short name, made once per root.
-final class PlanRoot: Sendable, Equatable {
+/// What many files share, made once per combination and shared: the root's display path and
+/// short name, the MIME type, the names of the referencing sources (sorted).
+final class PlanFacets: Sendable, Equatable {
     let root: String
     let name: String
-    init(root: String, name: String) { self.root = root; self.name = name }
-    static func == (a: PlanRoot, b: PlanRoot) -> Bool { a === b || (a.root == b.root && a.name == b.name) }
+    let mime: String?
+    let sources: [String]
+
+    init(root: String, name: String, mime: String?, sources: [String]) {
+        self.root = root; self.name = name; self.mime = mime; self.sources = sources
+    }
+
+    /// A copy with one change (a file changes its facets only in tests).
+    func with(_ change: (inout Parts) -> Void) -> PlanFacets {
+        var p = Parts(root: root, name: name, mime: mime, sources: sources)
+        change(&p)
+        return PlanFacets(root: p.root, name: p.name, mime: p.mime, sources: p.sources)
+    }
+
+    struct Parts: Hashable {
+        var root: String
+        var name: String
+        var mime: String?
+        var sources: [String]
+    }
+
+    var parts: Parts { Parts(root: root, name: name, mime: mime, sources: sources) }
+
+    static func == (a: PlanFacets, b: PlanFacets) -> Bool {
+        a === b || (a.root == b.root && a.name == b.name && a.mime == b.mime && a.sources == b.sources)
+    }
 }
 
 /// A SHA-256 as its 32 bytes, in four big-endian words (`a` holds the first 16 hex digits).

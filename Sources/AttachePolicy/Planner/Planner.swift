@@ -80,6 +80,11 @@ public enum Planner {
     /// How many files a parallel chunk copies for itself at a time (rules, kept paths).
     static let copyWindow = 4_096
 
+    /// How many kept files' paths are rendered (on every core) before they go into the
+    /// run's book, in minimum chunks (120,000 files by default): the chunks' own books stay
+    /// small, and tests with small chunks cross many rounds.
+    static let chunksPerPathRound = 6
+
     static let defaultMinimumChunk = 20_000
 
     /// What one archive member costs besides its compressed content: its tar header and pax
@@ -125,8 +130,10 @@ extension Planner {
     /// One file's decision while the plan is being made (one per file: its rare parts, the
     /// notes and a review's note, live in a shared box that a write copies first).
     struct Slot: Sendable {
-        var targetPath: String?
-        var archivePath: String?
+        /// The target path and the archive volume path, as numbers of texts in the run's
+        /// ``PathBook`` (-1: none).
+        var target: Int32 = -1
+        var archive: Int32 = -1
         private var extra: SlotExtra?
         /// `duplicateOf` (-1: none) and the stages, in 32 bits each (a plan has fewer than 2³¹
         /// files and rules).
@@ -211,6 +218,9 @@ extension Planner {
         var contentGroup: [Int32] = []
         var groupSize: [Int32] = []
         var slots: [Slot] = []
+        /// The kept files' target paths and the archive volumes' paths (``Slot/target``,
+        /// ``Slot/archive``).
+        var paths = PathBook()
         var ruleMatches: [Int]
         /// See `Planner.plan(…minimumChunk:)`.
         var minimumChunk = Planner.defaultMinimumChunk

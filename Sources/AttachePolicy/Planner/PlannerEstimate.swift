@@ -19,15 +19,15 @@ extension Planner.Run {
     /// copies of one content cost one compressed content only when they share a volume.
     func archiveEstimate() -> ArchiveEstimate {
         var e = ArchiveEstimate()
-        // Content groups already counted, per volume path.
-        var stored: [String: Set<Int32>] = [:]
+        // Content groups already counted, per volume (its path's number in the book).
+        var stored: [Int32: Set<Int32>] = [:]
         for i in files.indices where slots[i].action == .archive {
             let s = slots[i]
             let category = files[i].category ?? .unknown
             e.ratios[category.rawValue] = ratio(i)
             e.total += Planner.archiveMemberOverhead
             let g = contentGroup[i]
-            if g < 0 || stored[s.archivePath ?? "", default: []].insert(g).inserted { e.total += compressedSize(i) }
+            if g < 0 || stored[s.archive, default: []].insert(g).inserted { e.total += compressedSize(i) }
             if s.stage != .overflow { e.pinned += archiveCost(i) }
         }
         return e

@@ -57,8 +57,8 @@ extension Planner.Run {
         }
         return Decision(
             fileID: files[i].id, action: s.action, rule: ruleName(s.stage), reason: withReason ? reason(i) : "",
-            targetPath: s.action == .keep ? s.targetPath : nil,
-            archivePath: s.action == .archive ? s.archivePath : nil,
+            targetPath: s.action == .keep ? paths.text(s.target) : nil,
+            archivePath: s.action == .archive ? paths.text(s.archive) : nil,
             duplicateOf: s.duplicateOf.map { files[$0].id }, notes: notes)
     }
 

@@ -15,8 +15,20 @@ extension Planner {
     /// `body(lo, hi)` for contiguous chunks of `0..<n` on every core when `n` is large (one
     /// chunk otherwise), each returning its `hi - lo` results, joined in order.
     static func parallelChunks<T: Sendable>(_ n: Int, minimumChunk: Int, _ body: @Sendable (Int, Int) -> [T]) -> [T] {
+        let parts = parallelParts(n, minimumChunk: minimumChunk, body)
+        if parts.count == 1 { return parts[0] }
+        var all: [T] = []
+        all.reserveCapacity(n)
+        for p in parts { all.append(contentsOf: p) }
+        return all
+    }
+
+    /// `body(lo, hi)` for contiguous chunks of `0..<n` on every core when `n` is large (one
+    /// chunk otherwise): each chunk's result, in order (not joined: a caller that folds them
+    /// into something smaller never holds two copies).
+    static func parallelParts<T: Sendable>(_ n: Int, minimumChunk: Int, _ body: @Sendable (Int, Int) -> T) -> [T] {
         let chunks = Swift.min(ProcessInfo.processInfo.activeProcessorCount, n / Swift.max(1, minimumChunk))
-        guard chunks > 1 else { return body(0, n) }
+        guard chunks > 1 else { return [body(0, n)] }
         let parts = Parts<T>(count: chunks)
         // Not the shared `Pipeline`: this is pure CPU work with no I/O and no consumer, whose
         // results must come back by position; concurrentPerform sizes itself to the cores and
@@ -24,28 +36,26 @@ extension Planner {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             parts.set(c, body(n * c / chunks, n * (c + 1) / chunks))
         }
-        var all: [T] = []
-        all.reserveCapacity(n)
-        for p in parts.items { all.append(contentsOf: p) }
-        return all
+        return parts.take()
     }
 
-    /// One slot per chunk of `parallelMap`; each chunk writes only its own slot, and the
+    /// One slot per chunk of `parallelParts`; each chunk writes only its own slot, and the
     /// caller reads them after every chunk has finished.
     final class Parts<T>: @unchecked Sendable {
         let count: Int
-        let base: UnsafeMutablePointer<[T]>
+        let base: UnsafeMutablePointer<T?>
         init(count: Int) {
             self.count = count
             base = .allocate(capacity: count)
-            base.initialize(repeating: [], count: count)
+            base.initialize(repeating: nil, count: count)
         }
         deinit {
             base.deinitialize(count: count)
             base.deallocate()
         }
-        func set(_ i: Int, _ part: [T]) { base[i] = part }
-        var items: UnsafeBufferPointer<[T]> { UnsafeBufferPointer(start: base, count: count) }
+        func set(_ i: Int, _ part: T) { base[i] = part }
+        /// The parts, moved out (the slots are left empty).
+        func take() -> [T] { (0..<count).map { base[$0].take()! } }
     }
 
     static func lineSuffix(_ r: Rule) -> String { r.line > 0 ? " (line \(r.line))" : "" }

@@ -7,11 +7,20 @@ import AttacheModel
 // volumes claim their names first, so a kept file never takes an archive's path.
 
 extension Planner {
-    /// Which paths are taken on the target, compared as the target compares names.
+    /// Which paths are taken on the target, compared as the target compares names (as
+    /// `String`s, case-folded when the target ignores case). The taken paths are texts of the
+    /// run's ``PathBook``: an open-addressing table of their numbers with each key's hash, so
+    /// a million kept paths cost a few bytes each here instead of a dictionary entry and a
+    /// folded copy.
     struct Reservation {
         let fold: Bool
-        /// Path key → who holds it: a file index, or -1 for an archive volume.
-        var owners: [String: Int] = [:]
+        /// Book numbers of the claimed paths (-1: empty), at most half full.
+        private var table: [Int32]
+        private var filled = 0
+        /// Per book number: who holds it (a file index; -1: an archive volume; -2: nobody),
+        /// and the hash of its key.
+        private var owners: [Int32] = []
+        private var hashes: [UInt32] = []
         /// Keys of every folder some planned path needs: no file may take one of these names.
         var folders: Set<String> = []
         /// Per contested path key: the next number to try.
@@ -19,10 +28,50 @@ extension Planner {
 
         init(fold: Bool, capacity: Int) {
             self.fold = fold
-            owners.reserveCapacity(capacity)
+            var size = 16
+            while size < capacity * 2 { size <<= 1 }
+            table = [Int32](repeating: -1, count: size)
         }
 
         func key(_ path: String) -> String { fold ? path.lowercased() : path }
+
+        private static func hash(_ key: String) -> UInt32 { UInt32(truncatingIfNeeded: key.hashValue) }
+
+        /// Where `key` is in the table, or the empty place where it would go.
+        private func find(_ key: String, _ h: UInt32, _ book: PathBook) -> (place: Int, id: Int32?) {
+            let mask = table.count - 1
+            var p = Int(h) & mask
+            while true {
+                let e = table[p]
+                if e < 0 { return (p, nil) }
+                if hashes[Int(e)] == h && self.key(book.string(e)) == key { return (p, e) }
+                p = (p + 1) & mask
+            }
+        }
+
+        private mutating func insert(_ id: Int32, at place: Int, owner: Int, hash h: UInt32) {
+            let i = Int(id)
+            if owners.count <= i {
+                owners.append(contentsOf: repeatElement(-2, count: i + 1 - owners.count))
+                hashes.append(contentsOf: repeatElement(0, count: i + 1 - hashes.count))
+            }
+            owners[i] = Int32(owner)
+            hashes[i] = h
+            table[place] = id
+            filled += 1
+            if filled * 2 > table.count { grow() }
+        }
+
+        private mutating func grow() {
+            var bigger = [Int32](repeating: -1, count: table.count * 2)
+            let mask = bigger.count - 1
+            for e in table where e >= 0 {
+                var p = Int(hashes[Int(e)]) & mask
+                while bigger[p] >= 0 { p = (p + 1) & mask }
+                bigger[p] = e
+            }
+            table = bigger
+        }
 
         mutating func addFolders(of segments: [String]) {
             guard segments.count > 1 else { return }
@@ -42,15 +91,35 @@ extension Planner {
             }
         }
 
-        /// Takes the path for `owner` when it is free.
-        mutating func claim(_ path: String, owner: Int) -> Bool {
-            let k = key(path)
-            if folders.contains(k) || owners[k] != nil { return false }
-            owners[k] = owner
+        /// Takes the book's text `id` for `owner` when it is free.
+        mutating func claim(id: Int32, owner: Int, book: PathBook) -> Bool {
+            let k = key(book.string(id))
+            if folders.contains(k) { return false }
+            let h = Self.hash(k)
+            let (place, found) = find(k, h, book)
+            if found != nil { return false }
+            insert(id, at: place, owner: owner, hash: h)
             return true
         }
 
-        func holder(_ path: String) -> Int? { owners[key(path)] }
+        /// Takes `path` for `owner` when it is free, adding it to the book; its number, or nil
+        /// when it is taken.
+        mutating func claim(_ path: String, owner: Int, book: inout PathBook) -> Int32? {
+            let k = key(path)
+            if folders.contains(k) { return nil }
+            let h = Self.hash(k)
+            let (place, found) = find(k, h, book)
+            if found != nil { return nil }
+            let id = book.append(path)
+            insert(id, at: place, owner: owner, hash: h)
+            return id
+        }
+
+        /// Who holds `path`: a file index, -1 for an archive volume, nil for nobody.
+        func holder(_ path: String, book: PathBook) -> Int? {
+            let k = key(path)
+            return find(k, Self.hash(k), book).id.map { Int(owners[Int($0)]) }
+        }
     }
 
     /// The value of a layout placeholder for one file. `escaped` is set when a name's bytes
@@ -138,51 +207,62 @@ extension Planner.Run {
             }
         }
         let volumes = planVolumes(archivedIndices, namer: namer, cache: &cache)
-        let bases = keptBases(keptIndices, namer: namer)
-        claimPaths(volumes: volumes, kept: keptIndices, bases: bases, namer: namer)
+        paths = PathBook()
+        paths.reserve(keptIndices.count + volumes.count + 16)
+        keptBases(keptIndices, namer: namer)
+        claimPaths(volumes: volumes, kept: keptIndices, namer: namer)
     }
 
-    /// Each kept file's path before collisions: the layout rendered and sanitised, with the
-    /// notes and warnings that says about it. Joined (one text a file, which becomes its
-    /// target path when nothing else claims it), not as an array of segments.
-    mutating func keptBases(_ kept: [Int], namer: Namer) -> [String] {
+    /// Each kept file's path before collisions — the layout rendered and sanitised, with the
+    /// notes and warnings that says about it — as texts `0..<kept.count` of the run's book
+    /// (one text a file, which becomes its target path when nothing else claims it).
+    mutating func keptBases(_ kept: [Int], namer: Namer) {
         let layout = Template(policy.layout)
         if !layout.unknown.isEmpty {
             pathWarnings.append("layout '\(policy.layout)': unknown placeholder " + layout.unknown.map { "{\($0)}" }.joined(separator: ", ")
                                 + " left as text")
         }
         // Each kept file's path is rendered and sanitised on its own, so the work is shared
-        // among the cores; each chunk has its own copies of its files (a window at a time) and
-        // its own folder cache.
+        // among the cores, a round of files at a time: each chunk has its own copies of its
+        // files (a window at a time), its own folder cache and its own small book, which go
+        // into the run's book in order before the next round.
         let files = self.files, run = self
-        let rendered = Planner.parallelChunks(kept.count, minimumChunk: minimumChunk) { lo, hi -> [KeptBase] in
-            var cache: FolderCache = [:]
-            var out: [KeptBase] = []
-            out.reserveCapacity(hi - lo)
-            var start = lo
-            while start < hi {
-                let end = Swift.min(hi, start + Planner.copyWindow)
-                let local = kept[start..<end].map { files[$0] }
-                for k in local.indices { out.append(run.keptBase(local, k, layout: layout, namer: namer, cache: &cache)) }
-                start = end
-            }
-            return out
-        }
-        var bases: [String] = []
-        bases.reserveCapacity(kept.count)
         var flagged = 0
-        for (k, i) in kept.enumerated() {
-            let r = rendered[k]
-            if !r.notes.isEmpty { slots[i].notes.append(contentsOf: r.notes) }
-            if let w = r.warning { pathWarnings.append(w) }
-            if r.refused { flagged += 1 }
-            bases.append(r.path)
+        var round = 0
+        let roundSize = Swift.max(1, minimumChunk) * Planner.chunksPerPathRound
+        while round < kept.count {
+            let roundEnd = Swift.min(kept.count, round + roundSize)
+            let first = round
+            let parts = Planner.parallelParts(roundEnd - round, minimumChunk: minimumChunk) { lo, hi -> KeptChunk in
+                var cache: FolderCache = [:]
+                var out = KeptChunk()
+                var start = first + lo
+                while start < first + hi {
+                    let end = Swift.min(first + hi, start + Planner.copyWindow)
+                    let local = kept[start..<end].map { files[$0] }
+                    for k in local.indices {
+                        let r = run.keptBase(local, k, layout: layout, namer: namer, cache: &cache)
+                        out.paths.append(r.path)
+                        if !r.notes.isEmpty || r.warning != nil || r.refused { out.extras.append((start + k, r)) }
+                    }
+                    start = end
+                }
+                return out
+            }
+            for part in parts {
+                for id in 0..<Int32(part.paths.count) { part.paths.withBytes(id) { _ = paths.append(bytes: $0) } }
+                for (k, r) in part.extras {
+                    if !r.notes.isEmpty { slots[kept[k]].notes.append(contentsOf: r.notes) }
+                    if let w = r.warning { pathWarnings.append(w) }
+                    if r.refused { flagged += 1 }
+                }
+            }
+            round = roundEnd
         }
         if flagged > 0 {
             pathWarnings.append("\(Phrase.count(flagged, "kept file has", "kept files have")) a name or path the target refuses; "
                                 + "limits.rename is off, so they are flagged, not renamed — see their notes")
         }
-        return bases
     }
 
     /// One kept file's rendered, sanitised and (when renaming is on) shortened path.
@@ -221,8 +301,8 @@ extension Planner.Run {
     /// leave no room for the number (every number gives the same name: `max_name_length: 1`),
     /// ` (n)` is added to the name as it is, past the limits, instead of trying forever (the
     /// layout fuzzer found the endless loop).
-    static func claimNumbered(_ base: [String], from start: Int, owner: Int, namer: Namer, reservation: inout Planner.Reservation)
-        -> (segments: [String], n: Int, overLimits: Bool) {
+    static func claimNumbered(_ base: [String], from start: Int, owner: Int, namer: Namer, reservation: inout Planner.Reservation,
+                              book: inout PathBook) -> (segments: [String], id: Int32, n: Int, overLimits: Bool) {
         var n = start
         var tried = Set<[String]>()
         var within = true
@@ -233,36 +313,36 @@ extension Planner.Run {
                 segs = base
                 if let last = base.last { segs[segs.count - 1] = last + " (\(n))" } else { segs = [" (\(n))"] }
             }
-            if reservation.claim(segs.joined(separator: "/"), owner: owner) { return (segs, n, !within) }
+            if let id = reservation.claim(segs.joined(separator: "/"), owner: owner, book: &book) { return (segs, id, n, !within) }
             n += 1
         }
     }
 
     /// Every folder any planned path needs is taken as a folder; then archives claim their
-    /// paths, then kept files in path order; the losers are numbered.
-    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], bases: [String], namer: Namer) {
-        var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + 16)
+    /// paths, then kept files in path order (text `k` of the book is kept file `k`'s path
+    /// before collisions); the losers are numbered.
+    mutating func claimPaths(volumes: [Volume], kept keptIndices: [Int], namer: Namer) {
+        var reservation = Planner.Reservation(fold: namer.caseInsensitive, capacity: keptIndices.count + volumes.count + 16)
         for v in volumes { reservation.addFolders(of: v.segments) }
-        for p in bases { reservation.addFolders(ofPath: p) }
+        for k in keptIndices.indices { reservation.addFolders(ofPath: paths.string(Int32(k))) }
         for v in volumes {
-            var segs = v.segments
-            if !reservation.claim(segs.joined(separator: "/"), owner: -1) {
-                segs = Self.claimNumbered(v.segments, from: 2, owner: -1, namer: namer, reservation: &reservation).segments
+            var id = reservation.claim(v.segments.joined(separator: "/"), owner: -1, book: &paths)
+            if id == nil {
+                id = Self.claimNumbered(v.segments, from: 2, owner: -1, namer: namer, reservation: &reservation, book: &paths).id
             }
-            for m in v.members { slots[m].archivePath = segs.joined(separator: "/") }
+            for m in v.members { slots[m].archive = id! }
         }
         var losers: [Int] = []
         for (k, i) in keptIndices.enumerated() {
-            let p = bases[k]
-            if reservation.claim(p, owner: i) { slots[i].targetPath = p } else { losers.append(k) }
+            if reservation.claim(id: Int32(k), owner: i, book: paths) { slots[i].target = Int32(k) } else { losers.append(k) }
         }
         for k in losers {
             let i = keptIndices[k]
-            let basePath = bases[k]
+            let basePath = paths.string(Int32(k))
             let base = basePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             let baseKey = reservation.key(basePath)
-            let (segs, n, overLimits) = Self.claimNumbered(base, from: reservation.nextNumber[baseKey] ?? 2, owner: i, namer: namer,
-                                                              reservation: &reservation)
+            let (segs, id, n, overLimits) = Self.claimNumbered(base, from: reservation.nextNumber[baseKey] ?? 2, owner: i, namer: namer,
+                                                                  reservation: &reservation, book: &paths)
             reservation.nextNumber[baseKey] = n + 1
             if overLimits {
                 slots[i].notes.append("flagged: the target's name and path limits leave no room for a number; ' (\(n))' added "
@@ -270,13 +350,13 @@ extension Planner.Run {
             }
             if segs.count != base.count || segs.dropLast() != base.dropLast() { reservation.addFolders(of: segs) }
             let holder: String
-            if let h = reservation.holder(basePath) {
+            if let h = reservation.holder(basePath, book: paths) {
                 holder = h >= 0 ? Phrase.source(files[h]) : "an archive"
             } else {
                 holder = "a folder of other files"
             }
             slots[i].notes.append("renamed: '\(basePath)' is taken by \(holder); ' (\(n))' added")
-            slots[i].targetPath = segs.joined(separator: "/")
+            slots[i].target = id
         }
     }
 }
@@ -297,6 +377,13 @@ struct KeptBase: Sendable {
     var notes: [String] = []
     var warning: String?
     var refused = false
+}
+
+/// One chunk of a round of kept paths: the paths in order, and the few that come with notes,
+/// a warning or a refusal (by their place in the kept list).
+struct KeptChunk: Sendable {
+    var paths = PathBook()
+    var extras: [(Int, KeptBase)] = []
 }
 
 /// Sanitised folder names by their exact bytes. Not by `String`: Swift strings that are

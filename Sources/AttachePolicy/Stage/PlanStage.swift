@@ -127,36 +127,37 @@ public enum PlanStage {
 
     /// The planner's view of each file, made row by row as the catalog reads them (the rows
     /// themselves are not kept): its facts, its root's short name (`{root}`), the record
-    /// columns the policy names. A root's texts are made once (``PlanRoot``), and files
-    /// referenced from the same sources share one array of their names.
+    /// columns the policy names. What many files share — root, MIME type, source names — is
+    /// one ``PlanFacets`` per combination.
     static func plannerInput(catalog: Catalog, policy: Policy) throws(CatalogError) -> [PlanFile] {
         let recordValues = try catalog.recordFields(Planner.recordFields(of: policy))
         var out: [PlanFile] = []
-        var places: [String: PlanRoot] = [:]
-        var last: PlanRoot? = nil
-        var sourceLists: [[String]: [String]] = [:]
+        var names: [String: String] = [:]
+        var shared: [PlanFacets.Parts: PlanFacets] = [:]
+        var last: PlanFacets? = nil
         try catalog.forEachPlanningFact(expecting: { out.reserveCapacity($0) }) { f in
-            let place: PlanRoot
-            if let last, last.root == f.file.rootPath {
-                place = last
-            } else if let known = places[f.file.rootPath] {
-                place = known
+            let facets: PlanFacets
+            if let last, last.root == f.file.rootPath, last.mime == f.file.mime, last.sources == f.sources {
+                facets = last
             } else {
-                let name = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
-                place = PlanRoot(root: f.file.rootPath, name: name)
-                places[f.file.rootPath] = place
+                let name: String
+                if let known = names[f.file.rootPath] { name = known } else {
+                    name = f.file.rootPath.split(separator: "/").last.map(String.init) ?? "root"
+                    names[f.file.rootPath] = name
+                }
+                let parts = PlanFacets.Parts(root: f.file.rootPath, name: name, mime: f.file.mime, sources: f.sources)
+                if let known = shared[parts] { facets = known } else {
+                    facets = PlanFacets(root: parts.root, name: name, mime: parts.mime, sources: parts.sources)
+                    shared[parts] = facets
+                }
             }
-            last = place
-            var sources = f.sources
-            if !sources.isEmpty {
-                if let shared = sourceLists[sources] { sources = shared } else { sourceLists[sources] = sources }
-            }
+            last = facets
             out.append(PlanFile(
-                id: f.file.id, place: place, path: f.file.path, size: f.file.stat.size, mtime: f.file.stat.mtime,
-                category: f.file.category, mime: f.file.mime, digest: f.file.sha256.map(Digest256.init), status: f.file.status,
+                id: f.file.id, facets: facets, path: f.file.path, size: f.file.stat.size, mtime: f.file.stat.mtime,
+                category: f.file.category, digest: f.file.sha256.map(Digest256.init), status: f.file.status,
                 problem: f.file.problem, extensionMismatch: f.file.extensionMismatch, liveReferences: f.liveReferences,
                 deletedReferences: f.deletedReferences, newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(),
-                sources: sources, record: recordValues.isEmpty ? [:] : recordValues[f.file.id] ?? [:]))
+                record: recordValues.isEmpty ? [:] : recordValues[f.file.id] ?? [:]))
         }
         return out
     }
