@@ -111,5 +111,8 @@ live_rows() { # prints the live rows of the table
     LIVE_OUT+=("$(printf '%-58s %10.2f %10.2f' "attache refs, $engine source ($RECORDS records)" "$la" "$(echo "$la / $lp" | bc -l)")")
     LIVE_OUT+=("$(printf '%-58s %10.2f %10.2f' "$client (same rows)" "$lp" 1)")
     LIVE_OUT+=("$engine: $n references, $(echo "$n / $la" | bc) references/s; attache / pipeline = $(printf '%.2f' "$(echo "$la / $lp" | bc -l)") (target ≤ 3.0); peak RSS $((rb / 1024)) MB at $RECORDS, $((rs / 1024)) MB at $((RECORDS / 10)) records")
+    if [ -n "${FLOOR:-}" ]; then
+      LIVE_OUT+=("$engine: the store floor alone (sqlite3 storing these rows, nothing read or extracted) = $(printf '%.2f' "$(echo "$FLOOR / $lp" | bc -l)") × the pipeline")
+    fi
   done
 }

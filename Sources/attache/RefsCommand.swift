@@ -11,32 +11,32 @@ struct RefsCommand: ParsableCommand {
         commandName: "refs",
         abstract: "Find every path the legacy records hold and resolve it to a scanned file.",
         discussion: """
-            Reads each source of the manifest (SQLite tables or queries, live MySQL/
-            MariaDB and PostgreSQL databases, CSV exports, folders of text or HTML
-            files), builds the paths its records name (a 'file'
-            template from columns) and finds the paths inside free text ('text' columns:
-            UNC paths, drive letters, file:// links, HTML href/src). Each is resolved
-            through the roots' aliases (exact, then case-folded on case-insensitive roots,
-            then Unicode-equivalent) to one status: resolved, missing, ambiguous, special
-            or unreadable. The summary counts as every command does: 'not resolved' is
-            every status but resolved (attache list missing lists them), 'orphans' are
-            readable files no live record points at — unreferenced, or referenced only by
-            deleted records (attache list orphans lists them).
+            Reads each source of the manifest (SQLite tables or queries, live
+            MySQL/MariaDB and PostgreSQL databases, CSV exports, folders of text or HTML
+            files), builds the paths its records name (a 'file' template from columns) and
+            finds the paths inside free text ('text' columns: UNC paths, drive letters,
+            file:// links, HTML href/src). Each is resolved through the roots' aliases
+            (exact, then case-folded on case-insensitive roots, then Unicode-equivalent)
+            to one status: resolved, missing, ambiguous, special or unreadable. The
+            summary counts as every command does: 'not resolved' is every status but
+            resolved (attache list missing lists them), 'orphans' are readable files no
+            live record points at — unreferenced, or referenced only by deleted records
+            (attache list orphans lists them).
 
             Sources are opened read-only (a live database: a read-only session, one
             snapshot, the query checked before it is sent). A source whose files and
-            definition did not change (a live one: its row count and latest
-            'modified' value) is not read again; only its references that a re-scan may have changed
+            definition did not change (a live one: its row count and latest 'modified'
+            value) is not read again; only its references that a re-scan may have changed
             are resolved again (--force reads everything).
 
             Then: attache list missing · attache list orphans · attache explain PATH
 
             Exit: 0 every reference resolved · 3 some are not, or records had problems ·
             65 a source is wrong (unknown table or column, a query that writes) · 66 a
-            source or the catalog is missing · 69 a live database does not answer or
-            the connection was lost · 77 wrong password or a missing privilege · 130
-            interrupted (Ctrl-C: the source being
-            read keeps its previous references; run it again to finish).
+            source or the catalog is missing · 69 a live database does not answer or the
+            connection was lost · 77 wrong password or a missing privilege · 130
+            interrupted (Ctrl-C: the source being read keeps its previous references; run
+            it again to finish).
             """)
 
     @OptionGroup var common: CommonOptions

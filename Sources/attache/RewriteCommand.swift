@@ -41,11 +41,11 @@ struct RewriteCommand: ParsableCommand {
 
             Exit: 0 done · 1 another rewrite runs on this catalog · 3 some
             references were refused (the record changed) or failed (too long for
-            the column, not in the encoding) · 64 no
-            target.address · 65 a source cannot be read · 66 no catalog, nothing
-            applied, nothing to revert · 74 the output cannot be written · 69/77 a
-            preset's live database does not answer / refuses the user (another source
-            that cannot be read is noted, and the exit is 3).
+            the column, not in the encoding) · 64 no target.address · 65 a source
+            cannot be read · 66 no catalog, nothing applied, nothing to revert · 74
+            the output cannot be written · 69/77 a preset's live database does not
+            answer / refuses the user (another source that cannot be read is noted,
+            and the exit is 3).
             """)
 
     @OptionGroup var common: CommonOptions

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/proof/scale.sh — attache on synthetic catalogs of N files and 2·N references (rows
 # generated directly by make_scale_catalog.py: no file contents), at every N in one run:
-# refs (extract and resolve the 2·N references) → plan (keep-one duplicates, a rule) → report
+# refs --force (extract and resolve the 2·N references; forced, so that a second run of the
+# script on the same catalogs measures the whole read again, not the unchanged-source skip) → plan (keep-one duplicates, a rule) → report
 # (JSON) → list files (CSV). Prints each stage's wall time, CPU time (user + system: steadier
 # than wall time on a shared machine) and peak RSS, the growth from the
 # smallest N to the largest, and the plan's peak RSS per file.
@@ -54,7 +55,7 @@ for n in $sizes; do
   rm -f "$dir/report.json"
   for step in refs plan report list; do
     case $step in
-      refs) line=$(stage refs "$dir" "$attache" refs) ;;
+      refs) line=$(stage refs "$dir" "$attache" refs --force) ;;
       plan) line=$(stage plan "$dir" "$attache" plan --policy policy.yaml) ;;
       report) line=$(stage report "$dir" "$attache" report --format json --out report.json) ;;
       list) line=$(stage list "$dir" "$attache" list files --format csv) ;;
