@@ -89,10 +89,22 @@ extension Catalog {
                 ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, location = excluded.location
                 """, arguments: [name, kind, location])
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE name = ?", arguments: [name])!
-            try db.execute(sql: "DELETE FROM refs WHERE source_id = ?", arguments: [id])
+            // No other source's references (two probes of `refs_by_source`): the indexes are
+            // dropped first and built once at the end, and the old references go in one
+            // truncation — deleting 20 million rows one by one through two indexes larger
+            // than the page cache made a forced re-read grow faster than the catalog.
+            let others = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM refs WHERE source_id < ?1) OR EXISTS (SELECT 1 FROM refs WHERE source_id > ?1)
+                """, arguments: [id]) ?? true
+            let rebuilt: [String]
+            if others {
+                try db.execute(sql: "DELETE FROM refs WHERE source_id = ?", arguments: [id])
+                rebuilt = []
+            } else {
+                rebuilt = try dropIndexes(of: "refs", db)
+                try db.execute(sql: "DELETE FROM refs")
+            }
             try db.execute(sql: "DELETE FROM source_problems WHERE source_id = ?", arguments: [id])
-            // No other source's references: the indexes are built once at the end, not row by row.
-            let rebuilt = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM refs)") == false ? try dropIndexes(of: "refs", db) : []
             var writer = ReferenceWriter(
                 statement: try db.makeStatement(sql: ReferenceWriter.insertSQL),
                 problemStatement: try db.makeStatement(sql: "INSERT INTO source_problems (source_id, kind, file, position, message) VALUES (?, ?, ?, ?, ?)"),
