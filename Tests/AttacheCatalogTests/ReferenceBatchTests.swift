@@ -91,6 +91,11 @@ import Testing
         #expect(try Self.indexes(s.join("a.db")) == before)
         let first = try Self.stored(s.join("a.db"))
         #expect(first.count == 30)
+        // Read again while it is the only source: its old rows go in one truncation, the
+        // indexes are built again, and the rows are those of a first read.
+        try replace("crm", 0..<30)
+        #expect(try Self.indexes(s.join("a.db")) == before)
+        #expect(try Self.stored(s.join("a.db")) == first)
 
         #expect(throws: CancellationError.self) { try replace("crm", 100..<140, failing: true) }
         #expect(try Self.indexes(s.join("a.db")) == before)
@@ -98,7 +103,22 @@ import Testing
 
         try replace("notes", 200..<210)  // another source's rows stay: inserted with the indexes in place
         #expect(try Self.indexes(s.join("a.db")) == before)
-        #expect(try Self.stored(s.join("a.db")).count == 40)
+        let both = try Self.stored(s.join("a.db"))
+        #expect(both.count == 40)
+        // Either source read again with the other's rows present: only its own rows change.
+        func places() throws -> [String] {
+            try Self.stored(s.join("a.db")).map { r in let f = r.split(separator: "|", omittingEmptySubsequences: false); return "\(f[1]):\(f[3])" }.sorted()
+        }
+        func expected(_ crm: Range<Int>, _ notes: Range<Int>) -> [String] {
+            (crm.map { "1:row \($0)" } + notes.map { "2:row \($0)" }).sorted()
+        }
+        try replace("crm", 50..<55)
+        #expect(try places() == expected(50..<55, 200..<210))
+        try replace("notes", 300..<303)
+        #expect(try places() == expected(50..<55, 300..<303))
+        try replace("crm", 0..<30)
+        #expect(try places() == expected(0..<30, 300..<303))
+        #expect(try Self.indexes(s.join("a.db")) == before)
         #expect(try c.integrityCheck() == "ok")
         // The indexes answer queries: the references to one file.
         #expect(try c.references(toFile: 4).map(\.recordKey) == ["k4 / é"])
