@@ -202,6 +202,7 @@ private typealias F = PlannerFixture
         let plan = F.plan([F.file(1, "a:b"), F.file(2, "a_b/x.pdf")], F.keepAll(Self.sharePoint, layout: "{relpath}"))
         #expect(F.target(plan, 2) == "a_b/x.pdf")
         #expect(F.target(plan, 1) == "a_b (2)")
+        #expect(F.decision(plan, 1).notes.last == "renamed: 'a_b' is taken by a folder of other files; ' (2)' added")
     }
 
     @Test func withRenameOffNamesAreFlaggedNotChanged() {

@@ -189,6 +189,17 @@ extension Planner {
         }
     }
 
+    /// A kept file numbered because its path was taken: its path before (text `base` of the
+    /// run's book), who holds that path (a file index, ``archive`` or ``folder``) and the number.
+    /// The note that says so is made with the decision.
+    struct Rename: Sendable {
+        static let archive: Int32 = -1
+        static let folder: Int32 = -2
+        var base: Int32
+        var holder: Int32
+        var number: Int32
+    }
+
     /// A slot's notes and review note (most files have neither). Written only through
     /// `Slot`, on the planner's own thread, and copied first when shared.
     final class SlotExtra: @unchecked Sendable {
@@ -221,6 +232,8 @@ extension Planner {
         /// The kept files' target paths and the archive volumes' paths (``Slot/target``,
         /// ``Slot/archive``).
         var paths = PathBook()
+        /// Kept files that lost their path to another and were numbered, by file index.
+        var renames: [Int32: Rename] = [:]
         var ruleMatches: [Int]
         /// See `Planner.plan(…minimumChunk:)`.
         var minimumChunk = Planner.defaultMinimumChunk

@@ -51,6 +51,11 @@ extension Planner.Run {
     func decision(_ i: Int, reason withReason: Bool = true) -> Decision {
         let s = slots[i]
         var notes = s.notes
+        if let r = renames[Int32(i)] {
+            let holder = r.holder >= 0 ? Phrase.source(files[Int(r.holder)]) : r.holder == Planner.Rename.archive ? "an archive"
+                : "a folder of other files"
+            notes.append("renamed: '\(paths.string(r.base))' is taken by \(holder); ' (\(r.number))' added")
+        }
         // A duplicate whose kept copy did not stay kept says where that copy went.
         if s.stage == .duplicates, let d = s.duplicateOf, slots[d].action != .keep {
             notes.append("the copy it points to is \(Phrase.verb(slots[d].action)) (\(ruleName(slots[d].stage)))")

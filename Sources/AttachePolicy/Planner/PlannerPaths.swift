@@ -349,13 +349,9 @@ extension Planner.Run {
                                       + "past them — review it")
             }
             if segs.count != base.count || segs.dropLast() != base.dropLast() { reservation.addFolders(of: segs) }
-            let holder: String
-            if let h = reservation.holder(basePath, book: paths) {
-                holder = h >= 0 ? Phrase.source(files[h]) : "an archive"
-            } else {
-                holder = "a folder of other files"
-            }
-            slots[i].notes.append("renamed: '\(basePath)' is taken by \(holder); ' (\(n))' added")
+            // Its note is written when its decision is made (a layout can rename most files).
+            let holder = reservation.holder(basePath, book: paths).map { Int32($0) } ?? Planner.Rename.folder
+            renames[Int32(i)] = Planner.Rename(base: Int32(k), holder: holder, number: Int32(clamping: n))
             slots[i].target = id
         }
     }
