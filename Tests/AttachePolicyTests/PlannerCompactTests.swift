@@ -63,23 +63,32 @@ private typealias F = PlannerFixture
         #expect(MemoryLayout<Planner.Slot>.stride <= 32)
     }
 
-    /// Files with the same root, MIME type and sources share one facets object; changing one
-    /// file's facets changes that file only.
+    /// Files with the same root, MIME type and sources share one facets object and one store
+    /// of paths; changing one file's facets or path changes that file only.
     @Test func filesShareTheirFacetsAndChangeThemAlone() {
-        let shared = PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"])
-        var a = PlanFile(id: 1, facets: shared, path: RawPath(bytes: [0x61]), size: 1, mtime: Timestamp(nanoseconds: 0), category: nil,
-                         digest: nil, status: .ok, problem: nil, extensionMismatch: false, liveReferences: 0, deletedReferences: 0,
-                         newestRecordActivity: nil, record: [:])
-        var b = a
-        b.id = 2
+        let store = PlanPathStore()
+        let shared = PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"], store: store)
+        func file(_ id: Int64, _ path: [UInt8]) -> PlanFile {
+            PlanFile(id: id, facets: shared, pathID: store.append(RawPath(bytes: path)), size: 1, mtime: Timestamp(nanoseconds: 0),
+                     category: nil, digest: nil, status: .ok, problem: nil, extensionMismatch: false, liveReferences: 0,
+                     deletedReferences: 0, newestRecordActivity: nil, record: [:])
+        }
+        var a = file(1, [0x61])
+        var b = file(2, [0x62, 0xFF, 0x2F, 0x63])
+        let c = file(3, [])
+        #expect(a.path.bytes == [0x61] && b.path.bytes == [0x62, 0xFF, 0x2F, 0x63] && c.path.bytes.isEmpty)
         #expect(a.facets === b.facets)
         b.mime = "text/plain"
         b.sources = ["crm", "mail"]
         #expect(a.mime == "application/pdf" && a.sources == ["crm"] && b.mime == "text/plain" && b.sources == ["crm", "mail"])
         #expect(b.root == "/mnt/a" && b.rootName == "a" && a.facets === shared)
+        #expect(b.path.bytes == [0x62, 0xFF, 0x2F, 0x63], "a changed facet keeps the path")
         a.mime = nil
         #expect(a.mime == nil && shared.mime == "application/pdf")
-        #expect(PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"]) == shared)
+        a.path = RawPath(bytes: [0x7A, 0x80])
+        #expect(a.path.bytes == [0x7A, 0x80] && a.mime == nil && c.path.bytes.isEmpty)
+        #expect(file(4, [0x61]).path == RawPath(bytes: [0x61]) && b.path != a.path)
+        #expect(PlanFacets(root: "/mnt/a", name: "a", mime: "application/pdf", sources: ["crm"], store: PlanPathStore()) == shared)
     }
 
     @Test func aSlotKeepsItsStagesAndItsDuplicate() {

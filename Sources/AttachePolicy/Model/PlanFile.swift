@@ -11,9 +11,10 @@ public struct PlanFile: Sendable, Equatable {
     public var id: Int64
     public var size: Int64
     public var mtime: Timestamp
-    public var path: RawPath
+    /// The path's number in the facets' store of paths.
+    var pathID: Int32
     /// The root's display path and short name, the MIME type and the source names, shared by
-    /// every file that has the same.
+    /// every file that has the same; and the store of the paths of the files made with it.
     var facets: PlanFacets
     /// The SHA-256's words (meaningful when `hashed`).
     var hash: Digest256
@@ -62,6 +63,21 @@ public struct PlanFile: Sendable, Equatable {
             && a.extensionMismatch == b.extensionMismatch
     }
 
+    /// The path, relative to the root, as raw bytes (made from the store when asked for).
+    public var path: RawPath {
+        get { facets.store.path(pathID) }
+        set {
+            let store = PlanPathStore(only: newValue)
+            pathID = store.append(newValue)
+            facets = facets.with(store: store) { _ in }
+        }
+    }
+
+    /// The path's bytes, without making a ``RawPath``.
+    func withPathBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try facets.store.withBytes(pathID, body)
+    }
+
     /// The root's display path.
     public var root: String {
         get { facets.root }
@@ -94,16 +110,18 @@ public struct PlanFile: Sendable, Equatable {
                 mime: String?, sha256: ContentHash?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool,
                 liveReferences: Int, deletedReferences: Int, newestRecordActivity: Timestamp?, sources: [String],
                 record: [String: String] = [:]) {
-        self.init(id: id, facets: PlanFacets(root: root, name: rootName, mime: mime, sources: sources), path: path, size: size,
+        let store = PlanPathStore(only: path)
+        self.init(id: id, facets: PlanFacets(root: root, name: rootName, mime: mime, sources: sources, store: store),
+                  pathID: store.append(path), size: size,
                   mtime: mtime, category: category, digest: sha256.map(Digest256.init), status: status, problem: problem,
                   extensionMismatch: extensionMismatch, liveReferences: liveReferences, deletedReferences: deletedReferences,
                   newestRecordActivity: newestRecordActivity, record: record)
     }
 
-    init(id: Int64, facets: PlanFacets, path: RawPath, size: Int64, mtime: Timestamp, category: Category?,
+    init(id: Int64, facets: PlanFacets, pathID: Int32, size: Int64, mtime: Timestamp, category: Category?,
          digest: Digest256?, status: FileStatus, problem: ProblemCode?, extensionMismatch: Bool, liveReferences: Int,
          deletedReferences: Int, newestRecordActivity: Timestamp?, record: [String: String]) {
-        self.id = id; self.facets = facets; self.path = path; self.size = size; self.mtime = mtime
+        self.id = id; self.facets = facets; self.pathID = pathID; self.size = size; self.mtime = mtime
         self.category = category; self.status = status; self.problem = problem
         self.hash = digest ?? Digest256(); self.hashed = digest != nil
         self.activity = newestRecordActivity?.nanoseconds ?? 0; self.active = newestRecordActivity != nil
@@ -119,16 +137,18 @@ final class PlanFacets: Sendable, Equatable {
     let name: String
     let mime: String?
     let sources: [String]
+    /// The paths of the files made with these facets (not compared: a store of paths, not a fact).
+    let store: PlanPathStore
 
-    init(root: String, name: String, mime: String?, sources: [String]) {
-        self.root = root; self.name = name; self.mime = mime; self.sources = sources
+    init(root: String, name: String, mime: String?, sources: [String], store: PlanPathStore) {
+        self.root = root; self.name = name; self.mime = mime; self.sources = sources; self.store = store
     }
 
     /// A copy with one change (a file changes its facets only in tests).
-    func with(_ change: (inout Parts) -> Void) -> PlanFacets {
+    func with(store: PlanPathStore? = nil, _ change: (inout Parts) -> Void) -> PlanFacets {
         var p = Parts(root: root, name: name, mime: mime, sources: sources)
         change(&p)
-        return PlanFacets(root: p.root, name: p.name, mime: p.mime, sources: p.sources)
+        return PlanFacets(root: p.root, name: p.name, mime: p.mime, sources: p.sources, store: store ?? self.store)
     }
 
     struct Parts: Hashable {
@@ -137,8 +157,6 @@ final class PlanFacets: Sendable, Equatable {
         var mime: String?
         var sources: [String]
     }
-
-    var parts: Parts { Parts(root: root, name: name, mime: mime, sources: sources) }
 
     static func == (a: PlanFacets, b: PlanFacets) -> Bool {
         a === b || (a.root == b.root && a.name == b.name && a.mime == b.mime && a.sources == b.sources)

@@ -1,3 +1,5 @@
+import AttacheModel
+
 /// Texts the planner makes one of per kept file (target paths, archive volume paths), kept as
 /// their UTF-8 bytes in 1 MiB pages and named by a number. A native `String` of a 60-byte path
 /// is a heap object of 96 bytes; here it costs its bytes and 8 bytes of place, so ten million
@@ -6,6 +8,11 @@
 /// the same `String`s, byte for byte.
 struct PathBook: Sendable {
     static let pageSize = 1 << 20
+    /// The size of the pages this book fills (a book of one small text needs no 1 MiB page).
+    private let fill: Int
+
+    init(pageSize: Int = PathBook.pageSize) { fill = Swift.max(1, Swift.min(pageSize, PathBook.pageSize)) }
+
     /// A text's place: page (24 bits), start (20 bits), count (20 bits); a text of a page or
     /// more has a page of its own and the count `ownPage`.
     private static let ownPage: UInt64 = (1 << 20) - 1
@@ -37,9 +44,9 @@ struct PathBook: Sendable {
             places.append(UInt64(pages.count - 1) << 40 | Self.ownPage)
             return id
         }
-        if open < 0 || pages[open].count + n > Self.pageSize {
+        if open < 0 || pages[open].count + n > fill {
             var page: [UInt8] = []
-            page.reserveCapacity(Self.pageSize)
+            page.reserveCapacity(Swift.max(fill, n))
             pages.append(page)
             open = pages.count - 1
         }
@@ -69,4 +76,29 @@ struct PathBook: Sendable {
 
     /// Text `id`, which must exist.
     func string(_ id: Int32) -> String { withBytes(id) { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// The source paths of the files a plan is made from, as bytes in a ``PathBook``: one store
+/// for all the files the plan stage reads (a `PlanFile` holds its path's number, not an array
+/// of its own — 40-odd bytes a file less). Written only by the thread that makes the files,
+/// before any of them is shared; read-only afterwards.
+final class PlanPathStore: @unchecked Sendable {
+    private var book: PathBook
+
+    init(pageSize: Int = PathBook.pageSize) { book = PathBook(pageSize: pageSize) }
+
+    /// A store of one path (a file made on its own, outside the plan stage).
+    convenience init(only path: RawPath) {
+        self.init(pageSize: path.bytes.count)
+    }
+
+    func append(_ path: RawPath) -> Int32 {
+        path.bytes.withUnsafeBufferPointer { book.append(bytes: $0) }
+    }
+
+    func path(_ id: Int32) -> RawPath { book.withBytes(id) { RawPath(bytes: Array($0)) } }
+
+    func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try book.withBytes(id, body)
+    }
 }

@@ -97,7 +97,7 @@ extension Planner {
 
         mutating func foldedName() -> [UInt8] {
             if let n = foldedNameCache { return n }
-            let n = files[index].path.bytes.withUnsafeBufferPointer { b -> [UInt8] in
+            let n = files[index].withPathBytes { b -> [UInt8] in
                 var start = b.count
                 while start > 0 && b[start - 1] != UInt8(ascii: "/") { start -= 1 }
                 return Planner.folded(ArraySlice(b[start...]))

@@ -93,7 +93,7 @@ extension Planner {
             let root = files[i].root
             if root != lastRoot { lastRank = rootRank[root]!; lastRoot = root }
             starts[i] = packed.count
-            packed.append(contentsOf: files[i].path.bytes)
+            files[i].withPathBytes { packed.append(contentsOf: $0) }
             keys.append(PathKey(rank: lastRank, index: Int32(i), chunk: 0))
         }
         starts[files.count] = packed.count

@@ -135,6 +135,7 @@ public enum PlanStage {
         var names: [String: String] = [:]
         var shared: [PlanFacets.Parts: PlanFacets] = [:]
         var last: PlanFacets? = nil
+        let store = PlanPathStore()
         try catalog.forEachPlanningFact(expecting: { out.reserveCapacity($0) }) { f in
             let facets: PlanFacets
             if let last, last.root == f.file.rootPath, last.mime == f.file.mime, last.sources == f.sources {
@@ -147,13 +148,13 @@ public enum PlanStage {
                 }
                 let parts = PlanFacets.Parts(root: f.file.rootPath, name: name, mime: f.file.mime, sources: f.sources)
                 if let known = shared[parts] { facets = known } else {
-                    facets = PlanFacets(root: parts.root, name: name, mime: parts.mime, sources: parts.sources)
+                    facets = PlanFacets(root: parts.root, name: name, mime: parts.mime, sources: parts.sources, store: store)
                     shared[parts] = facets
                 }
             }
             last = facets
             out.append(PlanFile(
-                id: f.file.id, facets: facets, path: f.file.path, size: f.file.stat.size, mtime: f.file.stat.mtime,
+                id: f.file.id, facets: facets, pathID: store.append(f.file.path), size: f.file.stat.size, mtime: f.file.stat.mtime,
                 category: f.file.category, digest: f.file.sha256.map(Digest256.init), status: f.file.status,
                 problem: f.file.problem, extensionMismatch: f.file.extensionMismatch, liveReferences: f.liveReferences,
                 deletedReferences: f.deletedReferences, newestRecordActivity: f.newestModified.compactMap(RecordTime.parse).max(),
