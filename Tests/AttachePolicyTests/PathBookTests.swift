@@ -32,6 +32,35 @@ import Testing
         #expect(book.text(-1) == nil)
     }
 
+    /// A derived text reads back as its prefix followed by the source path, byte for byte; a
+    /// book without source paths, or past its prefixes, derives nothing.
+    @Test func aDerivedTextIsItsPrefixAndItsSourcePath() {
+        let store = PlanPathStore()
+        let sources: [[UInt8]] = [Array("2005/Contracts/a.pdf".utf8), [0x61, 0xFF, 0x2F, 0xC3, 0xA9], Array("x".utf8)]
+        let ids = sources.map { store.append(RawPath(bytes: $0)) }
+        var plain = PathBook()
+        #expect(Array("p/".utf8).withUnsafeBufferPointer { plain.appendDerived(prefix: $0, path: ids[0]) } == nil)
+        var book = PathBook()
+        book.tails = store
+        book.append("before")
+        var expected: [Int32: [UInt8]] = [:]
+        for (k, prefix) in ["share/", "", "a/b/"].enumerated() {
+            for (j, id) in ids.enumerated() {
+                let got = Array(prefix.utf8).withUnsafeBufferPointer { book.appendDerived(prefix: $0, path: id) }
+                #expect(got != nil, "prefix \(k), path \(j)")
+                if let got { expected[got] = Array(prefix.utf8) + sources[j] }
+            }
+        }
+        let after = book.append("after")
+        for (id, bytes) in expected { #expect(book.withBytes(id) { Array($0) } == bytes) }
+        #expect(book.string(0) == "before" && book.string(after) == "after")
+        for n in 3..<PathBook.maximumPrefixes {
+            _ = Array("p\(n)/".utf8).withUnsafeBufferPointer { book.appendDerived(prefix: $0, path: ids[0]) }
+        }
+        #expect(Array("one too many/".utf8).withUnsafeBufferPointer { book.appendDerived(prefix: $0, path: ids[0]) } == nil)
+        #expect(Array("share/".utf8).withUnsafeBufferPointer { book.appendDerived(prefix: $0, path: ids[1]) } != nil, "a known prefix still derives")
+    }
+
     /// What the reservation answered when it was a `[String: Int]` and a `Set<String>`.
     struct Reference {
         let fold: Bool

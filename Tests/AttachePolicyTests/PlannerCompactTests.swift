@@ -128,6 +128,31 @@ private typealias F = PlannerFixture
         #expect(plan.decisions.map(\.duplicateOf) == [nil, nil, nil, 2, 1])
     }
 
+    /// The files as the plan stage makes them — one store of source paths for all, so that kept
+    /// paths ending with their source path are held as a prefix and the path's number — plan
+    /// exactly as files made one by one, on the random catalogs and policies (their layouts
+    /// include `{root}/{relpath}`), in one chunk and in many.
+    @Test(arguments: 0..<4)
+    func filesReadTogetherPlanAsFilesMadeOneByOne(batch: Int) {
+        for k in 0..<25 {
+            let seed = UInt64(batch * 25 + k) &* 0x9E37_79B9_7F4A_7C15 &+ 11
+            let (files, policy, overrides, compression) = RandomCatalog.draw(seed: seed)
+            let store = PlanPathStore()
+            let together = files.map { f -> PlanFile in
+                var g = f
+                g.pathID = store.append(f.path)
+                g.facets = f.facets.with(store: store) { _ in }
+                return g
+            }
+            #expect(together.map(\.path) == files.map(\.path))
+            let alone = F.plan(files, policy, overrides: overrides, compression: compression)
+            #expect(F.plan(together, policy, overrides: overrides, compression: compression) == alone, "seed \(seed)")
+            let chunked = Planner.plan(files: together, policy: policy, overrides: overrides, now: F.now, compression: compression,
+                                       minimumChunk: 3)
+            #expect(chunked == alone, "seed \(seed)")
+        }
+    }
+
     /// The stage's path (`Planner.draft`, decisions made a chunk at a time) gives the plan
     /// `Planner.plan` gives, on the random catalogs and policies of `PlannerRandomTests`.
     @Test(arguments: 0..<4)

@@ -14,8 +14,17 @@ struct PathBook: Sendable {
     init(pageSize: Int = PathBook.pageSize) { fill = Swift.max(1, Swift.min(pageSize, PathBook.pageSize)) }
 
     /// A text's place: page (24 bits), start (20 bits), count (20 bits); a text of a page or
-    /// more has a page of its own and the count `ownPage`.
+    /// more has a page of its own and the count `ownPage`. A derived text (a prefix and a source
+    /// path of `tails`) has the count `derivedMark`, its source path's number in bits 20–50 and
+    /// its prefix's in bits 51–63.
     private static let ownPage: UInt64 = (1 << 20) - 1
+    private static let derivedMark: UInt64 = (1 << 20) - 2
+    static let maximumPrefixes = 1 << 13
+
+    /// The source paths derived texts end with (nil: this book derives none).
+    var tails: PlanPathStore?
+    private var prefixes: [[UInt8]] = []
+    private var prefixNumbers: [[UInt8]: Int] = [:]
 
     private var pages: [[UInt8]] = []
     private var places: [UInt64] = []
@@ -39,7 +48,7 @@ struct PathBook: Sendable {
     mutating func append(bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
         let n = bytes.count
         let id = Int32(places.count)
-        if UInt64(n) >= Self.ownPage {
+        if UInt64(n) >= Self.derivedMark {
             pages.append(Array(bytes))
             places.append(UInt64(pages.count - 1) << 40 | Self.ownPage)
             return id
@@ -57,11 +66,36 @@ struct PathBook: Sendable {
         return id
     }
 
+    /// Adds the text `prefix` followed by source path `path` of ``tails`` without copying the
+    /// source path (a layout that keeps the legacy path, `{root}/{relpath}`, makes most kept
+    /// paths so); nil when the book has no tails or already knows ``maximumPrefixes`` prefixes.
+    mutating func appendDerived(prefix: UnsafeBufferPointer<UInt8>, path: Int32) -> Int32? {
+        guard tails != nil, path >= 0 else { return nil }
+        let key = Array(prefix)
+        let number: Int
+        if let known = prefixNumbers[key] {
+            number = known
+        } else {
+            guard prefixes.count < Self.maximumPrefixes else { return nil }
+            number = prefixes.count
+            prefixes.append(key)
+            prefixNumbers[key] = number
+        }
+        let id = Int32(places.count)
+        places.append(UInt64(number) << 51 | UInt64(UInt32(path)) << 20 | Self.derivedMark)
+        return id
+    }
+
     /// Text `id`'s bytes.
     func withBytes<R>(_ id: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let place = places[Int(id)]
-        let page = Int(place >> 40)
         let n = place & Self.ownPage
+        if n == Self.derivedMark, let tails {
+            var whole = prefixes[Int(place >> 51)]
+            tails.withBytes(Int32(truncatingIfNeeded: place >> 20 & 0x7FFF_FFFF)) { whole.append(contentsOf: $0) }
+            return try whole.withUnsafeBufferPointer(body)
+        }
+        let page = Int(place >> 40)
         return try pages[page].withUnsafeBufferPointer { all in
             if n == Self.ownPage { return try body(all) }
             let start = Int(place >> 20 & Self.ownPage)

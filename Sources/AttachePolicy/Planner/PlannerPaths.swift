@@ -7,121 +7,6 @@ import AttacheModel
 // volumes claim their names first, so a kept file never takes an archive's path.
 
 extension Planner {
-    /// Which paths are taken on the target, compared as the target compares names (as
-    /// `String`s, case-folded when the target ignores case). The taken paths are texts of the
-    /// run's ``PathBook``: an open-addressing table of their numbers with each key's hash, so
-    /// a million kept paths cost a few bytes each here instead of a dictionary entry and a
-    /// folded copy.
-    struct Reservation {
-        let fold: Bool
-        /// Book numbers of the claimed paths (-1: empty), at most half full.
-        private var table: [Int32]
-        private var filled = 0
-        /// Per book number: who holds it (a file index; -1: an archive volume; -2: nobody),
-        /// and the hash of its key.
-        private var owners: [Int32] = []
-        private var hashes: [UInt32] = []
-        /// Keys of every folder some planned path needs: no file may take one of these names.
-        var folders: Set<String> = []
-        /// Per contested path key: the next number to try.
-        var nextNumber: [String: Int] = [:]
-
-        init(fold: Bool, capacity: Int) {
-            self.fold = fold
-            var size = 16
-            while size < capacity * 2 { size <<= 1 }
-            table = [Int32](repeating: -1, count: size)
-        }
-
-        func key(_ path: String) -> String { fold ? path.lowercased() : path }
-
-        private static func hash(_ key: String) -> UInt32 { UInt32(truncatingIfNeeded: key.hashValue) }
-
-        /// Where `key` is in the table, or the empty place where it would go.
-        private func find(_ key: String, _ h: UInt32, _ book: PathBook) -> (place: Int, id: Int32?) {
-            let mask = table.count - 1
-            var p = Int(h) & mask
-            while true {
-                let e = table[p]
-                if e < 0 { return (p, nil) }
-                if hashes[Int(e)] == h && self.key(book.string(e)) == key { return (p, e) }
-                p = (p + 1) & mask
-            }
-        }
-
-        private mutating func insert(_ id: Int32, at place: Int, owner: Int, hash h: UInt32) {
-            let i = Int(id)
-            if owners.count <= i {
-                owners.append(contentsOf: repeatElement(-2, count: i + 1 - owners.count))
-                hashes.append(contentsOf: repeatElement(0, count: i + 1 - hashes.count))
-            }
-            owners[i] = Int32(owner)
-            hashes[i] = h
-            table[place] = id
-            filled += 1
-            if filled * 2 > table.count { grow() }
-        }
-
-        private mutating func grow() {
-            var bigger = [Int32](repeating: -1, count: table.count * 2)
-            let mask = bigger.count - 1
-            for e in table where e >= 0 {
-                var p = Int(hashes[Int(e)]) & mask
-                while bigger[p] >= 0 { p = (p + 1) & mask }
-                bigger[p] = e
-            }
-            table = bigger
-        }
-
-        mutating func addFolders(of segments: [String]) {
-            guard segments.count > 1 else { return }
-            for k in stride(from: segments.count - 1, to: 0, by: -1) {
-                let p = segments[0..<k].joined(separator: "/")
-                if !folders.insert(key(p)).inserted { break }
-            }
-        }
-
-        /// ``addFolders(of:)`` of a joined path (its segments never hold a '/': the namer
-        /// replaces it in every name), deepest folder first.
-        mutating func addFolders(ofPath path: String) {
-            var end = path.utf8.endIndex
-            while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
-                if !folders.insert(key(String(path[..<slash]))).inserted { break }
-                end = slash
-            }
-        }
-
-        /// Takes the book's text `id` for `owner` when it is free.
-        mutating func claim(id: Int32, owner: Int, book: PathBook) -> Bool {
-            let k = key(book.string(id))
-            if folders.contains(k) { return false }
-            let h = Self.hash(k)
-            let (place, found) = find(k, h, book)
-            if found != nil { return false }
-            insert(id, at: place, owner: owner, hash: h)
-            return true
-        }
-
-        /// Takes `path` for `owner` when it is free, adding it to the book; its number, or nil
-        /// when it is taken.
-        mutating func claim(_ path: String, owner: Int, book: inout PathBook) -> Int32? {
-            let k = key(path)
-            if folders.contains(k) { return nil }
-            let h = Self.hash(k)
-            let (place, found) = find(k, h, book)
-            if found != nil { return nil }
-            let id = book.append(path)
-            insert(id, at: place, owner: owner, hash: h)
-            return id
-        }
-
-        /// Who holds `path`: a file index, -1 for an archive volume, nil for nobody.
-        func holder(_ path: String, book: PathBook) -> Int? {
-            let k = key(path)
-            return find(k, Self.hash(k), book).id.map { Int(owners[Int($0)]) }
-        }
-    }
-
     /// The value of a layout placeholder for one file. `escaped` is set when a name's bytes
     /// were not UTF-8.
     static func layoutValue(_ field: Template.Field, _ files: [PlanFile], _ i: Int, _ escaped: inout Bool) -> Template.Value {
@@ -209,6 +94,9 @@ extension Planner.Run {
         let volumes = planVolumes(archivedIndices, namer: namer, cache: &cache)
         paths = PathBook()
         paths.reserve(keptIndices.count + volumes.count + 16)
+        // Files read together share one store of source paths: kept paths that end with their
+        // source path then hold only their prefix and the source path's number.
+        if let store = files.first?.facets.store, files.allSatisfy({ $0.facets.store === store }) { paths.tails = store }
         keptBases(keptIndices, namer: namer)
         claimPaths(volumes: volumes, kept: keptIndices, namer: namer)
     }
@@ -226,7 +114,7 @@ extension Planner.Run {
         // among the cores, a round of files at a time: each chunk has its own copies of its
         // files (a window at a time), its own folder cache and its own small book, which go
         // into the run's book in order before the next round.
-        let files = self.files, run = self
+        let files = self.files, run = self, derive = paths.tails != nil
         var flagged = 0
         var round = 0
         let roundSize = Swift.max(1, minimumChunk) * Planner.chunksPerPathRound
@@ -235,14 +123,21 @@ extension Planner.Run {
             let first = round
             let parts = Planner.parallelParts(roundEnd - round, minimumChunk: minimumChunk) { lo, hi -> KeptChunk in
                 var cache: FolderCache = [:]
-                var out = KeptChunk()
+                var out = KeptChunk(first: first + lo)
                 var start = first + lo
                 while start < first + hi {
                     let end = Swift.min(first + hi, start + Planner.copyWindow)
                     let local = kept[start..<end].map { files[$0] }
                     for k in local.indices {
                         let r = run.keptBase(local, k, layout: layout, namer: namer, cache: &cache)
-                        out.paths.append(r.path)
+                        if derive, let cut = Planner.sourceTail(r.path, local[k]) {
+                            var text = r.path
+                            text.withUTF8 { _ = out.paths.append(bytes: UnsafeBufferPointer(rebasing: $0[0..<cut])) }
+                            out.derived.append(true)
+                        } else {
+                            out.paths.append(r.path)
+                            out.derived.append(false)
+                        }
                         if !r.notes.isEmpty || r.warning != nil || r.refused { out.extras.append((start + k, r)) }
                     }
                     start = end
@@ -250,7 +145,16 @@ extension Planner.Run {
                 return out
             }
             for part in parts {
-                for id in 0..<Int32(part.paths.count) { part.paths.withBytes(id) { _ = paths.append(bytes: $0) } }
+                for j in 0..<part.paths.count {
+                    let id = Int32(j)
+                    guard part.derived[j] else { part.paths.withBytes(id) { _ = paths.append(bytes: $0) }; continue }
+                    let file = files[kept[part.first + j]]
+                    if part.paths.withBytes(id, { paths.appendDerived(prefix: $0, path: file.pathID) }) == nil {
+                        var whole = part.paths.withBytes(id) { Array($0) }
+                        file.withPathBytes { whole.append(contentsOf: $0) }
+                        whole.withUnsafeBufferPointer { _ = paths.append(bytes: $0) }
+                    }
+                }
                 for (k, r) in part.extras {
                     if !r.notes.isEmpty { slots[kept[k]].notes.append(contentsOf: r.notes) }
                     if let w = r.warning { pathWarnings.append(w) }
@@ -358,6 +262,20 @@ extension Planner.Run {
 }
 
 extension Planner {
+    /// Where `path` (a rendered kept path) ends with the file's source path, on a '/' or as a
+    /// whole: the length of what comes before it; nil when it does not.
+    static func sourceTail(_ path: String, _ file: PlanFile) -> Int? {
+        var path = path
+        return path.withUTF8 { t in
+            file.withPathBytes { s -> Int? in
+                guard !s.isEmpty, t.count >= s.count else { return nil }
+                let cut = t.count - s.count
+                guard cut == 0 || t[cut - 1] == UInt8(ascii: "/") else { return nil }
+                return UnsafeBufferPointer(rebasing: t[cut...]).elementsEqual(s) ? cut : nil
+            }
+        }
+    }
+
     /// "001", "002" … "1000": volume numbers sort as text up to 999.
     static func volumeNumber(_ n: Int) -> String {
         let s = String(n)
@@ -378,7 +296,12 @@ struct KeptBase: Sendable {
 /// One chunk of a round of kept paths: the paths in order, and the few that come with notes,
 /// a warning or a refusal (by their place in the kept list).
 struct KeptChunk: Sendable {
+    /// The place in the kept list of its first file.
+    var first: Int
+    /// Each file's path, or only its prefix when `derived`: the path is that prefix and the
+    /// file's source path.
     var paths = PathBook()
+    var derived: [Bool] = []
     var extras: [(Int, KeptBase)] = []
 }
 
